@@ -1,0 +1,67 @@
+/** What a workflow asks of a model. Provider-neutral. */
+export interface ModelRequest {
+  /** Who is asking, for records and logs: `drafter`, `reviewer`, `implementer`. */
+  role: string;
+  /**
+   * Which item and which step of its workflow this call is (`draft-1`, `review-2`, …). Stable across
+   * resumes, so recorded responses (replay provider) and logs can name the call.
+   */
+  trace: { itemId: string; step: string };
+  system?: string;
+  /** The conversation so far; the last message is the user's. */
+  messages: ModelMessage[];
+  maxOutputTokens?: number;
+  /**
+   * Ask for JSON matching this JSON Schema, with the provider's structured-output feature where it
+   * has one. The text of the response is still returned as is; callers parse and validate it.
+   */
+  jsonSchema?: { name: string; schema: Record<string, unknown> };
+  /** Aborts the call (Ctrl+C, the item's time-out). */
+  signal: AbortSignal;
+}
+
+export interface ModelMessage {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+export interface ModelUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** One provider's answer to one attempt. */
+export interface ModelReply {
+  text: string;
+  usage: ModelUsage;
+  /** The model the provider says answered (may differ from the one asked for). */
+  model: string;
+}
+
+export interface ModelResponse extends ModelReply {
+  provider: string;
+  keyName: string | undefined;
+  costUsd: number;
+  durationMs: number;
+}
+
+/** What workflows call. Key leasing, 429 handling, retries and time-outs are behind it. */
+export interface ModelClient {
+  readonly provider: string;
+  readonly model: string;
+  /** `provider:model` as the user wrote it. */
+  readonly label: string;
+  complete(request: ModelRequest): Promise<ModelResponse>;
+}
+
+/**
+ * One provider's wire call with one key (or none). Throws RateLimitedError on 429,
+ * TransientModelError on 5xx / connection failures, ModelCallError otherwise.
+ */
+export interface ProviderTransport {
+  readonly provider: string;
+  readonly model: string;
+  /** Whether calls need a key from the pool. */
+  readonly needsKey: boolean;
+  call(request: ModelRequest, apiKey: string | undefined, signal: AbortSignal): Promise<ModelReply>;
+}

@@ -1,0 +1,29 @@
+/** Bad command-line input: exit 2, nothing written. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** Bad configuration (missing token, unreachable API, not a git repository): exit 2, nothing written. */
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+}
+
+/** The run was interrupted (Ctrl+C / SIGTERM); the reason of the run's AbortSignal. */
+export class InterruptedError extends Error {
+  override readonly name = 'InterruptedError';
+  constructor(message = 'interrupted') {
+    super(message);
+  }
+}
+
+/** An item ran past its wall-clock limit; the reason of that item's AbortSignal. */
+export class ItemTimeoutError extends Error {
+  override readonly name = 'ItemTimeoutError';
+  constructor(readonly limitMs: number) {
+    super(`timeout after ${formatLimit(limitMs)}`);
+  }
+}
+
+function formatLimit(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`;
+}

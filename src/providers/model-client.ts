@@ -51,7 +51,12 @@ export interface ModelClient {
   readonly model: string;
   /** `provider:model` as the user wrote it. */
   readonly label: string;
-  complete(request: ModelRequest): Promise<ModelResponse>;
+  complete(request: ModelRequest, hooks?: ModelCallHooks): Promise<ModelResponse>;
+}
+
+/** Per-call observers: what happened on the way (rate limits, waits for a key, retries), as log lines. */
+export interface ModelCallHooks {
+  log?(message: string): void;
 }
 
 /**

@@ -1,0 +1,13 @@
+import { compareItemIds } from '../items/compare-item-ids.js';
+import type { WorkflowName } from '../runner/types.js';
+
+/** Stores list items in one stable order: by workflow, then by id with numeric ids numerically. */
+export function compareListEntries(
+  left: { workflow: WorkflowName; itemId: string },
+  right: { workflow: WorkflowName; itemId: string },
+): number {
+  if (left.workflow !== right.workflow) {
+    return left.workflow < right.workflow ? -1 : 1;
+  }
+  return compareItemIds(left.itemId, right.itemId);
+}

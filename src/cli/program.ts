@@ -1,0 +1,86 @@
+import { Command, CommanderError, Option } from '@commander-js/extra-typings';
+import { ConfigurationError, UsageError } from '../runner/errors.js';
+import type { CliIo } from './cli-io.js';
+import { runDemoCommand } from './demo-command.js';
+import { runImplementCommand } from './implement-command.js';
+import { runRequirementsCommand } from './requirements-command.js';
+import { addRunnerOptions } from './runner-options.js';
+import { runStatusCommand } from './status-command.js';
+
+/** Parses argv and runs the command; returns the exit code. Never exits the process itself. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let exitCode = 0;
+  const program = new Command()
+    .name('lldflow')
+    .description('Run governed model workflows (issue → reviewed LLD → test-first code) over many items in parallel.')
+    .version(VERSION)
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
+
+  addRunnerOptions(
+    program
+      .command('requirements')
+      .description('issue → reviewed LLD (--type lld), or idea brief → reviewed issue (--type issue)')
+      .addOption(new Option('--type <type>', 'what to produce').choices(['lld', 'issue'] as const).default('lld' as const))
+      .option('--drafter <provider:model>', 'model that drafts and revises (env LLDFLOW_DRAFTER)')
+      .option('--reviewer <provider:model>', 'model that reviews (env LLDFLOW_REVIEWER)')
+      .option('--template <file>', 'markdown template to draft from instead of the built-in one')
+      .option('--issues-dir <dir>', '--type issue: write issues as <dir>/<slug>.md instead of filing them on GitHub'),
+  ).action(async (options) => {
+    exitCode = await runRequirementsCommand(options, io);
+  });
+
+  addRunnerOptions(
+    program
+      .command('implement')
+      .description('approved LLD → tests first, then code, in its own git worktree and branch')
+      .option('--implementer <provider:model>', 'model that writes tests and code (env LLDFLOW_IMPLEMENTER)')
+      .option('--test-command <command>', 'how to run the project tests (default: detected)')
+      .option('--base <ref>', 'create branches from this ref instead of HEAD (allows a dirty working tree)')
+      .option('--push', 'push each finished branch to origin', false)
+      .option('--pr', 'open a pull request for each finished branch (implies --push)', false),
+  ).action(async (options) => {
+    exitCode = await runImplementCommand(options, io);
+  });
+
+  program
+    .command('status')
+    .description('every known item, its stage and last result')
+    .option('--repo <path>', 'target git repository (default: the current directory)')
+    .option('--json', 'as JSON on stdout', false)
+    .action(async (options) => {
+      exitCode = await runStatusCommand(options, io);
+    });
+
+  program
+    .command('demo')
+    .description('offline end-to-end demo on a built-in example repository, in a temporary folder')
+    .action(async () => {
+      exitCode = await runDemoCommand(io);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+    // Commander has already printed the message; usage errors are exit 2 per DESIGN.md.
+    return 2;
+  }
+  if (error instanceof UsageError || error instanceof ConfigurationError) {
+    io.stderr.write(`lldflow: ${error.message}\n`);
+    return 2;
+  }
+  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  io.stderr.write(`lldflow: unexpected error: ${message}\n`);
+  return 1;
+}
+
+const VERSION = '0.1.0';

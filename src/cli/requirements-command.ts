@@ -1,0 +1,77 @@
+import { join } from 'node:path';
+import { folderCollection, gitHubCollection, type ItemCollection } from '../items/collect-items.js';
+import { SecretRedactor } from '../keys/redact.js';
+import { ModelRegistry } from '../providers/resolve-model.js';
+import { repositoryLayout } from '../repository/layout.js';
+import type { Workflow } from '../runner/types.js';
+import { createIssueWorkflow } from '../workflows/issue/issue-workflow.js';
+import { lldDocumentKind } from '../workflows/lld/lld-document-kind.js';
+import { LldWorkflow } from '../workflows/lld/lld-workflow.js';
+import { loadTemplate } from '../workflows/lld/template.js';
+import type { CliIo } from './cli-io.js';
+import { executeRun, requireRepositoryFolder, requireSelection, runIdFor } from './execute-run.js';
+import { requireModelSpec } from './model-options.js';
+import { buildRetryCommand } from './retry-command.js';
+import { resolveRunnerOptions, type RawRunnerOptions } from './runner-options.js';
+
+export interface RequirementsFlags extends RawRunnerOptions {
+  type: 'lld' | 'issue';
+  drafter?: string | undefined;
+  reviewer?: string | undefined;
+  template?: string | undefined;
+  issuesDir?: string | undefined;
+}
+
+export const DEFAULT_MAX_ITERATIONS = 5;
+
+/** `lldflow requirements`: validates everything first (exit 2, nothing written), then runs. */
+export async function runRequirementsCommand(flags: RequirementsFlags, io: CliIo): Promise<number> {
+  const { options, warnings } = resolveRunnerOptions(flags, io.cwd);
+  requireRepositoryFolder(options.repo);
+  requireSelection(options);
+  const registry = new ModelRegistry({ env: io.env, clock: io.clock, perKeyConcurrency: options.perKeyConcurrency, replayBaseDir: io.cwd });
+  const drafter = registry.client(requireModelSpec(flags.drafter, '--drafter', 'LLDFLOW_DRAFTER', io.env), '--drafter');
+  const reviewer = registry.client(requireModelSpec(flags.reviewer, '--reviewer', 'LLDFLOW_REVIEWER', io.env), '--reviewer');
+  const limits = { maxIterations: options.maxIterations ?? DEFAULT_MAX_ITERATIONS, budgetUsd: options.budgetUsd, maxValidationFailures: 3 };
+  const template = await loadTemplate(flags.type, flags.template === undefined ? undefined : join(io.cwd, flags.template));
+  let layout: Promise<string[]> | undefined;
+  const layoutOnce = (): Promise<string[]> => (layout ??= repositoryLayout(options.repo));
+
+  let workflow: Workflow;
+  if (flags.type === 'issue') {
+    const briefs = options.source ?? join(options.repo, 'ideas', 'active');
+    workflow = await createIssueWorkflow({
+      repo: options.repo,
+      briefsDir: briefs,
+      issuesDir: flags.issuesDir === undefined ? undefined : join(io.cwd, flags.issuesDir),
+      env: io.env,
+      signal: io.signal,
+      template,
+      repositoryLayout: layoutOnce,
+      drafter,
+      reviewer,
+      limits,
+    });
+  } else {
+    const items: ItemCollection = options.source ? folderCollection(options.source) : await gitHubCollection({ repo: options.repo, env: io.env, signal: io.signal });
+    const kind = lldDocumentKind({ repo: options.repo, template, repositoryLayout: layoutOnce });
+    workflow = new LldWorkflow({ repo: options.repo, items, kind, drafter, reviewer, limits });
+  }
+
+  const redactor = new SecretRedactor(registry.secrets());
+  return executeRun({
+    workflow,
+    options,
+    warnings,
+    io,
+    runId: runIdFor(options, io),
+    redact: (text) => redactor.redact(text),
+    retryCommand: (ids) =>
+      buildRetryCommand(['requirements', '--type', flags.type], options, [
+        ['--drafter', flags.drafter],
+        ['--reviewer', flags.reviewer],
+        ['--template', flags.template],
+        ['--issues-dir', flags.issuesDir],
+      ], ids),
+  });
+}

@@ -1,0 +1,22 @@
+import type { RunnerOptions } from '../runner/run-options.js';
+import { shellQuote } from './execute-run.js';
+
+/**
+ * The command that runs exactly `ids` again with the same settings, ready to paste. Model flags are
+ * repeated only when they were given as flags (environment variables still apply on the next run).
+ */
+export function buildRetryCommand(command: string[], options: RunnerOptions, extra: Array<[string, string | boolean | undefined]>, ids: string[]): string {
+  const parts = ['lldflow', ...command, '--repo', shellQuote(options.repo)];
+  if (options.source) parts.push('--source', shellQuote(options.source));
+  for (const [flag, value] of extra) {
+    if (value === true) parts.push(flag);
+    else if (typeof value === 'string') parts.push(flag, shellQuote(value));
+  }
+  if (options.parallel > 1) parts.push('--parallel', String(Math.min(options.parallel, ids.length)));
+  if (options.timeoutMs !== 30 * 60_000) parts.push('--timeout', String(options.timeoutMs / 60_000));
+  if (options.maxIterations !== undefined) parts.push('--max-iterations', String(options.maxIterations));
+  if (options.budgetUsd !== undefined) parts.push('--budget', String(options.budgetUsd));
+  if (options.perKeyConcurrency !== 1) parts.push('--per-key-concurrency', String(options.perKeyConcurrency));
+  parts.push('--issue', ids.join(','));
+  return parts.join(' ');
+}

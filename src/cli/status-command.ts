@@ -1,0 +1,27 @@
+import { SqliteCheckpointStoreFactory } from '../checkpoints/sqlite-store.js';
+import { renderColumns } from '../output/text-table.js';
+import { collectStatus } from '../status/collect-status.js';
+import type { CliIo } from './cli-io.js';
+import { requireRepositoryFolder } from './execute-run.js';
+import { resolve } from 'node:path';
+
+/** `lldflow status`: every known item with its stage, last result and output path. */
+export async function runStatusCommand(flags: { repo?: string | undefined; json: boolean }, io: CliIo): Promise<number> {
+  const repo = resolve(io.cwd, flags.repo ?? '.');
+  requireRepositoryFolder(repo);
+  const rows = await collectStatus(repo, new SqliteCheckpointStoreFactory(repo));
+  if (flags.json) {
+    io.stdout.write(`${JSON.stringify({ repo, items: rows }, null, 2)}\n`);
+    return 0;
+  }
+  if (rows.length === 0) {
+    io.stdout.write(`no lldflow items known in ${repo} yet\n`);
+    return 0;
+  }
+  const lines = renderColumns(
+    [{ header: 'workflow' }, { header: 'id' }, { header: 'title' }, { header: 'stage' }, { header: 'last result' }, { header: 'output' }],
+    rows.map((row) => [row.workflow, row.id, row.title.length > 40 ? `${row.title.slice(0, 39)}…` : row.title, row.stage, row.lastResult, row.output ?? '—']),
+  );
+  io.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}

@@ -1,0 +1,150 @@
+import picocolors from 'picocolors';
+import type { ItemSummary } from '../runner/types.js';
+import type { Reporter, RunEvent } from '../runner/events.js';
+import { formatCost, formatDuration } from './format.js';
+import { LinePrefixer } from './line-prefixer.js';
+import type { TerminalWriter } from './terminal-writer.js';
+
+export interface ConsoleReporterOptions {
+  /** The one writer that owns the console stream. */
+  writer: TerminalWriter;
+  /** Show items' debug output and model calls. */
+  debug: boolean;
+  /** Colour wanted (for example: not NO_COLOR); colours still only appear on a TTY. */
+  color: boolean;
+}
+
+type Colors = ReturnType<typeof picocolors.createColors>;
+type ColorName = 'cyan' | 'magenta' | 'yellow' | 'blue' | 'green' | 'red' | 'cyanBright' | 'magentaBright' | 'yellowBright' | 'blueBright' | 'greenBright' | 'redBright';
+const ITEM_COLORS: readonly ColorName[] = ['cyan', 'magenta', 'yellow', 'blue', 'green', 'red', 'cyanBright', 'magentaBright', 'yellowBright', 'blueBright', 'greenBright', 'redBright'];
+
+interface ItemLines {
+  prefix: string;
+  output: LinePrefixer;
+  // Debug messages get their own buffer so a hidden or dimmed debug line never merges into a partial output line.
+  debugOutput: LinePrefixer;
+}
+
+/**
+ * Prints every item's lines with an `[id] ` prefix, padded so columns line up, plus start, stage and
+ * end lines, warnings and the interruption notice.
+ */
+export class ConsoleReporter implements Reporter {
+  private readonly colors: Colors;
+  private readonly items = new Map<string, ItemLines>();
+  private idWidth = 0;
+
+  constructor(private readonly options: ConsoleReporterOptions) {
+    this.colors = picocolors.createColors(options.color && options.writer.isTTY);
+  }
+
+  onEvent(event: RunEvent): void {
+    switch (event.type) {
+      case 'run-start': {
+        this.idWidth = Math.max(this.idWidth, ...event.items.map((item) => item.id.length));
+        const count = event.items.length;
+        this.print(`${event.workflow} run ${event.runId}: ${count} item${count === 1 ? '' : 's'}, ${event.parallel > 1 ? `parallel ${event.parallel}` : 'sequential'}`);
+        return;
+      }
+      case 'item-start': {
+        const action = event.action;
+        const text = action.kind === 'resume' ? `resuming at stage ${action.stage}` : action.kind === 'skip' ? `skipping (${action.reason})` : 'starting';
+        this.itemLine(event.id, this.colors.bold(text));
+        return;
+      }
+      case 'item-stage':
+        this.itemLine(event.id, this.colors.dim(`stage: ${event.stage}`));
+        return;
+      case 'item-output':
+        if (!event.debug) this.lines(event.id).output.write(event.text);
+        else if (this.options.debug) this.lines(event.id).debugOutput.write(event.text);
+        return;
+      case 'model-call': {
+        if (!this.options.debug) return;
+        const call = event.call;
+        const key = call.keyName === undefined ? '' : ` key ${call.keyName}`;
+        this.itemLine(
+          event.id,
+          this.colors.dim(`model call: ${call.role} ${call.provider}:${call.model}${key}, ${call.inputTokens}+${call.outputTokens} tokens, ${formatCost(call.costUsd)}, ${formatDuration(call.durationMs)}`),
+        );
+        return;
+      }
+      case 'item-end':
+        this.endItem(event.id, event.result);
+        return;
+      case 'run-warning':
+        this.print(this.colors.yellow(`warning: ${event.message}`));
+        return;
+      case 'run-interrupting':
+        this.print(this.colors.yellow("interrupted: finishing running items' checkpoints… press Ctrl+C again to exit at once"));
+        return;
+      case 'run-end':
+        this.flushAll();
+        return;
+    }
+  }
+
+  close(): Promise<void> {
+    this.flushAll();
+    return Promise.resolve();
+  }
+
+  private endItem(id: string, result: ItemSummary): void {
+    const lines = this.lines(id);
+    lines.debugOutput.flush();
+    lines.output.flush();
+    const duration = formatDuration(result.durationMs);
+    const status = this.colorStatus(result.status);
+    const summary = result.status === 'succeeded' || result.status === 'skipped' ? `${status} in ${duration}` : `${status} after ${duration}`;
+    const output = result.output === null ? '' : ` → ${result.output}`;
+    const [firstErrorLine, ...moreErrorLines] = (result.error ?? '').split(/\r?\n/);
+    const error = firstErrorLine ? `: ${firstErrorLine}` : '';
+    this.options.writer.writeLines([`${lines.prefix}${summary}${output}${error}`, ...moreErrorLines.map((line) => `${lines.prefix}  ${line}`)]);
+  }
+
+  private colorStatus(status: ItemSummary['status']): string {
+    switch (status) {
+      case 'succeeded':
+        return this.colors.green(status);
+      case 'skipped':
+        return this.colors.dim(status);
+      case 'blocked':
+      case 'interrupted':
+      case 'cancelled':
+        return this.colors.yellow(status);
+      case 'failed':
+        return this.colors.red(status);
+    }
+  }
+
+  private itemLine(id: string, text: string): void {
+    this.options.writer.writeLines([this.lines(id).prefix + text]);
+  }
+
+  private print(line: string): void {
+    this.options.writer.writeLines([line]);
+  }
+
+  private lines(id: string): ItemLines {
+    const existing = this.items.get(id);
+    if (existing) return existing;
+    const colorName = ITEM_COLORS[this.items.size % ITEM_COLORS.length] ?? 'cyan';
+    const label = `[${id}]`.padEnd(Math.max(this.idWidth, id.length) + 2);
+    const prefix = `${this.colors[colorName](label)} `;
+    const writer = this.options.writer;
+    const created: ItemLines = {
+      prefix,
+      output: new LinePrefixer(prefix, (line) => writer.writeLines([line])),
+      debugOutput: new LinePrefixer('', (line) => writer.writeLines([prefix + this.colors.dim(line)])),
+    };
+    this.items.set(id, created);
+    return created;
+  }
+
+  private flushAll(): void {
+    for (const lines of this.items.values()) {
+      lines.debugOutput.flush();
+      lines.output.flush();
+    }
+  }
+}

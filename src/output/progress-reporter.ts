@@ -1,0 +1,146 @@
+import type { Reporter, RunEvent } from '../runner/events.js';
+import type { ItemStatus } from '../runner/types.js';
+import { formatDuration } from './format.js';
+import type { TerminalWriter } from './terminal-writer.js';
+import { intervalTicker, type Ticker } from './ticker.js';
+
+export interface ProgressReporterOptions {
+  writer: TerminalWriter;
+  /** The run's clock, for running items' elapsed time. Default: Date.now. */
+  now?: () => number;
+  /** Drives redraws and plain progress lines. Default: unref'd setInterval. */
+  ticker?: Ticker;
+  /** Without a TTY, one progress line every this many milliseconds. Default: 5000. */
+  plainIntervalMs?: number;
+}
+
+/** Throttle for the live area: a burst of events costs one redraw per tick. */
+export const REDRAW_INTERVAL_MS = 100;
+const DEFAULT_PLAIN_INTERVAL_MS = 5000;
+
+type ItemProgress =
+  | { state: 'queued' }
+  | { state: 'running'; startedAt: number; stage: string }
+  | { state: 'finished'; status: ItemStatus; ran: boolean; durationMs: number };
+
+/**
+ * Shows how far a run is: a live area at the bottom of a TTY (counts, one row per running item, ETA),
+ * or a plain progress line every few seconds in pipes and CI logs.
+ */
+export class ProgressReporter implements Reporter {
+  private readonly items = new Map<string, ItemProgress>();
+  private readonly now: () => number;
+  private readonly ticker: Ticker;
+  private readonly plainIntervalMs: number;
+  private parallel = 1;
+  private timer: { stop(): void } | undefined;
+  private ended = false;
+
+  constructor(private readonly options: ProgressReporterOptions) {
+    this.now = options.now ?? Date.now;
+    this.ticker = options.ticker ?? intervalTicker;
+    this.plainIntervalMs = options.plainIntervalMs ?? DEFAULT_PLAIN_INTERVAL_MS;
+  }
+
+  onEvent(event: RunEvent): void {
+    if (this.ended) return;
+    switch (event.type) {
+      case 'run-start':
+        this.parallel = Math.max(1, event.parallel);
+        for (const item of event.items) {
+          // Items planned as skips never start, so they count as done from the outset.
+          this.items.set(item.id, item.action.kind === 'skip' ? { state: 'finished', status: 'skipped', ran: false, durationMs: 0 } : { state: 'queued' });
+        }
+        this.startTicking();
+        return;
+      case 'item-start':
+        this.items.set(event.id, { state: 'running', startedAt: event.at, stage: event.action.kind === 'resume' ? event.action.stage : 'starting' });
+        this.startTicking();
+        return;
+      case 'item-stage': {
+        const item = this.items.get(event.id);
+        if (item?.state === 'running') item.stage = event.stage;
+        return;
+      }
+      case 'item-end': {
+        const ran = this.items.get(event.id)?.state === 'running';
+        this.items.set(event.id, { state: 'finished', status: event.result.status, ran, durationMs: event.result.durationMs });
+        return;
+      }
+      case 'run-end':
+        this.stop();
+        return;
+      case 'item-output':
+      case 'model-call':
+      case 'run-warning':
+      case 'run-interrupting':
+        return;
+    }
+  }
+
+  close(): Promise<void> {
+    this.stop();
+    return Promise.resolve();
+  }
+
+  /** The counts and ETA, as shown in the live area and in plain progress lines. */
+  describeCounts(): string {
+    let done = 0;
+    let failed = 0;
+    let stopped = 0;
+    let running = 0;
+    let queued = 0;
+    const durations: number[] = [];
+    for (const item of this.items.values()) {
+      if (item.state === 'queued') queued += 1;
+      else if (item.state === 'running') running += 1;
+      else {
+        if (item.ran) durations.push(item.durationMs);
+        if (item.status === 'succeeded' || item.status === 'skipped') done += 1;
+        else if (item.status === 'failed' || item.status === 'blocked') failed += 1;
+        else stopped += 1;
+      }
+    }
+    const parts = [`done ${done}`, `failed ${failed}`];
+    if (stopped > 0) parts.push(`stopped ${stopped}`);
+    parts.push(`running ${running}`, `queued ${queued}`, `ETA ${estimate(queued + running, durations, this.parallel)}`);
+    return parts.join(' · ');
+  }
+
+  /** The rows of the live area: one per running item, then the counts. */
+  describeArea(): string[] {
+    const now = this.now();
+    const running = [...this.items].flatMap(([id, item]) => (item.state === 'running' ? [{ id, item }] : []));
+    const width = Math.max(0, ...running.map(({ id }) => id.length)) + 2;
+    const rows = running.map(({ id, item }) => `${`[${id}]`.padEnd(width)} ${item.stage} · ${formatDuration(now - item.startedAt)}`);
+    return [...rows, this.describeCounts()];
+  }
+
+  private startTicking(): void {
+    if (this.timer || this.ended) return;
+    const writer = this.options.writer;
+    this.timer = writer.isTTY
+      ? this.ticker.every(REDRAW_INTERVAL_MS, () => {
+          if (!this.ended) writer.setStatusArea(this.describeArea());
+        })
+      : this.ticker.every(this.plainIntervalMs, () => {
+          if (!this.ended) writer.writeLines([`progress: ${this.describeCounts()}`]);
+        });
+  }
+
+  private stop(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.timer?.stop();
+    this.timer = undefined;
+    this.options.writer.setStatusArea([]);
+  }
+}
+
+/** Remaining items × mean duration of items that ran, shared among the workers still busy. */
+function estimate(remaining: number, durations: readonly number[], parallel: number): string {
+  if (remaining === 0) return formatDuration(0);
+  if (durations.length === 0) return '—';
+  const mean = durations.reduce((sum, duration) => sum + duration, 0) / durations.length;
+  return `~${formatDuration((remaining * mean) / Math.min(parallel, remaining))}`;
+}

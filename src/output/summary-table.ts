@@ -1,0 +1,81 @@
+import picocolors from 'picocolors';
+import type { ItemStatus, ItemSummary, RunSummary } from '../runner/types.js';
+import { formatCost, formatDuration } from './format.js';
+import { renderColumns, type TableCell } from './text-table.js';
+
+export interface SummaryOptions {
+  color: boolean;
+}
+
+type Colors = ReturnType<typeof picocolors.createColors>;
+
+const STATUS_ORDER: readonly ItemStatus[] = ['succeeded', 'skipped', 'failed', 'blocked', 'interrupted', 'cancelled'];
+/** The statuses a user has to look at; listed by id under the table, with their errors. */
+const ATTENTION_STATUSES: readonly ItemStatus[] = ['failed', 'blocked', 'interrupted', 'cancelled'];
+const ERROR_WIDTH = 160;
+
+/** The end-of-run report: one row per item, the totals, what needs attention and how to retry it. */
+export function renderSummary(summary: RunSummary, options: SummaryOptions): string {
+  const colors = picocolors.createColors(options.color);
+  const lines: string[] = [];
+  if (summary.items.length === 0) {
+    lines.push(`${summary.workflow} run ${summary.runId}: nothing to do`);
+  } else {
+    const rows: TableCell[][] = summary.items.map((item) => [
+      item.id,
+      { text: item.status, style: statusStyle(item.status, colors) },
+      item.stage,
+      formatDuration(item.durationMs),
+      String(item.llmCalls),
+      formatCost(item.costUsd),
+    ]);
+    lines.push(
+      ...renderColumns(
+        [{ header: 'id' }, { header: 'status' }, { header: 'stage' }, { header: 'duration', align: 'right' }, { header: 'model calls', align: 'right' }, { header: 'cost', align: 'right' }],
+        rows,
+        colors.bold,
+      ),
+    );
+  }
+  lines.push('', totalsLine(summary, colors));
+  for (const status of ATTENTION_STATUSES) {
+    const items = summary.items.filter((item) => item.status === status);
+    if (items.length === 0) continue;
+    lines.push(`${statusStyle(status, colors)(status)}: ${items.map((item) => item.id).join(', ')}`);
+    for (const item of items) {
+      const reason = firstLine(item);
+      if (reason !== undefined) lines.push(`  ${item.id}: ${reason}`);
+    }
+  }
+  if (summary.retryCommand !== null) lines.push('', `retry: ${colors.bold(summary.retryCommand)}`);
+  return lines.join('\n');
+}
+
+function totalsLine(summary: RunSummary, colors: Colors): string {
+  const counts = STATUS_ORDER.filter((status) => summary.counts[status] > 0).map((status) => statusStyle(status, colors)(`${summary.counts[status]} ${status}`));
+  const cost = summary.items.reduce((total, item) => total + item.costUsd, 0);
+  const calls = summary.items.reduce((total, item) => total + item.llmCalls, 0);
+  const countText = counts.length > 0 ? counts.join(' · ') : 'no items';
+  return `total: ${countText} · wall time ${formatDuration(summary.durationMs)} · ${calls} model calls · ${formatCost(cost)}`;
+}
+
+function firstLine(item: ItemSummary): string | undefined {
+  const line = item.error?.split(/\r?\n/).find((candidate) => candidate.trim().length > 0);
+  if (line === undefined) return undefined;
+  return line.length > ERROR_WIDTH ? `${line.slice(0, ERROR_WIDTH - 1)}…` : line;
+}
+
+function statusStyle(status: ItemStatus, colors: Colors): (text: string) => string {
+  switch (status) {
+    case 'succeeded':
+      return colors.green;
+    case 'skipped':
+      return colors.dim;
+    case 'failed':
+      return colors.red;
+    case 'blocked':
+    case 'interrupted':
+    case 'cancelled':
+      return colors.yellow;
+  }
+}

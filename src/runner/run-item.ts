@@ -1,0 +1,132 @@
+import type { Clock } from '../clock/clock.js';
+import type { Checkpoint, CheckpointStore, CheckpointStoreFactory } from '../checkpoints/store.js';
+import { raceWithAbort, reasonOf } from './abort.js';
+import { InterruptedError, ItemTimeoutError } from './errors.js';
+import type { EmitEvent } from './events.js';
+import type { ItemContext, ItemPlanAction, ItemStatus, ItemSummary, Workflow, WorkItem } from './types.js';
+
+export interface RunItemDependencies {
+  workflow: Workflow;
+  checkpoints: CheckpointStoreFactory;
+  clock: Clock;
+  emit: EmitEvent;
+  runId: string;
+  /** The run's signal: aborting it interrupts the item. */
+  runSignal: AbortSignal;
+  timeoutMs: number;
+  /** Removes secrets from error text before it is shown or stored. */
+  redact: (text: string) => string;
+}
+
+/**
+ * Runs one item to an end that never throws: its own failure, time-out or interruption becomes its
+ * status, so one item can never take another down. The checkpoint keeps a failed or interrupted item's
+ * last committed step and is removed once the item succeeds.
+ */
+export async function runOneItem(item: WorkItem, action: ItemPlanAction, dependencies: RunItemDependencies): Promise<ItemSummary> {
+  const { workflow, checkpoints, clock, emit, runId } = dependencies;
+  const startedAt = clock.now();
+  const controller = new AbortController();
+  const timerController = new AbortController();
+  const forwardInterrupt = (): void => controller.abort(reasonOf(dependencies.runSignal));
+  dependencies.runSignal.addEventListener('abort', forwardInterrupt, { once: true });
+  clock.sleep(dependencies.timeoutMs, timerController.signal).then(
+    () => controller.abort(new ItemTimeoutError(dependencies.timeoutMs)),
+    () => undefined,
+  );
+
+  const summary: ItemSummary = {
+    id: item.id,
+    title: item.title,
+    status: 'failed',
+    stage: action.kind === 'resume' ? action.stage : 'start',
+    durationMs: 0,
+    llmCalls: 0,
+    costUsd: 0,
+    output: null,
+    error: null,
+  };
+  emit({ type: 'item-start', at: startedAt, id: item.id, title: item.title, action });
+
+  let store: CheckpointStore | undefined;
+  try {
+    store = await openStore(item, action, dependencies);
+    const resumeFrom: Checkpoint | undefined = action.kind === 'resume' ? await store.load() : undefined;
+    const context = createContext(item, store, resumeFrom, controller.signal, summary, dependencies);
+    const outcome = await raceWithAbort(workflow.runItem(item, context), controller.signal);
+    summary.status = outcome.status;
+    summary.output = outcome.output ?? null;
+    summary.error = outcome.reason ?? null;
+    if (outcome.status === 'succeeded') await store.remove();
+    else await store.setStatus('blocked', outcome.reason);
+  } catch (error) {
+    const reason = controller.signal.aborted ? reasonOf(controller.signal) : asError(error);
+    summary.status = statusForError(reason);
+    summary.error = dependencies.redact(reason.message);
+    await store?.setStatus(summary.status === 'interrupted' ? 'interrupted' : 'failed', summary.error).catch(() => undefined);
+  } finally {
+    timerController.abort();
+    dependencies.runSignal.removeEventListener('abort', forwardInterrupt);
+    // Ends any work the item left behind (a hung call) once its outcome is settled.
+    controller.abort(new InterruptedError('item finished'));
+    await store?.close().catch(() => undefined);
+  }
+  summary.durationMs = clock.now() - startedAt;
+  emit({ type: 'item-end', at: clock.now(), id: item.id, result: summary });
+  return summary;
+}
+
+async function openStore(item: WorkItem, action: ItemPlanAction, dependencies: RunItemDependencies): Promise<CheckpointStore> {
+  const store = await dependencies.checkpoints.open(dependencies.workflow.name, item.id);
+  if (action.kind === 'start' && (await store.load()) !== undefined) {
+    // A blocked item runs again from the start: its old state must not leak into the new run.
+    await store.remove();
+    await store.close();
+    return dependencies.checkpoints.open(dependencies.workflow.name, item.id);
+  }
+  return store;
+}
+
+function createContext(
+  item: WorkItem,
+  store: CheckpointStore,
+  resumeFrom: Checkpoint | undefined,
+  signal: AbortSignal,
+  summary: ItemSummary,
+  dependencies: RunItemDependencies,
+): ItemContext {
+  const { emit, clock } = dependencies;
+  const write = (text: string, debug: boolean): void => {
+    if (text.length > 0) emit({ type: 'item-output', at: clock.now(), id: item.id, text: dependencies.redact(text), debug });
+  };
+  return {
+    item,
+    runId: dependencies.runId,
+    workflow: dependencies.workflow.name,
+    signal,
+    clock,
+    checkpoint: store,
+    resumeFrom,
+    write: (text) => write(text, false),
+    log: (message) => write(`${message}\n`, false),
+    debug: (message) => write(`${message}\n`, true),
+    setStage(stage) {
+      summary.stage = stage;
+      emit({ type: 'item-stage', at: clock.now(), id: item.id, stage });
+    },
+    recordModelCall(call) {
+      summary.llmCalls += 1;
+      summary.costUsd += call.costUsd;
+      emit({ type: 'model-call', at: clock.now(), id: item.id, call });
+    },
+  };
+}
+
+function statusForError(error: Error): ItemStatus {
+  if (error instanceof InterruptedError) return 'interrupted';
+  return 'failed';
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}

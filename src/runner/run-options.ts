@@ -1,0 +1,25 @@
+/** The runner options of DESIGN.md, parsed and validated (by src/cli/runner-options.ts). */
+export interface RunnerOptions {
+  /** Absolute path of the target repository. */
+  repo: string;
+  /** Exactly these items (from --issue), or undefined. */
+  ids: string[] | undefined;
+  all: boolean;
+  retryFailed: boolean;
+  /** Local item folder instead of GitHub. */
+  source: string | undefined;
+  /** Items at once; 1 = sequential. Already capped at MAX_PARALLEL. */
+  parallel: number;
+  dryRun: boolean;
+  /** Wall clock per item. */
+  timeoutMs: number;
+  maxIterations: number | undefined;
+  budgetUsd: number | undefined;
+  perKeyConcurrency: number;
+  json: boolean;
+  debug: boolean;
+}
+
+export const MAX_PARALLEL = 10;
+export const BARE_PARALLEL = 3;
+export const DEFAULT_TIMEOUT_MINUTES = 30;

@@ -1,0 +1,119 @@
+import type { Clock } from '../clock/clock.js';
+import type { CheckpointStoreFactory } from '../checkpoints/store.js';
+import type { EmitEvent, PlannedItem } from './events.js';
+import { compareItemIds, planItems, type ItemFacts, type Selection } from './plan.js';
+import { runOneItem } from './run-item.js';
+import { buildSummary } from './summary.js';
+import type { ItemStatus, ItemSummary, RunSummary, Workflow, WorkItem } from './types.js';
+
+export interface RunWorkflowDependencies {
+  workflow: Workflow;
+  checkpoints: CheckpointStoreFactory;
+  clock: Clock;
+  emit: EmitEvent;
+  /** The run's one cancellation signal (Ctrl+C / SIGTERM). */
+  signal: AbortSignal;
+  runId: string;
+  /** How each item ended in the previous run of this workflow (for --retry-failed). */
+  lastRunStatuses?: ReadonlyMap<string, ItemStatus>;
+  /** Builds the copy-paste command that retries these ids. */
+  retryCommand: (ids: string[]) => string;
+  redact?: (text: string) => string;
+}
+
+export interface RunPlan {
+  planned: PlannedItem[];
+  items: Map<string, WorkItem>;
+}
+
+export interface RunSettings extends Selection {
+  parallel: number;
+  timeoutMs: number;
+}
+
+/** Collects the candidates and decides what would happen to each; writes nothing and calls no model. */
+export async function planRun(
+  settings: Selection,
+  dependencies: Pick<RunWorkflowDependencies, 'workflow' | 'checkpoints' | 'signal' | 'lastRunStatuses'>,
+): Promise<RunPlan> {
+  const { workflow, checkpoints } = dependencies;
+  const collected = await workflow.collectItems({ ids: settings.explicitIds, signal: dependencies.signal });
+  const ordered = settings.explicitIds ? collected : [...collected].sort((left, right) => compareItemIds(left.id, right.id));
+  const facts: ItemFacts[] = await Promise.all(
+    ordered.map(async (item) => ({
+      item,
+      completedOutput: await workflow.completedOutput(item),
+      checkpoint: await checkpoints.peek(workflow.name, item.id),
+      lastRunStatus: dependencies.lastRunStatuses?.get(item.id),
+    })),
+  );
+  return { planned: planItems(facts, settings), items: new Map(ordered.map((item) => [item.id, item])) };
+}
+
+/**
+ * The one runner every workflow goes through: plans the items, then runs them on `parallel` workers
+ * (each pulls the next queued item when it is free). On abort, workers stop taking items, queued
+ * items end as cancelled and running ones are interrupted; the summary is still built.
+ */
+export async function runWorkflow(settings: RunSettings, dependencies: RunWorkflowDependencies, plan?: RunPlan): Promise<RunSummary> {
+  const { clock, emit, signal } = dependencies;
+  const startedAt = clock.now();
+  const { planned, items } = plan ?? (await planRun(settings, dependencies));
+  emit({ type: 'run-start', at: startedAt, runId: dependencies.runId, workflow: dependencies.workflow.name, parallel: settings.parallel, items: planned });
+
+  const results = new Map<string, ItemSummary>();
+  const queue: PlannedItem[] = [];
+  for (const entry of planned) {
+    if (entry.action.kind === 'skip') results.set(entry.id, skippedSummary(entry, entry.action.reason));
+    else queue.push(entry);
+  }
+  const onInterrupt = (): void => emit({ type: 'run-interrupting', at: clock.now() });
+  signal.addEventListener('abort', onInterrupt, { once: true });
+
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (!signal.aborted && next < queue.length) {
+      const entry = queue[next++]!;
+      const item = items.get(entry.id) ?? { id: entry.id, title: entry.title };
+      const summary = await runOneItem(item, entry.action, {
+        workflow: dependencies.workflow,
+        checkpoints: dependencies.checkpoints,
+        clock,
+        emit,
+        runId: dependencies.runId,
+        runSignal: signal,
+        timeoutMs: settings.timeoutMs,
+        redact: dependencies.redact ?? ((text) => text),
+      });
+      results.set(entry.id, summary);
+    }
+  };
+  const workerCount = Math.max(1, Math.min(settings.parallel, queue.length));
+  await Promise.all(Array.from({ length: workerCount }, worker));
+  signal.removeEventListener('abort', onInterrupt);
+
+  for (const entry of queue) {
+    if (!results.has(entry.id)) results.set(entry.id, cancelledSummary(entry));
+  }
+  const summary = buildSummary({
+    runId: dependencies.runId,
+    workflow: dependencies.workflow.name,
+    startedAt,
+    durationMs: clock.now() - startedAt,
+    parallel: settings.parallel,
+    items: planned.map((entry) => results.get(entry.id)!),
+    retryCommand: dependencies.retryCommand,
+  });
+  emit({ type: 'run-end', at: clock.now(), summary });
+  return summary;
+}
+
+function skippedSummary(entry: PlannedItem, reason: string): ItemSummary {
+  const output = reason.startsWith('done: ') ? reason.slice('done: '.length) : null;
+  return { id: entry.id, title: entry.title, status: 'skipped', stage: 'done', durationMs: 0, llmCalls: 0, costUsd: 0, output, error: null };
+}
+
+function cancelledSummary(entry: PlannedItem): ItemSummary {
+  const stage = entry.action.kind === 'resume' ? entry.action.stage : 'queued';
+  return { id: entry.id, title: entry.title, status: 'cancelled', stage, durationMs: 0, llmCalls: 0, costUsd: 0, output: null, error: 'cancelled before it started' };
+}

@@ -1,0 +1,76 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CheckpointStoreFactory } from '../checkpoints/store.js';
+import { compareItemIds } from '../items/compare-item-ids.js';
+import type { ItemStatus, WorkflowName } from '../runner/types.js';
+import { readRunSummaries } from '../runs/run-files.js';
+import { lldFinalStatus, lldRelativePath } from '../workflows/lld/lld-status.js';
+
+export interface ItemStatusRow {
+  workflow: WorkflowName;
+  id: string;
+  title: string;
+  /** Where the item stands now: `done`, or the stage its checkpoint is at. */
+  stage: string;
+  /** How its last run ended, or what its files say when no run of this repository is recorded. */
+  lastResult: ItemStatus | 'approved' | 'blocked' | 'unknown';
+  output: string | null;
+  lastRunId: string | null;
+  error: string | null;
+}
+
+/**
+ * Every item the repository knows of, from three sources merged: the saved run summaries (last result),
+ * the checkpoints (where an unfinished item stands) and the LLD files (approved or blocked designs).
+ */
+export async function collectStatus(repo: string, checkpoints: CheckpointStoreFactory): Promise<ItemStatusRow[]> {
+  const rows = new Map<string, ItemStatusRow>();
+  const row = (workflow: WorkflowName, id: string): ItemStatusRow => {
+    const key = `${workflow}:${id}`;
+    let existing = rows.get(key);
+    if (!existing) {
+      existing = { workflow, id, title: '', stage: 'unknown', lastResult: 'unknown', output: null, lastRunId: null, error: null };
+      rows.set(key, existing);
+    }
+    return existing;
+  };
+
+  for (const summary of await readRunSummaries(repo)) {
+    for (const item of summary.items) {
+      const entry = row(summary.workflow, item.id);
+      Object.assign(entry, { title: item.title, stage: item.stage, lastResult: item.status, lastRunId: summary.runId, error: item.error });
+      if (item.output) entry.output = item.output;
+    }
+  }
+
+  for (const file of await listLldFiles(repo)) {
+    const entry = row('lld', file.id);
+    const relative = lldRelativePath(file.id);
+    entry.output = relative;
+    const status = lldFinalStatus(await readFile(join(repo, relative), 'utf8'));
+    if (entry.lastResult === 'unknown' && (status === 'approved' || status === 'blocked')) entry.lastResult = status;
+    if (status === 'approved') entry.stage = 'done';
+  }
+
+  for (const { workflow, itemId } of await checkpoints.list()) {
+    const checkpoint = await checkpoints.peek(workflow, itemId);
+    if (!checkpoint) continue;
+    const entry = row(workflow, itemId);
+    entry.stage = checkpoint.stage;
+    if (checkpoint.status === 'running' && entry.lastResult === 'unknown') entry.lastResult = 'interrupted';
+  }
+
+  return [...rows.values()].sort((left, right) => left.workflow.localeCompare(right.workflow) || compareItemIds(left.id, right.id));
+}
+
+async function listLldFiles(repo: string): Promise<Array<{ id: string }>> {
+  try {
+    const names = await readdir(join(repo, 'docs', 'lld', 'active'));
+    return names.flatMap((name) => {
+      const match = /^LLD-([A-Za-z0-9_-]{1,64})\.md$/.exec(name);
+      return match?.[1] ? [{ id: /^\d+$/.test(match[1]) ? String(Number(match[1])) : match[1] }] : [];
+    });
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,81 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DocumentKind, PromptPair } from '../review-loop/document-kind.js';
+import type { LoadedItem, LoopState } from '../review-loop/state.js';
+import type { ReviewerResult } from '../review-loop/transitions.js';
+import { parseDraft } from './draft.js';
+import { DRAFTER_SYSTEM_PROMPT, REVIEWER_SYSTEM_PROMPT, draftPrompt, rejectionPrompt, reviewPrompt, revisionPrompt, validationFixPrompt } from './prompts.js';
+import { applyRevision } from './revision.js';
+import { validateDraft } from './validate-draft.js';
+import { blockingItems, parseVerdict, verdictJsonSchema, type Verdict } from './verdict.js';
+import { renderVerdictMarkdown } from './verdict-markdown.js';
+
+export interface LldKindOptions {
+  repo: string;
+  template: string;
+  /** The repository's files, read once per run and shared by every item. */
+  repositoryLayout: () => Promise<string[]>;
+}
+
+/** The LLD document: the built-in (or --template) LLD template, sections 1–12, repository path checks. */
+export function lldDocumentKind(options: LldKindOptions): DocumentKind {
+  const withDocument = (text: string, document: string): string => `${text}\n\n## The current document\n\n${fence(document)}`;
+  return {
+    label: 'LLD',
+    itemMarkdown: (item) => itemAsMarkdown(item),
+    async draftPrompt(item) {
+      return { system: DRAFTER_SYSTEM_PROMPT, user: draftPrompt({ item, template: options.template, repoLayout: await options.repositoryLayout() }) };
+    },
+    fixValidationPrompt(_item, document, errors): PromptPair {
+      return { system: DRAFTER_SYSTEM_PROMPT, user: withDocument(validationFixPrompt(errors.map((message) => ({ code: 'validation', message }))), document) };
+    },
+    revisePrompt(_item, document, state: LoopState): PromptPair {
+      const verdict = state.verdicts.at(-1)?.detail as Verdict;
+      return { system: DRAFTER_SYSTEM_PROMPT, user: revisionPrompt({ document, verdict }) };
+    },
+    async reviewPrompt(item, document, state) {
+      return {
+        system: REVIEWER_SYSTEM_PROMPT,
+        user: reviewPrompt({ item, document, repoLayout: await options.repositoryLayout(), round: state.verdicts.length + 1 }),
+      };
+    },
+    rejectionPrompt,
+    parseDraft: (response) => {
+      const parsed = parseDraft(response);
+      return parsed.ok ? parsed : { ...parsed, response };
+    },
+    applyRevision: (previous, response) => {
+      const revised = applyRevision(previous, response);
+      return revised.ok ? { ok: true, document: revised.document } : { ok: false, reason: revised.reason, response };
+    },
+    validate(document, item) {
+      const issues = validateDraft(document, { itemId: item.id, pathExists: (path) => existsSync(join(options.repo, path)) });
+      return Promise.resolve(issues.map((issue) => (issue.section ? `[section ${issue.section}] ${issue.message}` : issue.message)));
+    },
+    parseVerdict: (response, meta) => verdictResult(response, meta),
+    verdictSchema: { name: 'lld_verdict', schema: verdictJsonSchema },
+  };
+}
+
+export function verdictResult(response: string, meta: { round: number; reviewer: string; date: string }): ReviewerResult {
+  const parsed = parseVerdict(response);
+  if (!parsed.ok) return { ok: false, reason: parsed.reason, response };
+  return {
+    ok: true,
+    verdict: parsed.verdict.verdict,
+    blocking: blockingItems(parsed.verdict),
+    detail: parsed.verdict,
+    markdown: renderVerdictMarkdown(parsed.verdict, meta),
+  };
+}
+
+export function itemAsMarkdown(item: LoadedItem): string {
+  const labels = item.labels.length > 0 ? `\nLabels: ${item.labels.join(', ')}\n` : '';
+  return `# ${item.id}: ${item.title}\n\nSource: ${item.origin}\n${labels}\n${item.body.trim()}\n`;
+}
+
+function fence(text: string): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`{3,}/g)].map((match) => match[0].length));
+  const marker = '`'.repeat(longest + 1);
+  return `${marker}markdown\n${text.trim()}\n${marker}`;
+}

@@ -1,0 +1,73 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../files/atomic-write.js';
+import type { ItemCollection } from '../../items/collect-items.js';
+import type { SourceItem } from '../../items/source-item.js';
+import type { ModelClient } from '../../providers/model-client.js';
+import type { ItemContext, ItemOutcome, Workflow, WorkItem } from '../../runner/types.js';
+import type { DocumentKind } from '../review-loop/document-kind.js';
+import { runReviewLoop } from '../review-loop/run-review-loop.js';
+import type { LoadedItem, LoopLimits, LoopState } from '../review-loop/state.js';
+import { finalDocument, finalRecord } from './finalize-lld.js';
+import { lldFinalStatus, lldRelativePath } from './lld-status.js';
+
+export interface LldWorkflowOptions {
+  repo: string;
+  items: ItemCollection;
+  kind: DocumentKind;
+  drafter: ModelClient;
+  reviewer: ModelClient;
+  limits: LoopLimits;
+}
+
+/** `lldflow requirements --type lld`: issue → reviewed LLD in docs/lld/active/, with its lineage. */
+export class LldWorkflow implements Workflow {
+  readonly name = 'lld' as const;
+  private readonly collected = new Map<string, SourceItem>();
+
+  constructor(private readonly options: LldWorkflowOptions) {}
+
+  async collectItems(request: { ids: string[] | undefined }): Promise<WorkItem[]> {
+    const items = await this.options.items.collect(request.ids);
+    for (const item of items) this.collected.set(item.id, item);
+    return items.map(({ id, title }) => ({ id, title }));
+  }
+
+  /** Done means an LLD whose status line says Approved: a blocked or draft LLD is redone. */
+  async completedOutput(item: WorkItem): Promise<string | undefined> {
+    const relative = lldRelativePath(item.id);
+    try {
+      return lldFinalStatus(await readFile(join(this.options.repo, relative), 'utf8')) === 'approved' ? relative : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  runItem(item: WorkItem, context: ItemContext): Promise<ItemOutcome> {
+    const { repo, kind, drafter, reviewer, limits } = this.options;
+    const today = (): string => new Date(context.clock.now()).toISOString().slice(0, 10);
+    return runReviewLoop({
+      context,
+      kind,
+      drafter,
+      reviewer,
+      limits,
+      today,
+      loadItem: () => Promise.resolve(this.loaded(item)),
+      lineageDirectory: (lineageRunId) => join(repo, 'docs', 'lineage', 'active', `${item.id}-lld`, lineageRunId),
+      finalize: async (state: LoopState) => {
+        const relative = lldRelativePath(item.id);
+        await writeFileAtomic(join(repo, relative), finalDocument(state, today()));
+        const record = finalRecord(state, { output: relative, drafter: drafter.label, durationMs: context.clock.now() - Date.parse(state.startedAt) });
+        const closing = state.outcome?.status === 'approved' ? 'approved.json' : 'blocked.json';
+        return { output: relative, lineage: [{ name: 'final.md', content: finalDocument(state, today()) }, { name: closing, content: `${JSON.stringify(record, null, 2)}\n` }] };
+      },
+    });
+  }
+
+  private loaded(item: WorkItem): LoadedItem {
+    const source = this.collected.get(item.id);
+    if (!source) throw new Error(`internal: item ${item.id} was not collected`);
+    return { id: source.id, title: source.title, body: source.body, labels: source.labels, origin: source.path };
+  }
+}

@@ -1,0 +1,152 @@
+import type { ModelClient, ModelResponse } from '../../providers/model-client.js';
+import type { ItemContext, ItemOutcome } from '../../runner/types.js';
+import { conversation, type DocumentKind, type PromptPair } from './document-kind.js';
+import { LineageWriter } from './lineage-writer.js';
+import { initialState, type LoadedItem, type LoopLimits, type LoopState } from './state.js';
+import { afterDrafter, afterFinalize, afterLoad, afterReviewer, afterValidation, block, decideNextStep } from './transitions.js';
+
+export interface ReviewLoopSetup {
+  context: ItemContext;
+  kind: DocumentKind;
+  drafter: ModelClient;
+  reviewer: ModelClient;
+  limits: LoopLimits;
+  /** Reads the item from its source (only on a fresh start: a resumed item has it in its state). */
+  loadItem: () => Promise<LoadedItem>;
+  /** The item's lineage folder for the run that started it. */
+  lineageDirectory: (lineageRunId: string) => string;
+  /**
+   * Writes the finished document (approved or blocked); returns its path relative to the repository
+   * and the closing lineage files. Must be idempotent: a crash right after it runs it again.
+   */
+  finalize: (state: LoopState) => Promise<{ output: string; lineage: Array<{ name: string; content: string }> }>;
+  /** ISO date (YYYY-MM-DD) for review records; from the item's clock. */
+  today: () => string;
+}
+
+/**
+ * Drives one item through draft → validate → review → revise until approved or blocked, committing
+ * the state after every step. The decisions are the pure functions of transitions.ts; this only
+ * performs the step they ask for.
+ */
+export async function runReviewLoop(setup: ReviewLoopSetup): Promise<ItemOutcome> {
+  const { context, kind, limits } = setup;
+  let state: LoopState = (context.resumeFrom?.state as LoopState | undefined) ?? initialState(context.runId, new Date(context.clock.now()).toISOString());
+  const lineage = new LineageWriter(setup.lineageDirectory(state.lineageRunId));
+  await lineage.sync(state.lineage);
+  if (context.resumeFrom) context.log(`resuming at ${state.stage} (${state.calls} model calls already done)`);
+
+  for (;;) {
+    const step = decideNextStep(state, limits);
+    context.setStage(stageLabel(state, step.kind));
+    switch (step.kind) {
+      case 'load': {
+        const item = await setup.loadItem();
+        state = afterLoad(state, item, kind.itemMarkdown(item));
+        break;
+      }
+      case 'call-drafter': {
+        const item = requireItem(state);
+        const prompt = await drafterPrompt(kind, item, state);
+        context.log(`${describeDrafterCall(step.purpose, state)} with ${setup.drafter.label}`);
+        const response = await callModel(setup.drafter, 'drafter', prompt, state, step.traceStep, setup);
+        const result = step.purpose === 'draft' ? kind.parseDraft(response.text) : kind.applyRevision(state.document ?? '', response.text);
+        if (!result.ok) context.log(`drafter answer rejected: ${result.reason}`);
+        state = afterDrafter(state, result, response);
+        break;
+      }
+      case 'validate': {
+        const errors = await kind.validate(state.document ?? '', requireItem(state));
+        if (errors.length > 0) context.log(`mechanical validation: ${errors.length} problem(s)\n${errors.map((error) => `  - ${error}`).join('\n')}`);
+        state = afterValidation(state, errors, limits);
+        break;
+      }
+      case 'call-reviewer': {
+        const item = requireItem(state);
+        const prompt = await kind.reviewPrompt(item, state.document ?? '', state);
+        const round = state.verdicts.length + 1;
+        context.log(`review round ${round} with ${setup.reviewer.label}`);
+        const response = await callModel(setup.reviewer, 'reviewer', prompt, state, step.traceStep, setup, kind.verdictSchema);
+        const date = setup.today();
+        const reviewerName = `${response.provider}:${response.model}`;
+        const result = kind.parseVerdict(response.text, { round, reviewer: reviewerName, date });
+        if (result.ok) context.log(`verdict: ${result.verdict}${result.blocking.length > 0 ? ` (${result.blocking.length} blocking)` : ''}`);
+        else context.log(`reviewer answer rejected: ${result.reason}`);
+        state = afterReviewer(state, result, { costUsd: response.costUsd, reviewer: reviewerName, date }, limits);
+        break;
+      }
+      case 'block':
+        state = block(state, step.reason);
+        break;
+      case 'finalize': {
+        const { output, lineage: closing } = await setup.finalize(state);
+        context.log(state.outcome?.status === 'approved' ? `approved: ${output}` : `blocked: ${state.outcome?.status === 'blocked' ? state.outcome.reason : ''} (${output})`);
+        state = afterFinalize(state, output, closing);
+        break;
+      }
+      case 'done':
+        return outcomeOf(state);
+    }
+    await context.checkpoint.commit({ stage: state.stage, state });
+    await lineage.sync(state.lineage);
+  }
+}
+
+async function drafterPrompt(kind: DocumentKind, item: LoadedItem, state: LoopState): Promise<PromptPair> {
+  switch (state.drafterPurpose) {
+    case 'draft':
+      return kind.draftPrompt(item);
+    case 'fix-validation':
+      return kind.fixValidationPrompt(item, state.document ?? '', state.validationErrors);
+    case 'revise':
+      return kind.revisePrompt(item, state.document ?? '', state);
+  }
+}
+
+async function callModel(
+  client: ModelClient,
+  role: 'drafter' | 'reviewer',
+  prompt: PromptPair,
+  state: LoopState,
+  traceStep: string,
+  setup: ReviewLoopSetup,
+  jsonSchema?: { name: string; schema: Record<string, unknown> },
+): Promise<ModelResponse> {
+  const { context } = setup;
+  const { system, messages } = conversation(prompt, state.pendingRejection, setup.kind);
+  const response = await client.complete({ role, system, messages, trace: { itemId: context.item.id, step: traceStep }, signal: context.signal, ...(jsonSchema ? { jsonSchema } : {}) }, { log: (message) => context.log(message) });
+  context.recordModelCall({
+    provider: response.provider,
+    model: response.model,
+    ...(response.keyName ? { keyName: response.keyName } : {}),
+    role,
+    durationMs: response.durationMs,
+    inputTokens: response.usage.inputTokens,
+    outputTokens: response.usage.outputTokens,
+    costUsd: response.costUsd,
+  });
+  return response;
+}
+
+function outcomeOf(state: LoopState): ItemOutcome {
+  const output = state.output;
+  if (state.outcome?.status === 'approved') return { status: 'succeeded', ...(output ? { output } : {}) };
+  return { status: 'blocked', reason: state.outcome?.status === 'blocked' ? state.outcome.reason : 'ended without an outcome', ...(output ? { output } : {}) };
+}
+
+function requireItem(state: LoopState): LoadedItem {
+  if (!state.item) throw new Error('internal: the item was not loaded before drafting');
+  return state.item;
+}
+
+function describeDrafterCall(purpose: LoopState['drafterPurpose'], state: LoopState): string {
+  if (purpose === 'draft') return 'drafting';
+  if (purpose === 'fix-validation') return `fixing ${state.validationErrors.length} validation problem(s)`;
+  return `revising after round ${state.verdicts.length}`;
+}
+
+function stageLabel(state: LoopState, step: string): string {
+  if (step === 'call-reviewer') return `review ${state.verdicts.length + 1}`;
+  if (step === 'call-drafter') return state.drafterPurpose === 'revise' ? `revise ${state.verdicts.length}` : state.drafterPurpose;
+  return step;
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { initialState, type LoopLimits, type LoopState } from './state.js';
+import { afterDrafter, afterLoad, afterReviewer, afterValidation, decideNextStep, UnusableResponseError, type ReviewerResult } from './transitions.js';
+
+const limits: LoopLimits = { maxIterations: 5, budgetUsd: undefined, maxValidationFailures: 3 };
+const call = { costUsd: 0.5 };
+const review = { costUsd: 0.25, reviewer: 'openai:gpt', date: '2026-01-01' };
+const item = { id: '7', title: 'Seven', body: 'body', labels: [], origin: 'ideas/7.md' };
+
+function drafted(): LoopState {
+  const loaded = afterLoad(initialState('run-1', '2026-01-01T00:00:00Z'), item, '# Issue 7');
+  return afterValidation(afterDrafter(loaded, { ok: true, document: '# 7 - Doc' }, call), [], limits);
+}
+
+function verdict(label: 'APPROVED' | 'REVISE' | 'DISCUSS', blocking: string[] = []): ReviewerResult {
+  return { ok: true, verdict: label, blocking, detail: { verdict: label }, markdown: `# ${label}` };
+}
+
+describe('review loop transitions', () => {
+  it('walks load → draft → validate → review and numbers the lineage in order', () => {
+    const state = drafted();
+    expect(state.stage).toBe('review');
+    expect(decideNextStep(state, limits)).toEqual({ kind: 'call-reviewer', traceStep: 'review-1' });
+    expect(state.lineage.map((entry) => `${entry.number}-${entry.name}`)).toEqual(['1-issue.md', '2-draft.md']);
+    expect(state.calls).toBe(1);
+    expect(state.costUsd).toBe(0.5);
+  });
+
+  it('REVISE then APPROVED finalizes as approved', () => {
+    let state = afterReviewer(drafted(), verdict('REVISE', ['missing tests']), review, limits);
+    expect(state.stage).toBe('revise');
+    expect(decideNextStep(state, limits)).toEqual({ kind: 'call-drafter', purpose: 'revise', traceStep: 'revise-2' });
+    state = afterValidation(afterDrafter(state, { ok: true, document: '# 7 - Doc v2' }, call), [], limits);
+    state = afterReviewer(state, verdict('APPROVED'), review, limits);
+    expect(state.stage).toBe('finalize');
+    expect(state.outcome).toEqual({ status: 'approved' });
+    expect(state.verdicts.map((record) => [record.round, record.verdict])).toEqual([[1, 'REVISE'], [2, 'APPROVED']]);
+    expect(state.lineage.map((entry) => entry.name)).toEqual(['issue.md', 'draft.md', 'verdict.md', 'draft.md', 'verdict.md']);
+  });
+
+  it('DISCUSS ends the item as blocked', () => {
+    const state = afterReviewer(drafted(), verdict('DISCUSS'), review, limits);
+    expect(state.outcome).toEqual({ status: 'blocked', reason: expect.stringContaining('DISCUSS') as string });
+  });
+
+  it('the same blocking items in two REVISE verdicts in a row end it as blocked', () => {
+    let state = afterReviewer(drafted(), verdict('REVISE', ['a', 'b']), review, limits);
+    state = afterValidation(afterDrafter(state, { ok: true, document: '# 7 v2' }, call), [], limits);
+    state = afterReviewer(state, verdict('REVISE', ['b', 'a']), review, limits);
+    expect(state.outcome?.status).toBe('blocked');
+  });
+
+  it('different blocking items keep revising until --max-iterations', () => {
+    const twoRounds = { ...limits, maxIterations: 2 };
+    let state = afterReviewer(drafted(), verdict('REVISE', ['a']), review, twoRounds);
+    expect(state.stage).toBe('revise');
+    state = afterValidation(afterDrafter(state, { ok: true, document: '# 7 v2' }, call), [], twoRounds);
+    state = afterReviewer(state, verdict('REVISE', ['c']), review, twoRounds);
+    expect(state.outcome).toEqual({ status: 'blocked', reason: expect.stringContaining('2 review rounds') as string });
+  });
+
+  it('blocks before a model call once the budget is spent', () => {
+    const state = drafted();
+    expect(decideNextStep(state, { ...limits, budgetUsd: 0.5 })).toMatchObject({ kind: 'block', reason: expect.stringContaining('budget') as string });
+    expect(decideNextStep(state, { ...limits, budgetUsd: 0.6 }).kind).toBe('call-reviewer');
+  });
+
+  it('asks again once after an unusable answer, and fails on the second', () => {
+    const state = afterReviewer(drafted(), { ok: false, reason: 'not JSON', response: 'hello' }, review, limits);
+    expect(state.pendingRejection).toEqual({ reason: 'not JSON', response: 'hello' });
+    expect(state.stage).toBe('review');
+    expect(state.lineage.at(-1)?.name).toBe('rejected-verdict.md');
+    expect(() => afterReviewer(state, { ok: false, reason: 'still not JSON', response: 'x' }, review, limits)).toThrow(UnusableResponseError);
+    const recovered = afterReviewer(state, verdict('APPROVED'), review, limits);
+    expect(recovered.pendingRejection).toBeUndefined();
+  });
+
+  it('sends validation errors back to the drafter, and blocks after too many failures in a row', () => {
+    const loaded = afterLoad(initialState('run-1', 'now'), item, '# Issue');
+    let state = afterDrafter(loaded, { ok: true, document: '# bad' }, call);
+    state = afterValidation(state, ['section 3 is missing'], limits);
+    expect(state).toMatchObject({ stage: 'draft', drafterPurpose: 'fix-validation', validationErrors: ['section 3 is missing'], validationFailures: 1 });
+    expect(decideNextStep(state, limits)).toMatchObject({ kind: 'call-drafter', purpose: 'fix-validation' });
+    state = afterValidation(afterDrafter(state, { ok: true, document: '# bad' }, call), ['x'], limits);
+    state = afterValidation(afterDrafter(state, { ok: true, document: '# bad' }, call), ['x'], limits);
+    expect(state.outcome?.status).toBe('blocked');
+  });
+});

@@ -1,0 +1,146 @@
+import type { LineageEntry, LoadedItem, LoopLimits, LoopState, VerdictLabel } from './state.js';
+
+/** What the executor must do next. Decided purely from the state and the limits. */
+export type NextStep =
+  | { kind: 'load' }
+  | { kind: 'call-drafter'; purpose: LoopState['drafterPurpose']; traceStep: string }
+  | { kind: 'validate' }
+  | { kind: 'call-reviewer'; traceStep: string }
+  | { kind: 'block'; reason: string }
+  | { kind: 'finalize' }
+  | { kind: 'done' };
+
+export function decideNextStep(state: LoopState, limits: LoopLimits): NextStep {
+  switch (state.stage) {
+    case 'load':
+      return { kind: 'load' };
+    case 'draft':
+    case 'revise':
+      if (overBudget(state, limits)) return budgetBlock(state, limits);
+      return { kind: 'call-drafter', purpose: state.drafterPurpose, traceStep: `${state.drafterPurpose}-${state.drafterCalls + 1}` };
+    case 'validate':
+      return { kind: 'validate' };
+    case 'review':
+      if (overBudget(state, limits)) return budgetBlock(state, limits);
+      return { kind: 'call-reviewer', traceStep: `review-${state.reviewerCalls + 1}` };
+    case 'finalize':
+      return { kind: 'finalize' };
+    case 'done':
+      return { kind: 'done' };
+  }
+}
+
+function overBudget(state: LoopState, limits: LoopLimits): boolean {
+  return limits.budgetUsd !== undefined && state.costUsd >= limits.budgetUsd;
+}
+
+function budgetBlock(state: LoopState, limits: LoopLimits): NextStep {
+  return { kind: 'block', reason: `budget of $${limits.budgetUsd} reached ($${state.costUsd.toFixed(4)} spent)` };
+}
+
+export function withLineage(state: LoopState, name: string, content: string): LoopState {
+  const entry: LineageEntry = { number: state.lineage.length + 1, name, content };
+  return { ...state, lineage: [...state.lineage, entry] };
+}
+
+export function afterLoad(state: LoopState, item: LoadedItem, issueMarkdown: string): LoopState {
+  return withLineage({ ...state, item, stage: 'draft', drafterPurpose: 'draft' }, 'issue.md', issueMarkdown);
+}
+
+export interface CallCost {
+  costUsd: number;
+}
+
+function counted(state: LoopState, call: CallCost, role: 'drafter' | 'reviewer'): LoopState {
+  return {
+    ...state,
+    calls: state.calls + 1,
+    costUsd: state.costUsd + call.costUsd,
+    drafterCalls: state.drafterCalls + (role === 'drafter' ? 1 : 0),
+    reviewerCalls: state.reviewerCalls + (role === 'reviewer' ? 1 : 0),
+  };
+}
+
+/** The drafter's answer, already parsed by the document kind: a document, or the reason it was unusable. */
+export type DrafterResult = { ok: true; document: string } | { ok: false; reason: string; response: string };
+
+/**
+ * A usable document goes to mechanical validation. An unusable one is asked for again once with the
+ * reason; a second unusable answer in a row is an error (thrown, so the item fails and its last
+ * committed state — the one asking again — is what a retry resumes from).
+ */
+export function afterDrafter(state: LoopState, result: DrafterResult, call: CallCost): LoopState {
+  const next = counted(state, call, 'drafter');
+  if (!result.ok) return rejected(next, result.reason, result.response, 'drafter', 'rejected-draft.md');
+  return withLineage({ ...next, document: result.document, stage: 'validate', pendingRejection: undefined }, 'draft.md', result.document);
+}
+
+export function afterValidation(state: LoopState, errors: string[], limits: LoopLimits): LoopState {
+  if (errors.length === 0) return { ...state, stage: 'review', validationErrors: [], validationFailures: 0 };
+  const failures = state.validationFailures + 1;
+  const listed = withLineage(state, 'validation.md', renderValidation(errors, failures));
+  if (failures >= limits.maxValidationFailures) {
+    return block(
+      { ...listed, validationErrors: errors, validationFailures: failures },
+      `the draft still fails mechanical validation after ${failures} attempts: ${errors.slice(0, 3).join('; ')}`,
+    );
+  }
+  return { ...listed, stage: 'draft', drafterPurpose: 'fix-validation', validationErrors: errors, validationFailures: failures };
+}
+
+export type ReviewerResult =
+  | { ok: true; verdict: VerdictLabel; blocking: string[]; detail: unknown; markdown: string }
+  | { ok: false; reason: string; response: string };
+
+export function afterReviewer(
+  state: LoopState,
+  result: ReviewerResult,
+  call: CallCost & { reviewer: string; date: string },
+  limits: LoopLimits,
+): LoopState {
+  const next = counted(state, call, 'reviewer');
+  if (!result.ok) return rejected(next, result.reason, result.response, 'reviewer', 'rejected-verdict.md');
+  const round = next.verdicts.length + 1;
+  const record = { round, verdict: result.verdict, reviewer: call.reviewer, date: call.date, blocking: result.blocking, detail: result.detail };
+  const reviewed = withLineage({ ...next, pendingRejection: undefined, verdicts: [...next.verdicts, record] }, 'verdict.md', result.markdown);
+  if (result.verdict === 'APPROVED') return { ...reviewed, stage: 'finalize', outcome: { status: 'approved' } };
+  if (result.verdict === 'DISCUSS') return block(reviewed, 'the reviewer asked for a human decision (DISCUSS)');
+  const previous = state.verdicts.at(-1);
+  if (previous?.verdict === 'REVISE' && result.blocking.length > 0 && sameItems(previous.blocking, result.blocking)) {
+    return block(reviewed, `the same blocking items were raised twice in a row: ${result.blocking.join('; ')}`);
+  }
+  if (round >= limits.maxIterations) return block(reviewed, `not approved after ${round} review rounds (--max-iterations ${limits.maxIterations})`);
+  return { ...reviewed, stage: 'revise', drafterPurpose: 'revise' };
+}
+
+export function block(state: LoopState, reason: string): LoopState {
+  return { ...state, stage: 'finalize', outcome: { status: 'blocked', reason } };
+}
+
+/** The document is written; the final lineage files (final document, approval record) close the trail. */
+export function afterFinalize(state: LoopState, output: string, lineage: ReadonlyArray<{ name: string; content: string }>): LoopState {
+  const withFiles = lineage.reduce((current, entry) => withLineage(current, entry.name, entry.content), state);
+  return { ...withFiles, stage: 'done', output };
+}
+
+/** Thrown when a model gives an unusable answer twice in a row. */
+export class UnusableResponseError extends Error {
+  override readonly name = 'UnusableResponseError';
+}
+
+function rejected(state: LoopState, reason: string, response: string, role: string, lineageName: string): LoopState {
+  if (state.pendingRejection) {
+    throw new UnusableResponseError(`the ${role} gave an unusable answer twice in a row: ${reason}`);
+  }
+  return withLineage({ ...state, pendingRejection: { reason, response } }, lineageName, `<!-- rejected: ${reason} -->\n\n${response}`);
+}
+
+function sameItems(left: string[], right: string[]): boolean {
+  const sortedLeft = [...left].sort();
+  const sortedRight = [...right].sort();
+  return sortedLeft.length === sortedRight.length && sortedLeft.every((item, index) => item === sortedRight[index]);
+}
+
+function renderValidation(errors: string[], attempt: number): string {
+  return [`# Mechanical validation failed (attempt ${attempt})`, '', ...errors.map((error) => `- ${error}`), ''].join('\n');
+}

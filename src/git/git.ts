@@ -1,0 +1,146 @@
+import { spawn } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import { abortReason } from '../clock/clock.js';
+import { ConfigurationError } from '../runner/errors.js';
+import { GitError } from './git-error.js';
+
+export { GitError } from './git-error.js';
+
+export interface GitOptions {
+  /** The folder git runs in. */
+  cwd: string;
+  /** Aborting kills git and rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Added to the inherited environment (undefined values remove a variable). */
+  env?: Record<string, string | undefined>;
+  /** Written to git's standard input. */
+  input?: string;
+}
+
+export interface GitOutput {
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs one git command and resolves with its output; a non-zero exit rejects with a GitError.
+ * Git never prompts (a prompt would hang an unattended run) and speaks the C locale, so its messages
+ * read the same on every machine.
+ */
+export function runGit(args: readonly string[], options: GitOptions): Promise<GitOutput> {
+  const { signal } = options;
+  if (signal?.aborted) return Promise.reject(abortReason(signal));
+  return new Promise<GitOutput>((resolve, reject) => {
+    const child = spawn('git', args, {
+      cwd: options.cwd,
+      env: gitEnvironment(options.env),
+      stdio: ['pipe', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    let settled = false;
+    const finish = (outcome: () => void): void => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      outcome();
+    };
+    const onAbort = (): void => {
+      child.kill('SIGTERM');
+      finish(() => reject(abortReason(signal!)));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.on('error', (error) => finish(() => reject(new GitError(args, null, error.message, { cause: error }))));
+    child.on('close', (code) => {
+      const output = { stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') };
+      finish(() => (code === 0 ? resolve(output) : reject(new GitError(args, code, output.stderr))));
+    });
+    child.stdin.on('error', () => undefined); // git may exit before reading; its exit code tells the story
+    child.stdin.end(options.input);
+  });
+}
+
+function gitEnvironment(extra: Record<string, string | undefined> | undefined): NodeJS.ProcessEnv {
+  const environment: NodeJS.ProcessEnv = { ...process.env, ...extra, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
+  for (const [name, value] of Object.entries(environment)) {
+    if (value === undefined) delete environment[name];
+  }
+  return environment;
+}
+
+/** True when `path` is inside a git working tree (a main checkout or a linked worktree). */
+export async function isGitRepository(path: string, signal?: AbortSignal): Promise<boolean> {
+  if (!(await isDirectory(path))) return false;
+  try {
+    const { stdout } = await runGit(['rev-parse', '--is-inside-work-tree'], { cwd: path, signal });
+    return stdout.trim() === 'true';
+  } catch (error) {
+    if (error instanceof GitError) return false;
+    throw error;
+  }
+}
+
+/** The top folder of the working tree that holds `path`; a ConfigurationError when there is none. */
+export async function repositoryRoot(path: string, signal?: AbortSignal): Promise<string> {
+  if (!(await isGitRepository(path, signal))) {
+    throw new ConfigurationError(`not a git repository: ${path}`);
+  }
+  const { stdout } = await runGit(['rev-parse', '--show-toplevel'], { cwd: path, signal });
+  return stdout.trim();
+}
+
+/**
+ * True when nothing is staged, modified or untracked — apart from untracked files under `.lldflow/`,
+ * which is lldflow's own local state and may exist before it has been excluded from git.
+ */
+export async function isWorkingTreeClean(repo: string, signal?: AbortSignal): Promise<boolean> {
+  const { stdout } = await runGit(['status', '--porcelain=v1', '-z', '--untracked-files=all'], { cwd: repo, signal });
+  const entries = stdout.split('\0');
+  for (let index = 0; index < entries.length; index++) {
+    const entry = entries[index]!;
+    if (entry === '') continue;
+    const status = entry.slice(0, 2);
+    const path = entry.slice(3);
+    // A rename or copy is followed by its source path as a separate entry.
+    if (status.includes('R') || status.includes('C')) index++;
+    if (status === '??' && (path === '.lldflow' || path.startsWith('.lldflow/'))) continue;
+    return false;
+  }
+  return true;
+}
+
+/** The commit HEAD points at. */
+export async function currentHead(repo: string, signal?: AbortSignal): Promise<string> {
+  const { stdout } = await runGit(['rev-parse', '--verify', 'HEAD^{commit}'], { cwd: repo, signal });
+  return stdout.trim();
+}
+
+/** The commit a ref (branch, tag, sha, `HEAD~2`) names; a ConfigurationError naming the ref when none. */
+export async function resolveRef(repo: string, ref: string, signal?: AbortSignal): Promise<string> {
+  // A leading dash would be read as an option.
+  if (ref === '' || ref.startsWith('-')) throw new ConfigurationError(`invalid git ref ${JSON.stringify(ref)}`);
+  try {
+    const { stdout } = await runGit(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], {
+      cwd: repo,
+      signal,
+    });
+    return stdout.trim();
+  } catch (error) {
+    if (error instanceof GitError) {
+      throw new ConfigurationError(`unknown git ref ${JSON.stringify(ref)} in ${repo}`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,25 @@
+import { createAnthropic } from '@ai-sdk/anthropic';
+import type { ModelReply, ModelRequest, ProviderTransport } from './model-client.js';
+import { generateWithSdk, requireKey, type HttpTransportOptions } from './sdk-generate.js';
+
+export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com/v1';
+
+/** Anthropic Messages API (`POST {baseUrl}/messages`). */
+export class AnthropicTransport implements ProviderTransport {
+  readonly provider = 'anthropic';
+  readonly model: string;
+  readonly needsKey = true;
+  private readonly baseUrl: string;
+
+  constructor(private readonly options: HttpTransportOptions) {
+    this.model = options.model;
+    // Always explicit: left undefined, the SDK would read ANTHROPIC_BASE_URL from process.env.
+    this.baseUrl = options.baseUrl ?? ANTHROPIC_DEFAULT_BASE_URL;
+  }
+
+  async call(request: ModelRequest, apiKey: string | undefined, signal: AbortSignal): Promise<ModelReply> {
+    const label = `anthropic:${this.model}`;
+    const provider = createAnthropic({ apiKey: requireKey(label, apiKey), baseURL: this.baseUrl, fetch: this.options.fetch });
+    return generateWithSdk(provider.messages(this.model), request, { label, apiKey, signal, now: this.options.now });
+  }
+}

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../clock/fake-clock.js';
+import { KeyPool } from '../keys/key-pool.js';
+import { SecretRedactor } from '../keys/redact.js';
+import { InterruptedError } from '../runner/errors.js';
+import { ModelCallError } from './errors.js';
+import type { ModelRequest, ProviderTransport } from './model-client.js';
+import { PooledModelClient } from './pooled-model-client.js';
+import type { ReplyWithCost } from './pricing.js';
+
+const KEY = 'the-real-key-value-9876';
+
+/** A transport whose behaviour each test scripts; it records the keys it was given. */
+class ScriptedTransport implements ProviderTransport {
+  readonly needsKey = true;
+  readonly keysSeen: Array<string | undefined> = [];
+  constructor(
+    readonly provider: string,
+    readonly model: string,
+    private readonly behaviour: (apiKey: string | undefined, signal: AbortSignal) => Promise<ReplyWithCost>,
+  ) {}
+  call(_request: ModelRequest, apiKey: string | undefined, signal: AbortSignal): Promise<ReplyWithCost> {
+    this.keysSeen.push(apiKey);
+    return this.behaviour(apiKey, signal);
+  }
+}
+
+function request(signal = new AbortController().signal): ModelRequest {
+  return { role: 'drafter', trace: { itemId: '1', step: 'draft-1' }, messages: [{ role: 'user', content: 'hi' }], signal };
+}
+
+function client(transport: ProviderTransport, clock: FakeClock, extra: { callTimeoutMs?: number } = {}) {
+  return new PooledModelClient({
+    transport,
+    pool: new KeyPool({ provider: transport.provider, keys: [KEY], clock }),
+    clock,
+    redactor: new SecretRedactor([{ value: KEY, name: `${transport.provider}#1` }]),
+    ...extra,
+  });
+}
+
+describe('PooledModelClient', () => {
+  it('measures the duration on the clock and prices the model that answered', async () => {
+    const clock = new FakeClock();
+    const transport = new ScriptedTransport('openai', 'gpt-4o', async (_key, signal) => {
+      await clock.sleep(1500, signal);
+      return { text: 'ok', usage: { inputTokens: 1_000_000, outputTokens: 0 }, model: 'gpt-4o-mini-2024-07-18' };
+    });
+    const pending = client(transport, clock).complete(request());
+    await clock.advance(1500);
+    const response = await pending;
+
+    expect(response.durationMs).toBe(1500);
+    expect(response.costUsd).toBeCloseTo(0.15, 10);
+    expect(response.keyName).toBe('openai#1');
+    expect(transport.keysSeen).toEqual([KEY]);
+  });
+
+  it('falls back to the requested model when the answering one has no price, and prefers a reported cost', async () => {
+    const clock = new FakeClock();
+    const renamed = new ScriptedTransport('openai', 'gpt-4o', () => Promise.resolve({ text: 'ok', usage: { inputTokens: 1_000_000, outputTokens: 0 }, model: 'my-proxy-model' }));
+    const reported = new ScriptedTransport('claude-cli', 'sonnet', () => Promise.resolve({ text: 'ok', usage: { inputTokens: 5, outputTokens: 5 }, model: 'claude-sonnet-4-5', costUsd: 0.42 }));
+
+    expect((await client(renamed, clock).complete(request())).costUsd).toBe(2.5);
+    expect((await client(reported, clock).complete(request())).costUsd).toBe(0.42);
+  });
+
+  it('times out a call even when the transport ignores its signal', async () => {
+    const clock = new FakeClock();
+    const transport = new ScriptedTransport('anthropic', 'claude-sonnet-4-5', () => new Promise<never>(() => undefined));
+    const pending = client(transport, clock, { callTimeoutMs: 90_000 }).complete(request()).catch((caught: unknown) => caught);
+
+    await clock.advance(90_000);
+    const error = await pending;
+
+    expect(error).toBeInstanceOf(ModelCallError);
+    expect((error as ModelCallError).reason).toBe('timeout');
+    expect((error as Error).message).toBe('anthropic:claude-sonnet-4-5 call timed out after 90s');
+  });
+
+  it('rejects with the signal reason without calling the transport when already aborted', async () => {
+    const clock = new FakeClock();
+    const transport = new ScriptedTransport('openai', 'gpt-4o', () => Promise.resolve({ text: 'never', usage: { inputTokens: 0, outputTokens: 0 }, model: 'gpt-4o' }));
+    const controller = new AbortController();
+    const reason = new InterruptedError();
+    controller.abort(reason);
+
+    await expect(client(transport, clock).complete(request(controller.signal))).rejects.toBe(reason);
+    expect(transport.keysSeen).toEqual([]);
+  });
+
+  it('replaces any key value in an error message with its masked name', async () => {
+    const clock = new FakeClock();
+    const transport = new ScriptedTransport('openai', 'gpt-4o', (apiKey) => Promise.reject(new ModelCallError('bad-request', `rejected key ${apiKey ?? ''}`)));
+
+    const error = await client(transport, clock).complete(request()).catch((caught: unknown) => caught);
+
+    expect((error as Error).message).toBe('rejected key openai#1');
+  });
+});

@@ -1,0 +1,157 @@
+import { abortReason, type Clock } from '../clock/clock.js';
+import type { BackoffOptions } from '../keys/backoff.js';
+import { callWithKey, type KeyEvent } from '../keys/call-with-key.js';
+import type { KeyPool } from '../keys/key-pool.js';
+import type { SecretRedactor } from '../keys/redact.js';
+import { ModelCallError } from './errors.js';
+import { describeKeyEvent } from './key-event-message.js';
+import type { ModelCallHooks, ModelClient, ModelReply, ModelRequest, ModelResponse, ProviderTransport } from './model-client.js';
+import { costOf, isPriced, type ReplyWithCost } from './pricing.js';
+
+export const DEFAULT_CALL_TIMEOUT_MS = 10 * 60_000;
+
+export interface PooledModelClientOptions {
+  transport: ProviderTransport;
+  /** The provider's shared pool; every client of one provider leases from the same one. */
+  pool: KeyPool;
+  clock: Clock;
+  /** `provider:model` as the user wrote it. Default `<provider>:<model>`. */
+  label?: string;
+  /** Masks every configured key out of error messages that leave this client. */
+  redactor?: SecretRedactor;
+  /** Longest one attempt may take before it fails as `timeout`. Default 10 minutes. */
+  callTimeoutMs?: number;
+  /** Jitter for transient back-off. Default Math.random. */
+  random?: () => number;
+  /** Attempts in total on 5xx / connection failures. Default: callWithKey's (3). */
+  maxTransientAttempts?: number;
+  transientBackoff?: BackoffOptions;
+}
+
+export interface CompleteHooks extends ModelCallHooks {
+  /** Rate limits, waits for a key and transient retries of this call, typed (`log` gets them as lines). */
+  onKeyEvent?(event: KeyEvent): void;
+}
+
+/**
+ * A ModelClient over one transport: leases a key per attempt (429 → another key, 5xx → back-off and
+ * retry, both inside callWithKey), bounds each attempt by `callTimeoutMs` on the injected clock, and
+ * reports duration, cost and the masked key name.
+ */
+export class PooledModelClient implements ModelClient {
+  readonly provider: string;
+  readonly model: string;
+  readonly label: string;
+  private readonly callTimeoutMs: number;
+
+  constructor(private readonly options: PooledModelClientOptions) {
+    this.provider = options.transport.provider;
+    this.model = options.transport.model;
+    this.label = options.label ?? `${this.provider}:${this.model}`;
+    this.callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+    if (!(this.callTimeoutMs > 0)) throw new RangeError(`callTimeoutMs must be > 0, received ${String(options.callTimeoutMs)}`);
+  }
+
+  async complete(request: ModelRequest, hooks?: CompleteHooks): Promise<ModelResponse> {
+    const { clock, pool } = this.options;
+    const startedAt = clock.now();
+    try {
+      const { reply, keyName } = await callWithKey(
+        pool,
+        {
+          signal: request.signal,
+          clock,
+          random: this.options.random,
+          onEvent: (event) => {
+            hooks?.onKeyEvent?.(event);
+            hooks?.log?.(this.redactText(describeKeyEvent(event)));
+          },
+          maxTransientAttempts: this.options.maxTransientAttempts,
+          transientBackoff: this.options.transientBackoff,
+        },
+        async (lease) => ({
+          reply: await this.attempt(request, lease.value),
+          // A keyless pool's slot is named after the provider; there is no key to name.
+          keyName: lease.value === undefined ? undefined : lease.name,
+        }),
+      );
+      return {
+        ...withoutCost(reply),
+        provider: this.provider,
+        keyName,
+        costUsd: this.costOf(reply),
+        durationMs: clock.now() - startedAt,
+      };
+    } catch (error) {
+      throw this.redacted(error);
+    }
+  }
+
+  private async attempt(request: ModelRequest, apiKey: string | undefined): Promise<ReplyWithCost> {
+    const timeout = new AbortController();
+    const finished = new AbortController();
+    const timeoutError = new ModelCallError('timeout', `${this.label} call timed out after ${formatSeconds(this.callTimeoutMs)}`);
+    this.options.clock.sleep(this.callTimeoutMs, finished.signal).then(
+      () => timeout.abort(timeoutError),
+      () => undefined,
+    );
+    const signal = AbortSignal.any([request.signal, timeout.signal]);
+    try {
+      return await untilAborted(this.options.transport.call(request, apiKey, signal), signal);
+    } finally {
+      finished.abort();
+    }
+  }
+
+  private costOf(reply: ReplyWithCost): number {
+    if (typeof reply.costUsd === 'number' && Number.isFinite(reply.costUsd)) return reply.costUsd;
+    // The answering model's id is usually more precise; a proxy may rename it, so fall back to ours.
+    const model = isPriced(this.provider, reply.model) ? reply.model : this.model;
+    return costOf(this.provider, model, reply.usage);
+  }
+
+  private redactText(text: string): string {
+    return this.options.redactor ? this.options.redactor.redact(text) : text;
+  }
+
+  private redacted(error: unknown): unknown {
+    if (!(error instanceof Error)) return error;
+    const message = this.redactText(error.message);
+    if (message !== error.message) error.message = message;
+    return error;
+  }
+}
+
+/**
+ * Settles with the signal's reason as soon as it aborts, even if a transport ignores its signal, so a
+ * time-out or Ctrl+C never waits on a stuck call.
+ */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(abortReason(signal));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+function withoutCost(reply: ReplyWithCost): ModelReply {
+  return { text: reply.text, usage: reply.usage, model: reply.model };
+}
+
+function formatSeconds(ms: number): string {
+  const seconds = ms / 1000;
+  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)}s`;
+}

@@ -1,0 +1,135 @@
+import { spawn } from 'node:child_process';
+import type { Clock } from '../clock/clock.js';
+import { abortReason } from '../clock/clock.js';
+import { ModelCallError } from './errors.js';
+
+export interface ProcessGroupOptions {
+  command: string;
+  args: readonly string[];
+  /** Written to stdin, which is then closed. */
+  input: string;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  signal: AbortSignal;
+  clock: Clock;
+  /** Fails as `timeout` when neither stdout nor stderr produced anything for this long. */
+  idleTimeoutMs: number;
+  /** Fails as `timeout` after this long in total. */
+  wallTimeoutMs: number;
+  /** Between SIGTERM and SIGKILL when the process is stopped. */
+  killGraceMs: number;
+  /** Names the process in messages. */
+  label: string;
+}
+
+export interface ProcessResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number | null;
+  exitSignal: NodeJS.Signals | null;
+}
+
+/**
+ * Runs a command in its own process group (spawned detached) and collects its output. On abort, idle
+ * time-out or wall time-out the whole group gets SIGTERM, then SIGKILL after `killGraceMs`, so nothing
+ * the command started outlives the call; the promise settles at once with the abort reason or a
+ * ModelCallError('timeout'). Every wait runs on the injected clock.
+ */
+export function runProcessGroup(options: ProcessGroupOptions): Promise<ProcessResult> {
+  const { clock, signal } = options;
+  return new Promise<ProcessResult>((resolve, reject) => {
+    if (signal.aborted) {
+      reject(abortReason(signal));
+      return;
+    }
+    const child = spawn(options.command, [...options.args], {
+      cwd: options.cwd,
+      env: options.env,
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    let lastOutputAt = clock.now();
+    let settled = false;
+    let stopping = false;
+    const finished = new AbortController();
+    /** Aborts when every stdio pipe has closed: nobody of the group that shares them is left. */
+    const closed = new AbortController();
+
+    const killGroup = (killSignal: NodeJS.Signals): void => {
+      if (child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, killSignal);
+      } catch {
+        // ESRCH: the group is already gone.
+      }
+    };
+    const settle = (outcome: () => void): void => {
+      if (settled) return;
+      settled = true;
+      finished.abort();
+      signal.removeEventListener('abort', onAbort);
+      outcome();
+    };
+    const stop = (error: Error): void => {
+      settle(() => reject(error));
+      if (stopping) return;
+      stopping = true;
+      killGroup('SIGTERM');
+      // Members that ignore SIGTERM are killed after the grace, even once the leader has gone.
+      clock.sleep(options.killGraceMs, closed.signal).then(
+        () => killGroup('SIGKILL'),
+        () => undefined,
+      );
+    };
+    const onAbort = (): void => stop(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout.push(chunk);
+      lastOutputAt = clock.now();
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr.push(chunk);
+      lastOutputAt = clock.now();
+    });
+    // The command may exit without reading its input; its exit code tells what happened.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(options.input);
+
+    child.on('error', (error) => {
+      settle(() => reject(new ModelCallError('subprocess', `${options.label}: could not start ${options.command}: ${error.message}`, { cause: error })));
+    });
+    child.on('close', (exitCode, exitSignal) => {
+      closed.abort();
+      settle(() => resolve({ stdout: stdout.join(''), stderr: stderr.join(''), exitCode, exitSignal }));
+    });
+
+    clock.sleep(options.wallTimeoutMs, finished.signal).then(
+      () => stop(new ModelCallError('timeout', `${options.label} timed out after ${seconds(options.wallTimeoutMs)}`)),
+      () => undefined,
+    );
+    void watchIdle();
+
+    async function watchIdle(): Promise<void> {
+      try {
+        for (;;) {
+          const remaining = lastOutputAt + options.idleTimeoutMs - clock.now();
+          if (remaining <= 0) {
+            stop(new ModelCallError('timeout', `${options.label} produced no output for ${seconds(options.idleTimeoutMs)}`));
+            return;
+          }
+          await clock.sleep(remaining, finished.signal);
+        }
+      } catch {
+        // Finished: nothing to watch any more.
+      }
+    }
+  });
+}
+
+function seconds(ms: number): string {
+  const value = ms / 1000;
+  return `${Number.isInteger(value) ? value : value.toFixed(1)}s`;
+}

@@ -1,0 +1,159 @@
+import { isAbsolute, resolve } from 'node:path';
+import type { Clock } from '../clock/clock.js';
+import { KeyPool } from '../keys/key-pool.js';
+import { keyEnvironmentNames, loadKeys, type KeyedProvider } from '../keys/load-keys.js';
+import { SecretRedactor } from '../keys/redact.js';
+import { ConfigurationError, UsageError } from '../runner/errors.js';
+import { AnthropicTransport } from './anthropic-transport.js';
+import { ClaudeCliTransport } from './claude-cli-transport.js';
+import { GoogleTransport } from './google-transport.js';
+import type { ModelClient, ProviderTransport } from './model-client.js';
+import { OpenAITransport } from './openai-transport.js';
+import { PooledModelClient } from './pooled-model-client.js';
+import { loadReplaySettings, ReplayTransport } from './replay-transport.js';
+import type { FetchFunction } from './sdk-generate.js';
+
+export const PROVIDERS = ['anthropic', 'google', 'openai', 'claude-cli', 'replay'] as const;
+export type ProviderName = (typeof PROVIDERS)[number];
+
+export interface ModelSpec {
+  provider: ProviderName;
+  model: string;
+}
+
+const KEYED: readonly KeyedProvider[] = ['anthropic', 'google', 'openai'];
+const PROVIDER_TITLES: Record<KeyedProvider, string> = { anthropic: 'Anthropic', google: 'Gemini', openai: 'OpenAI' };
+/** Where each provider's API root may be overridden (OpenAI-compatible servers, test servers). */
+const BASE_URL_VARIABLES: Record<KeyedProvider, string> = { anthropic: 'ANTHROPIC_BASE_URL', google: 'GEMINI_BASE_URL', openai: 'OPENAI_BASE_URL' };
+
+/** `provider:model` → its parts. `origin` names where the value came from (`--drafter`). */
+export function parseModelSpec(spec: string, origin = 'model'): ModelSpec {
+  const separator = spec.indexOf(':');
+  const provider = separator > 0 ? spec.slice(0, separator).trim() : '';
+  const model = separator > 0 ? spec.slice(separator + 1).trim() : '';
+  if (!isProvider(provider) || model === '') {
+    throw new UsageError(
+      `invalid ${origin} ${JSON.stringify(spec)}: expected <provider>:<model> with provider one of ${PROVIDERS.join(', ')} ` +
+        '(for example anthropic:claude-sonnet-4-5, openai:gpt-4.1, replay:demo/recordings)',
+    );
+  }
+  return { provider, model };
+}
+
+function isProvider(value: string): value is ProviderName {
+  return (PROVIDERS as readonly string[]).includes(value);
+}
+
+export interface ModelRegistryOptions {
+  env: Record<string, string | undefined>;
+  clock: Clock;
+  /** Calls one key may carry at once (--per-key-concurrency). */
+  perKeyConcurrency: number;
+  /** Longest single attempt. Default 10 minutes. */
+  callTimeoutMs?: number;
+  /** `replay:<dir>` is relative to this. Default the current directory. */
+  replayBaseDir?: string;
+  random?: () => number;
+  /** Longest wait for a free key. Default: the pool's (10 minutes). */
+  maxKeyWaitMs?: number;
+  fetch?: FetchFunction;
+}
+
+/**
+ * Builds model clients from `provider:model` specs. One key pool per provider, shared by every
+ * client of that provider, so a drafter and a reviewer on the same provider share its keys and
+ * its rate limits. Clients are cached per spec.
+ */
+export class ModelRegistry {
+  private readonly pools = new Map<string, KeyPool>();
+  private readonly clients = new Map<string, ModelClient>();
+  private readonly redactor: SecretRedactor;
+
+  constructor(private readonly options: ModelRegistryOptions) {
+    this.redactor = new SecretRedactor(this.secrets());
+  }
+
+  client(spec: string, origin?: string): ModelClient {
+    const parsed = parseModelSpec(spec, origin);
+    const cacheKey = parsed.provider === 'replay' ? `replay:${this.replayDir(parsed.model)}` : `${parsed.provider}:${parsed.model}`;
+    const cached = this.clients.get(cacheKey);
+    if (cached) return cached;
+
+    const { transport, pool } = this.build(parsed);
+    const client = new PooledModelClient({
+      transport,
+      pool,
+      clock: this.options.clock,
+      label: `${parsed.provider}:${parsed.model}`,
+      redactor: this.redactor,
+      callTimeoutMs: this.options.callTimeoutMs,
+      random: this.options.random,
+    });
+    this.clients.set(cacheKey, client);
+    return client;
+  }
+
+  /** Every configured key with its masked name, for redaction of anything lldflow writes. */
+  secrets(): Array<{ value: string; name: string }> {
+    return KEYED.flatMap((provider) => loadKeys(provider, this.options.env).map((value, index) => ({ value, name: `${provider}#${index + 1}` })));
+  }
+
+  private build(spec: ModelSpec): { transport: ProviderTransport; pool: KeyPool } {
+    const { env, clock } = this.options;
+    switch (spec.provider) {
+      case 'anthropic':
+      case 'google':
+      case 'openai': {
+        const common = { model: spec.model, baseUrl: nonEmpty(env[BASE_URL_VARIABLES[spec.provider]]), fetch: this.options.fetch };
+        const transport =
+          spec.provider === 'anthropic' ? new AnthropicTransport(common) : spec.provider === 'google' ? new GoogleTransport(common) : new OpenAITransport(common);
+        return { transport, pool: this.pool(spec.provider, () => this.keysFor(spec.provider as KeyedProvider)) };
+      }
+      case 'claude-cli':
+        return { transport: new ClaudeCliTransport({ model: spec.model, clock, env: { ...env } }), pool: this.pool('claude-cli', () => []) };
+      case 'replay': {
+        const dir = this.replayDir(spec.model);
+        const settings = loadReplaySettings(dir);
+        const transport = new ReplayTransport({ dir, model: spec.model, clock, random: this.options.random, settings });
+        // Synthetic keys, so replayed runs exercise leasing and rate-limit handling like real ones.
+        const keys = Array.from({ length: settings.keys }, (_, index) => `replay-key-${index + 1}`);
+        return { transport, pool: this.pool(`replay:${dir}`, () => keys, 'replay') };
+      }
+    }
+  }
+
+  private pool(poolKey: string, keys: () => string[], provider = poolKey): KeyPool {
+    let pool = this.pools.get(poolKey);
+    if (!pool) {
+      pool = new KeyPool({
+        provider,
+        keys: keys(),
+        perKeyConcurrency: this.options.perKeyConcurrency,
+        clock: this.options.clock,
+        random: this.options.random,
+        maxWaitMs: this.options.maxKeyWaitMs,
+      });
+      this.pools.set(poolKey, pool);
+    }
+    return pool;
+  }
+
+  private keysFor(provider: KeyedProvider): string[] {
+    const keys = loadKeys(provider, this.options.env);
+    if (keys.length > 0) return keys;
+    const [plural, singular] = keyEnvironmentNames(provider);
+    // A local OpenAI-compatible server (vLLM, Ollama, llama.cpp) usually needs no key.
+    if (provider === 'openai' && nonEmpty(this.options.env.OPENAI_BASE_URL)) return [];
+    const hint = provider === 'openai' ? ', or set OPENAI_BASE_URL to a local OpenAI-compatible server that needs none' : '';
+    throw new ConfigurationError(`no ${PROVIDER_TITLES[provider]} API key: set ${plural} (comma-separated) or ${singular}${hint}`);
+  }
+
+  private replayDir(model: string): string {
+    return isAbsolute(model) ? model : resolve(this.options.replayBaseDir ?? process.cwd(), model);
+  }
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}

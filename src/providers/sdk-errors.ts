@@ -1,0 +1,109 @@
+import { APICallError, EmptyResponseBodyError, InvalidResponseDataError, JSONParseError, NoContentGeneratedError, RetryError, TypeValidationError } from 'ai';
+import { abortReason } from '../clock/clock.js';
+import { parseRetryAfter } from '../keys/retry-after.js';
+import { ModelCallError, RateLimitedError, TransientModelError } from './errors.js';
+
+export interface SdkErrorContext {
+  /** `provider:model`, the start of every message. */
+  label: string;
+  /** The caller's signal: when it aborted, its reason is what the caller expects back. */
+  signal: AbortSignal;
+  /** The key of this call, masked out of every message. */
+  apiKey: string | undefined;
+  /** Wall-clock now for `retry-after` HTTP dates (they are real dates, not the injected clock's). */
+  nowMs: number;
+}
+
+/** Socket-level failures worth another attempt. */
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_CLOSED']);
+/** Node's fetch gave up waiting for the server (headers or body): retrying would wait just as long. */
+const FETCH_TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const MAX_SERVER_MESSAGE = 400;
+
+/**
+ * Turns whatever an AI SDK call threw into the transport contract: RateLimitedError (429),
+ * TransientModelError (5xx, 529 overloaded, connection failures), ModelCallError otherwise, or the
+ * caller's abort reason as is. Messages never carry the key.
+ */
+export function translateSdkError(error: unknown, context: SdkErrorContext): Error {
+  if (context.signal.aborted) return abortReason(context.signal);
+  const cause = RetryError.isInstance(error) ? error.lastError : error;
+  const fail = (reason: ConstructorParameters<typeof ModelCallError>[0], detail: string): ModelCallError =>
+    new ModelCallError(reason, clean(`${context.label}: ${detail}`, context.apiKey), { cause });
+
+  if (APICallError.isInstance(cause)) return fromApiCallError(cause, context);
+  if (isAbortError(cause)) return fail('timeout', 'the request was aborted before the model answered');
+  if (
+    JSONParseError.isInstance(cause) ||
+    TypeValidationError.isInstance(cause) ||
+    InvalidResponseDataError.isInstance(cause) ||
+    EmptyResponseBodyError.isInstance(cause) ||
+    NoContentGeneratedError.isInstance(cause)
+  ) {
+    return fail('malformed-response', `the response could not be read (${errorMessage(cause)})`);
+  }
+  const code = networkCode(cause);
+  if (code !== undefined && FETCH_TIMEOUT_CODES.has(code)) return fail('timeout', `the server did not answer in time (${code})`);
+  if (code !== undefined) return new TransientModelError(clean(`${context.label}: connection failed (${code})`, context.apiKey), undefined, { cause });
+  return fail('bad-request', `the call could not be made: ${errorMessage(cause)}`);
+}
+
+function fromApiCallError(error: APICallError, context: SdkErrorContext): Error {
+  const status = error.statusCode;
+  const detail = serverMessage(error);
+  const message = (text: string): string => clean(`${context.label}: ${text}`, context.apiKey);
+  const options = { cause: error };
+
+  if (status === undefined || (status >= 200 && status < 300)) {
+    if (isUnreadableBody(error)) return new ModelCallError('malformed-response', message(`the response could not be read (${detail})`), options);
+    const code = networkCode(error);
+    if (code !== undefined && FETCH_TIMEOUT_CODES.has(code)) return new ModelCallError('timeout', message(`the server did not answer in time (${code})`), options);
+    return new TransientModelError(message(`connection failed (${code ?? detail})`), status, options);
+  }
+  if (status === 429) {
+    return new RateLimitedError(message(`HTTP 429 rate limited: ${detail}`), parseRetryAfter(error.responseHeaders, context.nowMs), options);
+  }
+  if (status >= 500 || status === 408) return new TransientModelError(message(`HTTP ${status}: ${detail}`), status, options);
+  if (status === 401 || status === 403) return new ModelCallError('authentication', message(`HTTP ${status} authentication failed: ${detail}`), options);
+  return new ModelCallError('bad-request', message(`HTTP ${status}: ${detail}`), options);
+}
+
+function isUnreadableBody(error: APICallError): boolean {
+  const cause: unknown = error.cause;
+  return JSONParseError.isInstance(cause) || TypeValidationError.isInstance(cause) || /invalid json|response body is empty/i.test(error.message);
+}
+
+function serverMessage(error: APICallError): string {
+  const text = error.message.trim() || 'no message';
+  return text.length > MAX_SERVER_MESSAGE ? `${text.slice(0, MAX_SERVER_MESSAGE)}…` : text;
+}
+
+function isAbortError(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
+}
+
+/** The first `code` in the cause chain that names a network or fetch-timeout failure. */
+function networkCode(error: unknown): string | undefined {
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  while (current instanceof Error && !seen.has(current)) {
+    seen.add(current);
+    const code: unknown = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && (CONNECTION_CODES.has(code) || FETCH_TIMEOUT_CODES.has(code))) return code;
+    current = current.cause;
+  }
+  return undefined;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Providers sometimes echo a key (whole or partly masked) in their error text; the exact key and
+ * anything shaped like a provider key is cut out before the text travels on.
+ */
+export function clean(text: string, apiKey: string | undefined): string {
+  const withoutKey = apiKey ? text.split(apiKey).join('[redacted key]') : text;
+  return withoutKey.replace(/\b(?:sk-[A-Za-z0-9_*-]{6,}|AIza[0-9A-Za-z_*-]{10,})/g, '[redacted key]');
+}

@@ -1,0 +1,39 @@
+import { abortReason, type Clock } from '../../clock/clock.js';
+
+/**
+ * A clock for tests where back-off and cool-down waits should pass at once: a sleep up to
+ * `instantUpToMs` moves time forward by its length and resolves on the next tick. Longer sleeps (call
+ * time-outs) never end by themselves, only by their signal, so a slow real server cannot trip them.
+ * Every requested sleep is recorded.
+ */
+export class InstantClock implements Clock {
+  readonly sleeps: number[] = [];
+  private current: number;
+
+  constructor(
+    private readonly instantUpToMs = 5 * 60_000,
+    start = Date.UTC(2026, 0, 1),
+  ) {
+    this.current = start;
+  }
+
+  now(): number {
+    return this.current;
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    this.sleeps.push(ms);
+    return new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(abortReason(signal));
+        return;
+      }
+      if (ms <= this.instantUpToMs) {
+        this.current += Math.max(0, ms);
+        setImmediate(resolve);
+        return;
+      }
+      signal?.addEventListener('abort', () => reject(abortReason(signal)), { once: true });
+    });
+  }
+}

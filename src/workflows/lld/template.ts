@@ -1,0 +1,46 @@
+import { access, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type TemplateKind = 'lld' | 'issue';
+
+const TEMPLATE_FILES: Record<TemplateKind, string> = {
+  lld: 'lld-template.md',
+  issue: 'issue-template.md',
+};
+
+/**
+ * The built-in template of a kind, or the file at `overridePath` when the user names one (a
+ * repository's own template). The built-in ones live in the package's `templates/` folder, found by
+ * walking up from this module, so it works from `src/` under tsx and from the built `dist/`.
+ */
+export async function loadTemplate(kind: TemplateKind, overridePath?: string): Promise<string> {
+  if (overridePath !== undefined) {
+    try {
+      return await readFile(overridePath, 'utf8');
+    } catch (error) {
+      throw new Error(`cannot read the ${kind} template ${overridePath}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
+    }
+  }
+  const root = await packageRoot(dirname(fileURLToPath(import.meta.url)));
+  return readFile(join(root, 'templates', TEMPLATE_FILES[kind]), 'utf8');
+}
+
+/** The nearest folder at or above `start` whose package.json is lldflow's. */
+export async function packageRoot(start: string): Promise<string> {
+  for (let directory = start; ; directory = dirname(directory)) {
+    if (await isLldflowPackage(join(directory, 'package.json'))) return directory;
+    if (dirname(directory) === directory) break;
+  }
+  throw new Error(`cannot find the lldflow package (a package.json named "lldflow") above ${start}`);
+}
+
+async function isLldflowPackage(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    const manifest: unknown = JSON.parse(await readFile(path, 'utf8'));
+    return typeof manifest === 'object' && manifest !== null && (manifest as { name?: unknown }).name === 'lldflow';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,77 @@
+import type { Clock } from '../clock/clock.js';
+import { ModelCallError, RateLimitedError, TransientModelError } from '../providers/errors.js';
+import { backoffDelay, type BackoffOptions } from './backoff.js';
+import { usesRetryAfter } from './cooldown.js';
+import type { KeyLease, KeyPool, KeyWaitInfo } from './key-pool.js';
+import { SecretRedactor } from './redact.js';
+
+export type KeyEvent =
+  /** A key answered 429 and rests for `cooldownMs`; `announced` when the provider's retry-after set it. */
+  | { type: 'rate-limited'; provider: string; keyName: string; cooldownMs: number; announced: boolean }
+  /** Every key is busy or cooling; emitted once per wait, not per wake-up. */
+  | { type: 'waiting-for-key'; info: KeyWaitInfo }
+  /** Attempt `attempt` (1-based) failed transiently; the next one starts after `delayMs`. */
+  | { type: 'transient-retry'; provider: string; keyName: string; attempt: number; delayMs: number; message: string };
+
+export interface CallWithKeyOptions {
+  /** Aborts waiting for a key and the back-off sleeps (the call itself gets the lease and its own signal). */
+  signal: AbortSignal;
+  clock: Clock;
+  /** Jitter source for the transient back-off. Default Math.random. */
+  random?: () => number;
+  onEvent?: (event: KeyEvent) => void;
+  /** Attempts in total when failures are transient (5xx, connection reset). Default 3. */
+  maxTransientAttempts?: number;
+  /** Delay between transient attempts. Default { baseMs: 500, maxMs: 8000 }. */
+  transientBackoff?: BackoffOptions;
+}
+
+const DEFAULT_TRANSIENT_BACKOFF: BackoffOptions = { baseMs: 500, maxMs: 8000 };
+
+/**
+ * Runs `call` with a key leased from `pool`. A 429 rests that key and retries at once on another (or
+ * the same, once it has rested) without counting as an attempt: only the pool's longest wait, or the
+ * signal, can end a call that keeps meeting 429s. Transient failures are retried with back-off up to
+ * `maxTransientAttempts`, then fail as ModelCallError('server'). Other errors pass through unchanged.
+ */
+export async function callWithKey<T>(pool: KeyPool, options: CallWithKeyOptions, call: (lease: KeyLease) => Promise<T>): Promise<T> {
+  const { signal, clock, onEvent } = options;
+  const random = options.random ?? Math.random;
+  const maxAttempts = Math.max(1, Math.floor(options.maxTransientAttempts ?? 3));
+  const transientBackoff = options.transientBackoff ?? DEFAULT_TRANSIENT_BACKOFF;
+  let failedAttempts = 0;
+
+  for (;;) {
+    const lease = await pool.acquire(signal, (info) => onEvent?.({ type: 'waiting-for-key', info }));
+    let result: T;
+    try {
+      result = await call(lease);
+    } catch (error) {
+      if (error instanceof RateLimitedError) {
+        const cooldownMs = lease.rateLimited(error.retryAfterMs);
+                onEvent?.({ type: 'rate-limited', provider: pool.provider, keyName: lease.name, cooldownMs, announced: usesRetryAfter(error.retryAfterMs) });
+        continue;
+      }
+      lease.release(false);
+      if (!(error instanceof TransientModelError)) throw error;
+
+      failedAttempts += 1;
+      const message = maskKey(lease, error.message);
+      if (failedAttempts >= maxAttempts) {
+        throw new ModelCallError('server', `${pool.provider} failed after ${failedAttempts} attempts: ${message}`, { cause: error });
+      }
+      const delayMs = backoffDelay(failedAttempts, transientBackoff, random);
+      onEvent?.({ type: 'transient-retry', provider: pool.provider, keyName: lease.name, attempt: failedAttempts, delayMs, message });
+      await clock.sleep(delayMs, signal);
+      continue;
+    }
+    lease.release(true);
+    return result;
+  }
+}
+
+/** Provider messages sometimes echo the request; the key must not travel on in our own messages. */
+function maskKey(lease: KeyLease, text: string): string {
+  if (lease.value === undefined) return text;
+  return new SecretRedactor([{ value: lease.value, name: lease.name }]).redact(text);
+}

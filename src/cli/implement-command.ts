@@ -1,5 +1,20 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { currentHead, isGitRepository, isWorkingTreeClean, resolveRef, runGit } from '../git/git.js';
+import { pushBranch } from '../git/commit.js';
+import { gitHubCollection } from '../items/collect-items.js';
+import { SecretRedactor } from '../keys/redact.js';
+import { ModelRegistry } from '../providers/resolve-model.js';
+import { ConfigurationError } from '../runner/errors.js';
+import type { ImplementState } from '../workflows/implement/implement-state.js';
+import { ImplementWorkflow } from '../workflows/implement/implement-workflow.js';
+import { detectTestCommand } from '../workflows/implement/test-command.js';
 import type { CliIo } from './cli-io.js';
-import type { RawRunnerOptions } from './runner-options.js';
+import { executeRun, requireRepositoryFolder, requireSelection, runIdFor } from './execute-run.js';
+import { requireModelSpec } from './model-options.js';
+import { DEFAULT_MAX_ITERATIONS } from './requirements-command.js';
+import { buildRetryCommand } from './retry-command.js';
+import { resolveRunnerOptions, type RawRunnerOptions } from './runner-options.js';
 
 export interface ImplementFlags extends RawRunnerOptions {
   implementer?: string | undefined;
@@ -9,7 +24,66 @@ export interface ImplementFlags extends RawRunnerOptions {
   pr: boolean;
 }
 
-export async function runImplementCommand(_flags: ImplementFlags, io: CliIo): Promise<number> {
-  io.stderr.write('lldflow implement: not available in this build yet\n');
-  return Promise.resolve(2);
+const TEST_RUN_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * `lldflow implement`: refuses to start (exit 2, nothing written) outside a git repository, on a dirty
+ * working tree without --base, or without a test command; unapproved designs are refused by the workflow.
+ */
+export async function runImplementCommand(flags: ImplementFlags, io: CliIo): Promise<number> {
+  const { options, warnings } = resolveRunnerOptions(flags, io.cwd);
+  requireRepositoryFolder(options.repo);
+  requireSelection(options);
+  if (!(await isGitRepository(options.repo))) throw new ConfigurationError(`--repo ${options.repo} is not a git repository: implement works in git worktrees`);
+  if (flags.base === undefined && !(await isWorkingTreeClean(options.repo))) {
+    throw new ConfigurationError(`${options.repo} has uncommitted changes: commit or stash them, or pass --base <ref> to branch from a named commit`);
+  }
+  const baseRef = flags.base === undefined ? await currentHead(options.repo) : await resolveRef(options.repo, flags.base);
+  const testCommand = flags.testCommand ?? (await detectTestCommand(options.repo));
+  if (!testCommand) throw new ConfigurationError('no test command: none detected (npm test, pytest, …); pass --test-command "<cmd>"');
+
+  const registry = new ModelRegistry({ env: io.env, clock: io.clock, perKeyConcurrency: options.perKeyConcurrency, replayBaseDir: io.cwd });
+  const implementer = registry.client(requireModelSpec(flags.implementer, '--implementer', 'LLDFLOW_IMPLEMENTER', io.env), '--implementer');
+  const publish = flags.push || flags.pr ? await publisher(options.repo, flags.pr, io) : undefined;
+  const workflow = new ImplementWorkflow({
+    repo: options.repo,
+    implementer,
+    limits: { maxIterations: options.maxIterations ?? DEFAULT_MAX_ITERATIONS, maxTestAttempts: 3, budgetUsd: options.budgetUsd },
+    baseRef,
+    testCommand,
+    testTimeoutMs: Math.min(TEST_RUN_TIMEOUT_MS, options.timeoutMs),
+    ...(publish ? { publish } : {}),
+  });
+  const redactor = new SecretRedactor(registry.secrets());
+  return executeRun({
+    workflow,
+    options,
+    warnings,
+    io,
+    runId: runIdFor(options, io),
+    redact: (text) => redactor.redact(text),
+    retryCommand: (ids) =>
+      buildRetryCommand(['implement'], options, [
+        ['--implementer', flags.implementer],
+        ['--test-command', flags.testCommand],
+        ['--base', flags.base],
+        ['--push', flags.push],
+        ['--pr', flags.pr],
+      ], ids),
+  });
+}
+
+/** Pushes each finished branch and, with --pr, opens a pull request into the branch the run started from. */
+async function publisher(repo: string, openPullRequest: boolean, io: CliIo): Promise<(state: ImplementState) => Promise<void>> {
+  const github = openPullRequest ? (await gitHubCollection({ repo, env: io.env, signal: io.signal })).source : undefined;
+  const { stdout } = await runGit(['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: repo });
+  const base = stdout.trim();
+  return async (state) => {
+    const branch = state.worktree?.branch;
+    if (!branch) return;
+    await pushBranch({ repo, branch, signal: io.signal });
+    if (!github) return;
+    const report = state.report ? await readFile(join(state.worktree?.path ?? repo, state.report), 'utf8').catch(() => '') : '';
+    await github.createPullRequest({ head: branch, base, title: `LLD-${state.lld?.id ?? ''}: ${state.lld?.title ?? ''}`, body: report });
+  };
 }

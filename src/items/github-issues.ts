@@ -96,6 +96,14 @@ export class GitHubIssueSource {
     return { number: response.data.number, url: response.data.html_url };
   }
 
+  /** Opens a pull request from `head` into `base` (the implement workflow's --pr). */
+  async createPullRequest(input: { head: string; base: string; title: string; body: string }): Promise<{ number: number; url: string }> {
+    const response = await this.call(`opening a pull request for ${input.head}`, () =>
+      this.client.rest.pulls.create({ ...this.repository, head: input.head, base: input.base, title: input.title, body: input.body }),
+    );
+    return { number: response.data.number, url: response.data.html_url };
+  }
+
   private async getIssue(number: string): Promise<SourceItem> {
     const name = `${this.repository.owner}/${this.repository.repo}#${number}`;
     const response = await this.call(`reading issue ${name}`, () =>

@@ -210,10 +210,17 @@ describe('callWithKey', () => {
 
   it('fails with KeyPoolExhaustedError when keys keep resting longer than the pool waits', async () => {
     const { clock, pool, options } = setup({ keys: KEYS.slice(0, 1), maxWaitMs: 30_000 });
-    const result = track(callWithKey(pool, options, () => Promise.reject(new RateLimitedError('429', 3_600_000))));
+    let calls = 0;
+    const result = track(
+      callWithKey(pool, options, () =>
+        // A pool that handed out the resting key again would loop here; fail instead of hanging.
+        Promise.reject(++calls > 1 ? new Error('resting key leased again') : new RateLimitedError('429', 3_600_000)),
+      ),
+    );
     while (!result.settled) await clock.advanceToNext();
     expect(result.error).toBeInstanceOf(KeyPoolExhaustedError);
     expect((result.error as Error).message).not.toContain('sk-test');
+    expect(calls).toBe(1);
     expect(clock.pendingSleeps).toBe(0);
   });
 });

@@ -190,7 +190,7 @@ export class KeyPool {
     const now = this.clock.now();
     let best: Slot | undefined;
     for (const slot of this.slots) {
-      if (slot.inFlight >= this.capacity) continue;
+      if (slot.inFlight >= this.capacity || isCooling(slot, now)) continue;
       if (!best || slot.lastLeaseSequence < best.lastLeaseSequence) best = slot;
     }
     return best;
@@ -275,7 +275,7 @@ export class KeyPool {
       if (Number.isFinite(at) && (earliest === undefined || at < earliest)) earliest = at;
     };
     for (const slot of this.slots) {
-      if (isCooling(slot, now) && slot.coolingUntil !== undefined) consider(slot.coolingUntil);
+      
     }
     for (const waiter of this.waiters) consider(waiter.deadline);
     return earliest === undefined ? undefined : Math.max(earliest, now);

@@ -1,0 +1,38 @@
+import type { ImplementState } from './implement-state.js';
+
+/** `docs/reports/active/<id>-implementation-report.md`: what was written, test results per iteration, cost. */
+export function implementationReport(state: ImplementState, input: { implementer: string; durationMs: number; date: string; testCommand: string }): string {
+  const outcome = state.outcome?.status === 'succeeded' ? 'Succeeded: the tests pass' : `Blocked: ${state.outcome?.status === 'blocked' ? state.outcome.reason : 'unknown'}`;
+  const runs = state.testRuns.map(
+    (run) => `| ${run.iteration} | ${run.phase} | ${run.passed ? 'pass' : run.timedOut ? 'timeout' : `fail (exit ${run.exitCode ?? '—'})`} | ${(run.durationMs / 1000).toFixed(1)} s |`,
+  );
+  return [
+    `# Implementation report: LLD-${state.lld?.id ?? ''} — ${state.lld?.title ?? ''}`,
+    '',
+    `* **Outcome:** ${outcome}`,
+    `* **Design:** ${state.lld?.path ?? ''}`,
+    `* **Branch:** ${state.worktree?.branch ?? ''}`,
+    `* **Implementer:** ${input.implementer}`,
+    `* **Date:** ${input.date}`,
+    `* **Iterations:** ${state.iteration}${state.testsFrozen ? ' (tests were frozen after repeating failures)' : ''}`,
+    `* **Model calls:** ${state.calls} · **Cost:** $${state.costUsd.toFixed(4)} · **Duration:** ${(input.durationMs / 1000).toFixed(1)} s`,
+    `* **Test command:** \`${input.testCommand}\``,
+    '',
+    '## Files written',
+    '',
+    ...(state.written.length > 0 ? state.written.map((path) => `- \`${path}\`${state.testFiles.includes(path) ? ' (test)' : ''}`) : ['None.']),
+    '',
+    '## Test runs',
+    '',
+    '| Iteration | Phase | Result | Duration |',
+    '|-----------|-------|--------|----------|',
+    ...runs,
+    '',
+    '## Last test output',
+    '',
+    '```',
+    state.testRuns.at(-1)?.summary ?? '(no run)',
+    '```',
+    '',
+  ].join('\n');
+}

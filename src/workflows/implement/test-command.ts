@@ -1,0 +1,183 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { abortReason, systemClock, type Clock } from '../../clock/clock.js';
+import { OutputTail } from './output-tail.js';
+import { terminateProcessGroup } from './process-group-termination.js';
+
+/**
+ * The command that runs the project's tests, guessed from its files; undefined when nothing is
+ * recognised (the user then passes `--test-command`).
+ */
+export async function detectTestCommand(worktree: string): Promise<string | undefined> {
+  const packageJson = await readText(join(worktree, 'package.json'));
+  if (packageJson !== undefined && hasRealTestScript(packageJson)) return 'npm test';
+
+  if ((await readText(join(worktree, 'pytest.ini'))) !== undefined) return 'pytest';
+  if (/^\[tool\.pytest[.\]]/m.test((await readText(join(worktree, 'pyproject.toml'))) ?? '')) return 'pytest';
+  if (/^\[tool:pytest\]/m.test((await readText(join(worktree, 'setup.cfg'))) ?? '')) return 'pytest';
+  if (/^\[pytest\]/m.test((await readText(join(worktree, 'tox.ini'))) ?? '')) return 'pytest';
+  if (await holdsPythonFiles(join(worktree, 'tests'))) return 'pytest';
+
+  if ((await readText(join(worktree, 'go.mod'))) !== undefined) return 'go test ./...';
+  if ((await readText(join(worktree, 'Cargo.toml'))) !== undefined) return 'cargo test';
+  return undefined;
+}
+
+function hasRealTestScript(packageJson: string): boolean {
+  try {
+    const parsed: unknown = JSON.parse(packageJson);
+    if (typeof parsed !== 'object' || parsed === null || !('scripts' in parsed)) return false;
+    const scripts: unknown = parsed.scripts;
+    if (typeof scripts !== 'object' || scripts === null || !('test' in scripts)) return false;
+    const test: unknown = scripts.test;
+    // `npm init` writes a placeholder that always fails; it is not a test suite.
+    return typeof test === 'string' && test.trim() !== '' && !test.includes('Error: no test specified');
+  } catch {
+    return false;
+  }
+}
+
+async function holdsPythonFiles(folder: string): Promise<boolean> {
+  try {
+    const entries = await readdir(folder, { recursive: true });
+    return entries.some((entry) => String(entry).endsWith('.py'));
+  } catch {
+    return false;
+  }
+}
+
+async function readText(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export interface TestRunOptions {
+  /** A shell command line, run with `sh -c` (cmd.exe on Windows). */
+  command: string;
+  cwd: string;
+  /** Past this the command and everything it started are killed, and the result says `timedOut`. */
+  timeoutMs: number;
+  /** Aborting kills the command and everything it started; the promise then rejects with the reason. */
+  signal?: AbortSignal;
+  /** Added to the environment (after secrets are removed from the inherited one); CI=true and colours off win. */
+  env?: Record<string, string | undefined>;
+  /** Drives the time-out and the kill grace period; default the system clock. */
+  clock?: Clock;
+  /** Between SIGTERM and SIGKILL; default 2 s. */
+  killGraceMs?: number;
+  /** Output kept, from the end; default 200 KB. */
+  maxOutputBytes?: number;
+}
+
+export interface TestRunResult {
+  /** Null when the command was ended by a signal (for example after a time-out). */
+  exitCode: number | null;
+  timedOut: boolean;
+  /** Standard output and error interleaved as they arrived; only the tail when it was long. */
+  output: string;
+  durationMs: number;
+}
+
+/**
+ * Runs the project's test command in its own process group, so that on time-out or abort the whole
+ * tree it started (runners, workers, servers) is killed, not just the shell. Settles only after that
+ * group is gone. Leftover background processes are also ended once the command itself exits.
+ */
+export async function runTestCommand(options: TestRunOptions): Promise<TestRunResult> {
+  const { signal } = options;
+  const clock = options.clock ?? systemClock;
+  const graceMs = options.killGraceMs ?? 2_000;
+  if (signal?.aborted) throw abortReason(signal);
+  const started = clock.now();
+  const output = new OutputTail(options.maxOutputBytes ?? 200 * 1024);
+
+  const child = spawn(options.command, {
+    cwd: options.cwd,
+    env: testEnvironment(options.env),
+    shell: true,
+    // Its own process group (POSIX), so one signal reaches every descendant.
+    detached: process.platform !== 'win32',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    windowsHide: true,
+  });
+  child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
+  child.stderr.on('data', (chunk: Buffer) => output.push(chunk));
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  const exited = new Promise<{ kind: 'exit'; code: number | null } | { kind: 'error'; error: Error }>((resolve) => {
+    child.once('exit', (code) => resolve({ kind: 'exit', code }));
+    child.once('error', (error) => resolve({ kind: 'error', error }));
+  });
+
+  const stopTimer = new AbortController();
+  let onAbort: (() => void) | undefined;
+  const stopRequested = new Promise<{ kind: 'timeout' | 'abort' }>((resolve) => {
+    clock.sleep(options.timeoutMs, stopTimer.signal).then(
+      () => resolve({ kind: 'timeout' }),
+      () => undefined,
+    );
+    onAbort = () => resolve({ kind: 'abort' });
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+  try {
+    const first = await Promise.race([exited, stopRequested]);
+    if (first.kind === 'error') throw first.error;
+    await endProcessTree(child, first.kind !== 'exit', clock, graceMs);
+    const ended = await exited;
+    // Pipes close once every writer is gone; one that escaped the group could hold them open.
+    const closeWait = new AbortController();
+    await Promise.race([closed, clock.sleep(graceMs, closeWait.signal).catch(() => undefined)]);
+    closeWait.abort();
+    child.stdout.destroy();
+    child.stderr.destroy();
+
+    if (first.kind === 'abort') throw abortReason(signal!);
+    return {
+      exitCode: ended.kind === 'exit' ? ended.code : null,
+      timedOut: first.kind === 'timeout',
+      output: output.text(),
+      durationMs: clock.now() - started,
+    };
+  } finally {
+    stopTimer.abort();
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+async function endProcessTree(child: ChildProcess, stopRequested: boolean, clock: Clock, graceMs: number): Promise<void> {
+  if (child.pid === undefined) return;
+  if (process.platform === 'win32') {
+    // No process groups here: only the shell can be ended (its descendants would need `taskkill /T`).
+    if (stopRequested) child.kill();
+    return;
+  }
+  // Also after a normal exit: background processes the tests left behind must not outlive them.
+  await terminateProcessGroup(child.pid, { clock, graceMs });
+}
+
+/** Inherited variables whose names say they hold a credential (model keys, tokens). */
+const SECRET_NAME = /(?:^|_)(?:API_?KEYS?|TOKEN|SECRET|SECRET_KEY|PASSWORD|ACCESS_KEY|PRIVATE_KEY)$/i;
+
+/**
+ * The environment tests run with. Model-written code runs here and its output reaches logs and
+ * prompts, so credentials lldflow holds are not handed down; `extra` can pass what tests need.
+ */
+export function testEnvironment(
+  extra?: Record<string, string | undefined>,
+  inherited: Record<string, string | undefined> = process.env,
+): NodeJS.ProcessEnv {
+  const environment: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(inherited)) {
+    if (!SECRET_NAME.test(name)) environment[name] = value;
+  }
+  // Both colour switches: some libraries (tinyrainbow in vitest) read any FORCE_COLOR as "on".
+  Object.assign(environment, extra, { CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1' });
+  for (const [name, value] of Object.entries(environment)) {
+    if (value === undefined) delete environment[name];
+  }
+  return environment;
+}

@@ -1,12 +1,14 @@
-import { prepareDemo } from '../demo/prepare-demo.js';
+import { commitDesigns, prepareDemo, testBranches } from '../demo/prepare-demo.js';
+import { runImplementCommand } from './implement-command.js';
 import type { CliIo } from './cli-io.js';
 import { runRequirementsCommand } from './requirements-command.js';
 import type { RawRunnerOptions } from './runner-options.js';
 
 /**
- * `lldflow demo`: the main job end to end, offline, with recorded model responses and realistic
- * latency: 6 example issues → reviewed LLDs at --parallel 3 (one revised, one blocked for a human,
- * one rate-limited), in a temporary copy of an example repository.
+ * `lldflow demo`: the main jobs end to end, offline, with recorded model responses and realistic
+ * latency, in a temporary copy of an example repository: 6 example issues → reviewed LLDs at
+ * --parallel 3 (one revised, one blocked for a human, one rate-limited), then the approved LLDs →
+ * tests and code on their own branches.
  */
 export async function runDemoCommand(io: CliIo): Promise<number> {
   const demo = await prepareDemo();
@@ -29,11 +31,22 @@ export async function runDemoCommand(io: CliIo): Promise<number> {
   const requirements = await runRequirementsCommand({ ...runner, type: 'lld', drafter: 'replay:drafter', reviewer: 'replay:reviewer' }, recordingsIo);
   if (requirements === 130) return 130;
 
+  // implement starts from a clean tree: the approved designs are committed first, as a team would.
+  await commitDesigns(demo.repo);
+  io.stdout.write('\n== implement: approved LLDs → tests first, then code, one worktree and branch each (--all --parallel 3) ==\n');
+  const implement = await runImplementCommand({ ...runner, source: undefined, implementer: 'replay:implementer', push: false, pr: false }, recordingsIo);
+  if (implement === 130) return 130;
+  io.stdout.write('\n== the example repository\'s own tests on each implementation branch ==\n');
+  const branches = await testBranches(demo.repo);
+  for (const branch of branches) io.stdout.write(`  ${branch.branch}: ${branch.passed ? 'tests pass' : 'tests FAIL'}\n`);
+
   io.stdout.write(
     [
       '',
       'Where to look:',
       `  designs:   ${demo.repo}/docs/lld/active/`,
+      `  branches:  git -C ${demo.repo} branch --list '*-implementation'`,
+      `  worktrees: ${demo.repo}/.lldflow/worktrees/`,
       `  lineage:   ${demo.repo}/docs/lineage/active/`,
       `  logs:      ${demo.repo}/.lldflow/logs/`,
       `  summaries: ${demo.repo}/.lldflow/runs/`,
@@ -42,5 +55,6 @@ export async function runDemoCommand(io: CliIo): Promise<number> {
     ].join('\n'),
   );
   // One item is meant to end blocked (the reviewer asks for a human); only real failures fail the demo.
-  return requirements === 1 ? 0 : requirements;
+  const failed = requirements > 1 || implement !== 0 || branches.some((branch) => !branch.passed);
+  return failed ? 1 : 0;
 }

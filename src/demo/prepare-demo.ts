@@ -17,13 +17,35 @@ export interface DemoFolders {
   recordings: string;
 }
 
+const identity = ['-c', 'user.name=lldflow demo', '-c', 'user.email=demo@lldflow.invalid', '-c', 'commit.gpgsign=false'];
+
+/** Commits the LLDs and their lineage so `implement` starts from a clean working tree. */
+export async function commitDesigns(repo: string): Promise<void> {
+  await run('git', ['add', 'docs'], { cwd: repo });
+  await run('git', [...identity, 'commit', '-q', '-m', 'Reviewed designs (lldflow requirements)'], { cwd: repo });
+}
+
+/** Runs the example project's own tests on every implementation branch, in its worktree. */
+export async function testBranches(repo: string): Promise<Array<{ branch: string; passed: boolean }>> {
+  const { stdout } = await run('git', ['branch', '--list', '*-implementation', '--format=%(refname:short)'], { cwd: repo });
+  const results: Array<{ branch: string; passed: boolean }> = [];
+  for (const branch of stdout.split('\n').filter((line) => line.length > 0)) {
+    const worktree = join(repo, '.lldflow', 'worktrees', branch.replace(/-implementation$/, ''));
+    const passed = await run('node', ['--test'], { cwd: worktree }).then(
+      () => true,
+      () => false,
+    );
+    results.push({ branch, passed });
+  }
+  return results;
+}
+
 /** Copies the example repository to a new temporary folder and makes it a git repository with one commit. */
 export async function prepareDemo(): Promise<DemoFolders> {
   const root = await packageRoot(dirname(fileURLToPath(import.meta.url)));
   const base = await mkdtemp(join(tmpdir(), 'lldflow-demo-'));
   const repo = join(base, 'repo');
   await cp(join(root, 'demo', 'repo'), repo, { recursive: true });
-  const identity = ['-c', 'user.name=lldflow demo', '-c', 'user.email=demo@lldflow.invalid', '-c', 'commit.gpgsign=false'];
   await run('git', ['init', '-q', '-b', 'main'], { cwd: repo });
   await run('git', ['add', '-A'], { cwd: repo });
   await run('git', [...identity, 'commit', '-q', '-m', 'Example repository for the lldflow demo'], { cwd: repo });

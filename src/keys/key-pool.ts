@@ -275,7 +275,7 @@ export class KeyPool {
       if (Number.isFinite(at) && (earliest === undefined || at < earliest)) earliest = at;
     };
     for (const slot of this.slots) {
-      
+      if (isCooling(slot, now) && slot.coolingUntil !== undefined) consider(slot.coolingUntil);
     }
     for (const waiter of this.waiters) consider(waiter.deadline);
     return earliest === undefined ? undefined : Math.max(earliest, now);

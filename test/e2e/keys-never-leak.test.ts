@@ -1,0 +1,70 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FakeHttpServer, FakeRequest } from '../../src/providers/testing/fake-http-server.js';
+import { fakeOpenAIServer } from '../../src/providers/testing/fake-openai-server.js';
+import type { RunSummary } from '../../src/runner/types.js';
+import { CliProcess } from '../support/cli-process.js';
+import { approvingResponder, classifyCall } from '../support/lld-responder.js';
+import { temporaryRepository } from '../support/temporary-repository.js';
+
+const KEYS = ['sk-leakcheck-alpha-1a2b3c4d5e', 'sk-leakcheck-beta-9z8y7x6w5v'];
+let server: FakeHttpServer | undefined;
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+function filesUnder(folder: string): string[] {
+  return readdirSync(folder).flatMap((name) => {
+    const path = join(folder, name);
+    if (name === '.git') return [];
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+describe('API keys never appear in any output', () => {
+  it('not in stdout, stderr, logs, checkpoints, run summaries, lineage or LLDs — even when the provider echoes them', async () => {
+    const { repo, items } = temporaryRepository(['1', '2', '3']);
+    let first429 = true;
+    server = await fakeOpenAIServer({
+      latencyMs: 20,
+      respond: (request: FakeRequest) => {
+        const call = classifyCall(request);
+        // A 429 on the first call makes the pool rotate keys; item 3 always fails with an error that quotes the key.
+        if (first429) {
+          first429 = false;
+          return { status: 429, retryAfterMs: 200, message: `Rate limit reached for key ${request.apiKey ?? ''}` };
+        }
+        if (call.itemId === '3') return { status: 401, message: `Incorrect API key provided: ${request.apiKey ?? ''}` };
+        return approvingResponder(request);
+      },
+    });
+    const run = new CliProcess(['requirements', '--repo', repo, '--source', items, '--all', '--parallel', '3', '--debug', '--drafter', 'openai:leak-drafter', '--reviewer', 'openai:leak-reviewer'], {
+      cwd: repo,
+      env: { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEYS: KEYS.join(','), OPENAI_API_KEY: undefined },
+    });
+    const exit = await run.exited;
+    expect(exit.code, run.stdout + run.stderr).toBe(1);
+    const status = new CliProcess(['status', '--repo', repo, '--json'], { cwd: repo });
+    await status.exited;
+
+    // The keys really were used and echoed back, so the checks below are meaningful.
+    expect(new Set(server.requests.map((request) => request.apiKey))).toEqual(new Set(KEYS));
+    const summaryFile = readdirSync(join(repo, '.lldflow', 'runs'))[0]!;
+    const summary = JSON.parse(readFileSync(join(repo, '.lldflow', 'runs', summaryFile), 'utf8')) as RunSummary;
+    expect(summary.items.find((item) => item.id === '3')?.error).toMatch(/Incorrect API key provided: (\[redacted key\]|openai#\d)/);
+    expect(run.stdout + run.stderr).toMatch(/openai#\d rate limited/);
+
+    const written = filesUnder(repo).map((path) => ({ path, content: readFileSync(path).toString('latin1') }));
+    expect(written.some((file) => file.path.endsWith('.sqlite'))).toBe(true);
+    expect(written.some((file) => file.path.endsWith('.log'))).toBe(true);
+    for (const key of KEYS) {
+      expect(run.stdout).not.toContain(key);
+      expect(run.stderr).not.toContain(key);
+      expect(status.stdout + status.stderr).not.toContain(key);
+      for (const file of written) expect(file.content.includes(key), `${key} in ${file.path}`).toBe(false);
+    }
+  });
+});

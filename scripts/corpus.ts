@@ -7,7 +7,7 @@
  * Exits 0 whatever the numbers are; 2 when the corpus folder is missing.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDraft } from '../src/workflows/lld/draft.js';
 import { atxHeading, isStructural, scanLines } from '../src/workflows/lld/markdown-lines.js';
@@ -60,7 +60,7 @@ async function main(): Promise<number> {
   }
 
   const rows: Array<[string, string]> = [
-    ['corpus', corpus],
+    ['corpus', relative(process.cwd(), corpus) || '.'],
     ['cases', String(cases.length)],
     ['drafts', String(drafts.total)],
     ['drafts with all 12 sections', ratio(drafts)],

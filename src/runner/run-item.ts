@@ -24,7 +24,7 @@ export interface RunItemDependencies {
  * last committed step and is removed once the item succeeds.
  */
 export async function runOneItem(item: WorkItem, action: ItemPlanAction, dependencies: RunItemDependencies): Promise<ItemSummary> {
-  const { workflow, checkpoints, clock, emit, runId } = dependencies;
+  const { workflow, clock, emit } = dependencies;
   const startedAt = clock.now();
   const controller = new AbortController();
   const timerController = new AbortController();

@@ -1,0 +1,122 @@
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { systemClock } from '../../src/clock/clock.js';
+import type { CliIo, OutputStream } from '../../src/cli/cli-io.js';
+import { runCli } from '../../src/cli/program.js';
+import type { RunSummary } from '../../src/runner/types.js';
+import { temporaryRepository } from '../../test/support/temporary-repository.js';
+import { FakeServerHandle } from '../fake-server/server-handle.js';
+import type { ServedRequest } from '../fake-server/protocol.js';
+import { idealMs, peakRssMb, type ScenarioResult } from '../result.js';
+
+const ITEMS = 20;
+const PARALLEL = 10;
+const LATENCY_MS = 300;
+const KEYS = 10;
+
+/** Collects what the CLI prints instead of showing it: the bench prints only its own result line. */
+class SinkStream implements OutputStream {
+  readonly isTTY = false;
+  text = '';
+  write(chunk: string): boolean {
+    this.text += chunk;
+    return true;
+  }
+}
+
+/**
+ * The real `lldflow requirements --type lld` (commander parsing, ModelRegistry with the OpenAI SDK over
+ * OPENAI_BASE_URL, LldWorkflow, SQLite checkpoints, console/log-file/progress reporters, lineage and
+ * LLD files) on 20 items at --parallel 10, in a temporary git repository, against the fake server
+ * answering after 300 ms. A one-item run in another repository goes first, so loading the SDK, the
+ * SQLite addon and the rest of lldflow's modules is not counted as per-item cost.
+ */
+export async function lldScenario(): Promise<ScenarioResult> {
+  const server = await FakeServerHandle.start({ responder: 'lld', latencyMs: LATENCY_MS });
+  const folders: string[] = [];
+  try {
+    const warmUp = temporaryRepository(['1']);
+    folders.push(dirname(warmUp.repo));
+    const warmUpRun = await requirements(warmUp, server.baseUrl, 1);
+    if (warmUpRun.code !== 0) throw new Error(`warm-up run exited with ${warmUpRun.code}: ${warmUpRun.stderr}`);
+    server.reset();
+
+    const ids = Array.from({ length: ITEMS }, (_, index) => String(index + 1));
+    const target = temporaryRepository(ids);
+    folders.push(dirname(target.repo));
+    const run = await requirements(target, server.baseUrl, PARALLEL);
+    const served = await server.report();
+    const chains = callsPerItem(served);
+    const longestChain = Math.max(0, ...chains.values());
+    return {
+      name: 'lld',
+      label: `real LLD workflow, ${LATENCY_MS} ms calls`,
+      items: ITEMS,
+      callsPerItem: served.length / ITEMS,
+      parallel: PARALLEL,
+      wallMs: run.wallMs,
+      idealMs: idealMs({ longestChainCalls: longestChain, totalCalls: served.length, latencyMs: LATENCY_MS, concurrentCalls: Math.min(PARALLEL, KEYS) }),
+      peakRssMb: peakRssMb(),
+      failedItems: ITEMS - (run.summary?.counts.succeeded ?? 0),
+      rateLimitsRiddenOut: 0,
+      cooldownViolations: 0,
+      details: {
+        'exit code': run.code,
+        'model calls': served.length,
+        'longest chain': longestChain,
+        'runner duration ms (summary)': run.summary?.durationMs ?? -1,
+        'warm-up run ms': Math.round(warmUpRun.wallMs),
+      },
+    };
+  } finally {
+    await server.close();
+    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+interface RequirementsRun {
+  code: number;
+  wallMs: number;
+  summary: RunSummary | undefined;
+  stderr: string;
+}
+
+async function requirements(target: { repo: string; items: string }, baseUrl: string, parallel: number): Promise<RequirementsRun> {
+  const stdout = new SinkStream();
+  const stderr = new SinkStream();
+  const io: CliIo = {
+    cwd: target.repo,
+    env: { ...process.env, NO_COLOR: '1', OPENAI_BASE_URL: baseUrl, OPENAI_API_KEYS: benchKeys(), OPENAI_API_KEY: undefined, LLDFLOW_DRAFTER: undefined, LLDFLOW_REVIEWER: undefined },
+    stdout,
+    stderr,
+    clock: systemClock,
+    signal: new AbortController().signal,
+  };
+  const argv = ['requirements', '--type', 'lld', '--repo', target.repo, '--source', target.items, '--all', '--parallel', String(parallel)];
+  argv.push('--per-key-concurrency', '1', '--drafter', 'openai:bench-drafter', '--reviewer', 'openai:bench-reviewer', '--json');
+  const startedAt = performance.now();
+  const code = await runCli(argv, io);
+  const wallMs = performance.now() - startedAt;
+  return { code, wallMs, summary: parseSummary(stdout.text), stderr: stderr.text };
+}
+
+function benchKeys(): string {
+  return Array.from({ length: KEYS }, (_, index) => `bench-key-${index + 1}`).join(',');
+}
+
+function parseSummary(text: string): RunSummary | undefined {
+  try {
+    return JSON.parse(text) as RunSummary;
+  } catch {
+    return undefined;
+  }
+}
+
+function callsPerItem(served: readonly ServedRequest[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const request of served) {
+    const id = request.itemId ?? 'unknown';
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return counts;
+}

@@ -1,0 +1,11 @@
+import { runSynthetic } from './synthetic-run.js';
+const mb = (n: number) => Math.round(n / 1048576);
+const show = (label: string) => { const m = process.memoryUsage(); console.log(label, 'rss', mb(m.rss), 'heapUsed', mb(m.heapUsed), 'heapTotal', mb(m.heapTotal), 'external', mb(m.external), 'arrayBuffers', mb(m.arrayBuffers), 'maxRSS', Math.round(process.resourceUsage().maxRSS / 1024)); };
+show('start');
+const items = Number(process.argv[2] ?? 10000);
+const run = await runSynthetic({ items, callsPerItem: 1, parallel: 10, keys: 10, perKeyConcurrency: 1, server: { responder: 'synthetic', latencyMs: 1 } });
+show('after');
+console.log('wall', Math.round(run.wallMs));
+globalThis.gc?.();
+show('after gc');
+process.exit(0);

@@ -1,0 +1,63 @@
+import type { KeyEvent } from '../src/keys/call-with-key.js';
+import type { CompleteHooks } from '../src/providers/pooled-model-client.js';
+import type { ModelClient } from '../src/providers/model-client.js';
+import type { ItemContext, ItemOutcome, Workflow, WorkItem } from '../src/runner/types.js';
+
+export interface SyntheticWorkflowOptions {
+  itemCount: number;
+  callsPerItem: number;
+  model: ModelClient;
+  /** Key events of every call (429s ridden out, waits for a key). */
+  onKeyEvent?: (event: KeyEvent) => void;
+}
+
+interface SyntheticState {
+  call: number;
+  lastReply: string;
+}
+
+/**
+ * Items `1`…`N`, each making `callsPerItem` model calls one after another and committing a checkpoint
+ * after each, as a real workflow does: resume state is the number of calls done.
+ */
+export class SyntheticWorkflow implements Workflow {
+  readonly name = 'lld' as const;
+
+  constructor(private readonly options: SyntheticWorkflowOptions) {}
+
+  collectItems(request: { ids: string[] | undefined }): Promise<WorkItem[]> {
+    const ids = request.ids ?? Array.from({ length: this.options.itemCount }, (_, index) => String(index + 1));
+    return Promise.resolve(ids.map((id) => ({ id, title: `Synthetic item ${id}` })));
+  }
+
+  completedOutput(): Promise<string | undefined> {
+    return Promise.resolve(undefined);
+  }
+
+  async runItem(item: WorkItem, context: ItemContext): Promise<ItemOutcome> {
+    const { model, callsPerItem } = this.options;
+    const hooks: CompleteHooks = { log: (line) => context.log(line), onKeyEvent: this.options.onKeyEvent };
+    const done = (context.resumeFrom?.state as SyntheticState | undefined)?.call ?? 0;
+    for (let call = done + 1; call <= callsPerItem; call++) {
+      const stage = `call-${call}`;
+      context.setStage(stage);
+      const response = await model.complete(
+        { role: 'drafter', trace: { itemId: item.id, step: stage }, messages: [{ role: 'user', content: `Item ${item.id}, call ${call}.` }], signal: context.signal },
+        hooks,
+      );
+      context.recordModelCall({
+        provider: response.provider,
+        model: response.model,
+        keyName: response.keyName,
+        role: 'drafter',
+        durationMs: response.durationMs,
+        inputTokens: response.usage.inputTokens,
+        outputTokens: response.usage.outputTokens,
+        costUsd: response.costUsd,
+      });
+      const state: SyntheticState = { call, lastReply: response.text };
+      await context.checkpoint.commit({ stage, state });
+    }
+    return { status: 'succeeded' };
+  }
+}

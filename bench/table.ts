@@ -1,0 +1,57 @@
+import Table from 'cli-table3';
+import { efficiencyOf, overheadPerItemMs, type ScenarioResult } from './result.js';
+import type { TargetCheck } from './targets.js';
+
+const NOTES = [
+  'Synthetic scenarios (calls-*, queue-10k, rate-limits): the real runWorkflow, KeyPool and PooledModelClient over synthetic items;',
+  '  each call is a real HTTP POST with plain fetch (keep-alive) to a fake OpenAI server; each item commits a checkpoint after each call',
+  '  to the MEMORY checkpoint store; run events go to a counting sink (no console, log-file or progress reporters).',
+  'queue-10k makes 1 call per item. calls-*: 10 keys × per-key concurrency 1, so keys are never the bottleneck.',
+  'The fake server runs in its own process and holds each request for the set latency ("mean server hold" below includes its timer slack).',
+  'ideal = max(longest item chain × latency, total calls × latency / concurrent calls), concurrent calls = min(parallel, keys × per-key concurrency);',
+  '  it uses the nominal latency and, for rate-limits, counts only answered calls (the announced rests are not in it).',
+  'efficiency = ideal / wall. overhead/item = (wall − ideal) × parallel / items: the time each item added to its worker beyond its calls.',
+  'peak RSS = maxRSS of the scenario\'s own child process (the fake server\'s process is not included).',
+  'rate-limits: every 10th request (arrival order) is answered 429 with retry-after: 1; a violation is a request the server received on a key',
+  '  after it wrote that key a 429 and before the 429\'s send time + retry-after (server event order and times).',
+  'lld: `lldflow requirements --type lld` in-process via runCli (OpenAI SDK through ModelRegistry + OPENAI_BASE_URL, 10 keys, SQLite checkpoints,',
+  '  temporary git repository, all reporters writing to sinks); a 1-item warm-up run in another repository goes first and is not timed.',
+];
+
+export function renderResults(results: readonly ScenarioResult[]): string {
+  const table = new Table({
+    head: ['scenario', 'items', 'calls/item', 'parallel', 'wall', 'ideal', 'efficiency', 'overhead/item', 'peak RSS', 'failed', '429s ridden out', 'cool-down violations'],
+    style: { head: [], border: [] },
+  });
+  for (const result of results) {
+    table.push([
+      result.name,
+      result.items.toLocaleString('en-US'),
+      formatNumber(result.callsPerItem),
+      result.parallel,
+      formatMs(result.wallMs),
+      formatMs(result.idealMs),
+      efficiencyOf(result).toFixed(3),
+      `${overheadPerItemMs(result).toFixed(2)} ms`,
+      `${result.peakRssMb.toFixed(1)} MB`,
+      result.failedItems,
+      result.rateLimitsRiddenOut,
+      result.cooldownViolations,
+    ]);
+  }
+  const details = results.map((result) => `  ${result.name} (${result.label}): ${Object.entries(result.details).map(([key, value]) => `${key} ${value}`).join(', ')}`);
+  return [table.toString(), '', 'Notes:', ...NOTES.map((note) => `  ${note}`), '', 'Details:', ...details].join('\n');
+}
+
+export function renderTargets(checks: readonly TargetCheck[]): string {
+  const lines = checks.map((check) => `  ${check.passed ? 'PASS' : 'FAIL'}  ${check.target}: ${check.measured}`);
+  return ['Targets:', ...(lines.length > 0 ? lines : ['  (none of the scenarios with targets ran)'])].join('\n');
+}
+
+function formatMs(ms: number): string {
+  return ms >= 10_000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`;
+}
+
+function formatNumber(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(2);
+}

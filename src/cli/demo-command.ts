@@ -34,7 +34,7 @@ export async function runDemoCommand(io: CliIo): Promise<number> {
   // implement starts from a clean tree: the approved designs are committed first, as a team would.
   await commitDesigns(demo.repo);
   io.stdout.write('\n== implement: approved LLDs → tests first, then code, one worktree and branch each (--all --parallel 3) ==\n');
-  const implement = await runImplementCommand({ ...runner, source: undefined, implementer: 'replay:implementer', push: false, pr: false }, recordingsIo);
+  const implement = await runImplementCommand({ ...runner, source: undefined, implementer: 'replay:implementer', testCommand: 'node --test', push: false, pr: false }, recordingsIo);
   if (implement === 130) return 130;
   io.stdout.write('\n== the example repository\'s own tests on each implementation branch ==\n');
   const branches = await testBranches(demo.repo);

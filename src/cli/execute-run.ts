@@ -3,6 +3,7 @@ import type { CheckpointStoreFactory } from '../checkpoints/store.js';
 import { SqliteCheckpointStoreFactory } from '../checkpoints/sqlite-store.js';
 import { ensureLocalStateExcluded } from '../git/worktree.js';
 import { isGitRepository } from '../git/git.js';
+import { SecretRedactor } from '../keys/redact.js';
 import { ConsoleReporter } from '../output/console-reporter.js';
 import { renderDryRun } from '../output/dry-run-table.js';
 import { LogFileReporter } from '../output/log-file-reporter.js';
@@ -26,8 +27,8 @@ export interface ExecuteRunInput {
   runId: string;
   /** The command line that retries the given ids (same options, `--issue` replaced). */
   retryCommand: (ids: string[]) => string;
-  /** Removes secrets from anything shown or stored. */
-  redact: (text: string) => string;
+  /** Every configured key with its masked name: removed from anything shown or stored. */
+  secrets: Iterable<{ value: string; name: string }>;
   checkpoints?: CheckpointStoreFactory;
 }
 
@@ -59,6 +60,7 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
   const writer = new TerminalWriter(human);
   for (const warning of input.warnings) writer.writeLines([`warning: ${warning}`]);
   const checkpoints = input.checkpoints ?? new SqliteCheckpointStoreFactory(options.repo);
+  const redactor = new SecretRedactor(input.secrets);
   const previous = await lastRunStatuses(options.repo, workflow.name);
   const selection = { explicitIds: options.ids, all: options.all, retryFailed: options.retryFailed };
 
@@ -90,7 +92,7 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
         runId: input.runId,
         lastRunStatuses: previous,
         retryCommand: input.retryCommand,
-        redact: input.redact,
+        redact: (text) => redactor.redact(text),
       },
       plan,
     );

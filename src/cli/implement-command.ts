@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { currentHead, isGitRepository, isWorkingTreeClean, resolveRef, runGit } from '../git/git.js';
 import { pushBranch } from '../git/commit.js';
 import { gitHubCollection } from '../items/collect-items.js';
-import { SecretRedactor } from '../keys/redact.js';
 import { ModelRegistry } from '../providers/resolve-model.js';
 import { ConfigurationError } from '../runner/errors.js';
 import type { ImplementState } from '../workflows/implement/implement-state.js';
@@ -54,14 +53,13 @@ export async function runImplementCommand(flags: ImplementFlags, io: CliIo): Pro
     testTimeoutMs: Math.min(TEST_RUN_TIMEOUT_MS, options.timeoutMs),
     ...(publish ? { publish } : {}),
   });
-  const redactor = new SecretRedactor(registry.secrets());
   return executeRun({
     workflow,
     options,
     warnings,
     io,
     runId: runIdFor(options, io),
-    redact: (text) => redactor.redact(text),
+    secrets: registry.secrets(),
     retryCommand: (ids) =>
       buildRetryCommand(['implement'], options, [
         ['--implementer', flags.implementer],

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { folderCollection, gitHubCollection, type ItemCollection } from '../items/collect-items.js';
-import { SecretRedactor } from '../keys/redact.js';
 import { ModelRegistry } from '../providers/resolve-model.js';
 import { repositoryLayout } from '../repository/layout.js';
 import type { Workflow } from '../runner/types.js';
@@ -58,14 +57,13 @@ export async function runRequirementsCommand(flags: RequirementsFlags, io: CliIo
     workflow = new LldWorkflow({ repo: options.repo, items, kind, drafter, reviewer, limits });
   }
 
-  const redactor = new SecretRedactor(registry.secrets());
   return executeRun({
     workflow,
     options,
     warnings,
     io,
     runId: runIdFor(options, io),
-    redact: (text) => redactor.redact(text),
+    secrets: registry.secrets(),
     retryCommand: (ids) =>
       buildRetryCommand(['requirements', '--type', flags.type], options, [
         ['--drafter', flags.drafter],

@@ -28,16 +28,17 @@ export async function commitDesigns(repo: string): Promise<void> {
 /** Runs the example project's own tests on every implementation branch, in its worktree. */
 export async function testBranches(repo: string): Promise<Array<{ branch: string; passed: boolean }>> {
   const { stdout } = await run('git', ['branch', '--list', '*-implementation', '--format=%(refname:short)'], { cwd: repo });
-  const results: Array<{ branch: string; passed: boolean }> = [];
-  for (const branch of stdout.split('\n').filter((line) => line.length > 0)) {
-    const worktree = join(repo, '.lldflow', 'worktrees', branch.replace(/-implementation$/, ''));
-    const passed = await run('node', ['--test'], { cwd: worktree }).then(
-      () => true,
-      () => false,
-    );
-    results.push({ branch, passed });
-  }
-  return results;
+  const branches = stdout.split('\n').filter((line) => line.length > 0);
+  return Promise.all(
+    branches.map(async (branch) => {
+      const worktree = join(repo, '.lldflow', 'worktrees', branch.replace(/-implementation$/, ''));
+      const passed = await run('node', ['--test'], { cwd: worktree }).then(
+        () => true,
+        () => false,
+      );
+      return { branch, passed };
+    }),
+  );
 }
 
 /** Copies the example repository to a new temporary folder and makes it a git repository with one commit. */

@@ -1,4 +1,5 @@
-import { abortReason, type Clock } from '../clock/clock.js';
+import type { Clock } from '../clock/clock.js';
+import { raceWithAbort } from '../cancellation/race-with-abort.js';
 import type { BackoffOptions } from '../keys/backoff.js';
 import { callWithKey, type KeyEvent } from '../keys/call-with-key.js';
 import type { KeyPool } from '../keys/key-pool.js';
@@ -97,7 +98,7 @@ export class PooledModelClient implements ModelClient {
     );
     const signal = AbortSignal.any([request.signal, timeout.signal]);
     try {
-      return await untilAborted(this.options.transport.call(request, apiKey, signal), signal);
+      return await raceWithAbort(this.options.transport.call(request, apiKey, signal), signal);
     } finally {
       finished.abort();
     }
@@ -120,31 +121,6 @@ export class PooledModelClient implements ModelClient {
     if (message !== error.message) error.message = message;
     return error;
   }
-}
-
-/**
- * Settles with the signal's reason as soon as it aborts, even if a transport ignores its signal, so a
- * time-out or Ctrl+C never waits on a stuck call.
- */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => undefined);
-    return Promise.reject(abortReason(signal));
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortReason(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }
 
 function withoutCost(reply: ReplyWithCost): ModelReply {

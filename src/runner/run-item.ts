@@ -1,6 +1,7 @@
 import type { Clock } from '../clock/clock.js';
 import type { Checkpoint, CheckpointStore, CheckpointStoreFactory } from '../checkpoints/store.js';
-import { raceWithAbort, reasonOf } from './abort.js';
+import { raceWithAbort } from '../cancellation/race-with-abort.js';
+import { abortReason } from '../clock/clock.js';
 import { InterruptedError, ItemTimeoutError } from './errors.js';
 import type { EmitEvent } from './events.js';
 import type { ItemContext, ItemPlanAction, ItemStatus, ItemSummary, Workflow, WorkItem } from './types.js';
@@ -28,7 +29,7 @@ export async function runOneItem(item: WorkItem, action: ItemPlanAction, depende
   const startedAt = clock.now();
   const controller = new AbortController();
   const timerController = new AbortController();
-  const forwardInterrupt = (): void => controller.abort(reasonOf(dependencies.runSignal));
+  const forwardInterrupt = (): void => controller.abort(abortReason(dependencies.runSignal));
   dependencies.runSignal.addEventListener('abort', forwardInterrupt, { once: true });
   clock.sleep(dependencies.timeoutMs, timerController.signal).then(
     () => controller.abort(new ItemTimeoutError(dependencies.timeoutMs)),
@@ -60,7 +61,7 @@ export async function runOneItem(item: WorkItem, action: ItemPlanAction, depende
     if (outcome.status === 'succeeded') await store.remove();
     else await store.setStatus('blocked', outcome.reason);
   } catch (error) {
-    const reason = controller.signal.aborted ? reasonOf(controller.signal) : asError(error);
+    const reason = controller.signal.aborted ? abortReason(controller.signal) : asError(error);
     summary.status = statusForError(reason);
     summary.error = dependencies.redact(reason.message);
     await store?.setStatus(summary.status === 'interrupted' ? 'interrupted' : 'failed', summary.error).catch(() => undefined);

@@ -1,3 +1,4 @@
+import { fenced } from '../markdown-fence.js';
 import type { ImplementState } from './implement-state.js';
 
 /** Prompt texts for the implementer. Pure: the exact words are recorded in the lineage. */
@@ -87,8 +88,3 @@ function renderFile(file: FileView): string {
   return `### ${file.path}\n\n${file.content === undefined ? '(does not exist yet)' : fenced(file.content)}\n`;
 }
 
-function fenced(text: string): string {
-  const longest = Math.max(2, ...[...text.matchAll(/`{3,}/g)].map((match) => match[0].length));
-  const marker = '`'.repeat(longest + 1);
-  return `${marker}\n${text.trimEnd()}\n${marker}`;
-}

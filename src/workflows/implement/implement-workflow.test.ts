@@ -9,6 +9,7 @@ import { systemClock } from '../../clock/clock.js';
 import { runWorkflow } from '../../runner/run-workflow.js';
 import type { RunEvent } from '../../runner/events.js';
 import { ImplementWorkflow } from './implement-workflow.js';
+import { testsCannotLoad } from './run-implementation.js';
 
 function git(repo: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim();
@@ -112,5 +113,15 @@ describe('implement workflow (real git, real test runs, scripted implementer)', 
     const implementer = new ScriptedModel('implementer', (prompt) => (implementerCall(prompt).phase === 'tests' ? testFileFor('7') : codeFileFor('7', `wrong ${++attempt}`)));
     const { summary } = await implement(repo, ['7'], implementer, { maxIterations: 2 });
     expect(summary.items[0]).toMatchObject({ status: 'blocked', error: expect.stringContaining('--max-iterations 2') as string });
+  });
+});
+
+describe('testsCannotLoad', () => {
+  it('is true for a syntax error in the tests, false for the code under test not existing yet', () => {
+    expect(testsCannotLoad('SyntaxError: Unexpected token (3:10)')).toBe(true);
+    expect(testsCannotLoad('E     IndentationError: unexpected indent')).toBe(true);
+    expect(testsCannotLoad("SyntaxError: The requested module '../src/case.js' does not provide an export named 'titleCase'")).toBe(false);
+    expect(testsCannotLoad("Error [ERR_MODULE_NOT_FOUND]: Cannot find module '/repo/src/feature-1.js'")).toBe(false);
+    expect(testsCannotLoad('ImportError: cannot import name "title_case" from "textkit"')).toBe(false);
   });
 });

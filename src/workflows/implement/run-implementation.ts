@@ -108,7 +108,7 @@ export async function runImplementation(setup: ImplementationSetup): Promise<Ite
         const run = await runTests(state, step.phase, setup);
         context.log(`${step.phase === 'red' ? 'red run' : `test run ${run.iteration}`}: ${run.passed ? 'passed' : run.timedOut ? 'timed out' : 'failed'}`);
         if (step.phase === 'red') {
-          state = afterRedRun(state, run, /SyntaxError|ERROR collecting|errors? during collection/.test(run.summary), limits);
+          state = afterRedRun(state, run, testsCannotLoad(run.summary), limits);
         } else {
           state = afterGreenRun(state, run, summarizeTestFailures(run.summary).signature, limits);
           if (run.passed) state = withCommit(state, await commit(state, `${id}: tests pass (lldflow)`, `Iteration ${state.iteration} by ${setup.implementer.label}.`, context));
@@ -132,6 +132,14 @@ export async function runImplementation(setup: ImplementationSetup): Promise<Ite
     await context.checkpoint.commit({ stage: state.stage, state });
     await lineage?.sync(state.lineage);
   }
+}
+
+/**
+ * A syntax error in the tests themselves: they cannot be run at all, so there is no RED yet. A missing
+ * module or export (the code the tests are for does not exist yet) is the expected RED, not this.
+ */
+export function testsCannotLoad(output: string): boolean {
+  return /\b(SyntaxError|IndentationError|TabError): (?!The requested module)/.test(output);
 }
 
 function lineageWriter(state: ImplementState, id: string): LineageWriter {

@@ -1,8 +1,6 @@
 import type { DocumentKind } from '../review-loop/document-kind.js';
-import { verdictResult } from '../lld/lld-document-kind.js';
-import { parseDraft } from '../lld/draft.js';
+import { draftResult, revisionResult, verdictResult } from '../lld/lld-document-kind.js';
 import { rejectionPrompt, VERDICT_FORMAT } from '../lld/prompts.js';
-import { applyRevision } from '../lld/revision.js';
 import { verdictJsonSchema, type Verdict } from '../lld/verdict.js';
 import { ISSUE_DRAFTER_SYSTEM_PROMPT, ISSUE_REVIEWER_SYSTEM_PROMPT, issueDraftPrompt, issueFixPrompt, issueReviewPrompt, issueRevisionPrompt } from './issue-prompts.js';
 import { validateIssue } from './validate-issue.js';
@@ -20,14 +18,8 @@ export function issueDocumentKind(options: { template: string; repositoryLayout:
     reviewPrompt: (item, document, state) =>
       Promise.resolve({ system: ISSUE_REVIEWER_SYSTEM_PROMPT, user: issueReviewPrompt({ brief: item, document, round: state.verdicts.length + 1, verdictFormat: VERDICT_FORMAT }) }),
     rejectionPrompt,
-    parseDraft: (response) => {
-      const parsed = parseDraft(response);
-      return parsed.ok ? parsed : { ...parsed, response };
-    },
-    applyRevision: (previous, response) => {
-      const revised = applyRevision(previous, response);
-      return revised.ok ? { ok: true, document: revised.document } : { ok: false, reason: revised.reason, response };
-    },
+    parseDraft: draftResult,
+    applyRevision: revisionResult,
     validate: (document) => Promise.resolve(validateIssue(document)),
     parseVerdict: verdictResult,
     verdictSchema: { name: 'issue_verdict', schema: verdictJsonSchema },

@@ -1,3 +1,4 @@
+import { fenced } from '../markdown-fence.js';
 import type { Verdict } from '../lld/verdict.js';
 
 /** Prompt texts for turning an idea brief into a GitHub issue. Pure strings, recorded in the lineage. */
@@ -88,8 +89,3 @@ const REVISION_FORMS = [
   'each SEARCH must match the current issue exactly once) or with the whole revised issue starting with its "# " title.',
 ].join('\n');
 
-function fenced(text: string): string {
-  const longest = Math.max(2, ...[...text.matchAll(/`{3,}/g)].map((match) => match[0].length));
-  const marker = '`'.repeat(longest + 1);
-  return `${marker}\n${text}\n${marker}`;
-}

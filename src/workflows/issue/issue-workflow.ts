@@ -8,7 +8,7 @@ import type { SourceItem } from '../../items/source-item.js';
 import type { ModelClient } from '../../providers/model-client.js';
 import type { ItemContext, ItemOutcome, Workflow, WorkItem } from '../../runner/types.js';
 import { runReviewLoop } from '../review-loop/run-review-loop.js';
-import type { LoopLimits, LoopState } from '../review-loop/state.js';
+import { loadedItem, type LoopLimits, type LoopState } from '../review-loop/state.js';
 import { documentTitle } from '../lld/sections.js';
 import { finalRecord } from '../lld/finalize-lld.js';
 import { issueDocumentKind } from './issue-document-kind.js';
@@ -72,7 +72,7 @@ class IssueWorkflow implements Workflow {
       loadItem: () => {
         const source = this.collected.get(item.id);
         if (!source) throw new Error(`internal: brief ${item.id} was not collected`);
-        return Promise.resolve({ id: source.id, title: source.title, body: source.body, labels: source.labels, origin: source.path });
+        return Promise.resolve(loadedItem(source));
       },
       lineageDirectory: (lineageRunId) => join(repo, 'docs', 'lineage', 'active', `${item.id}-issue`, lineageRunId),
       finalize: (state) => this.finalize(state, context),

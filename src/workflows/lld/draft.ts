@@ -1,3 +1,4 @@
+import { trimBlankEdges } from './markdown-lines.js';
 export type ParseDraftResult = { ok: true; document: string } | { ok: false; reason: string };
 
 /**
@@ -82,12 +83,4 @@ function findClosingFence(lines: string[], from: number, fence: { marker: string
     if (match?.[1] && match[1][0] === fence.marker && match[1].length >= fence.length) return index;
   }
   return undefined;
-}
-
-function trimBlankEdges(lines: string[]): string[] {
-  let first = 0;
-  let last = lines.length;
-  while (first < last && lines[first]?.trim() === '') first += 1;
-  while (last > first && lines[last - 1]?.trim() === '') last -= 1;
-  return lines.slice(first, last);
 }

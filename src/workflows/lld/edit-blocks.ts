@@ -1,3 +1,4 @@
+import { trimBlankEdges } from './markdown-lines.js';
 /**
  * SEARCH/REPLACE edit blocks, the compact way a drafter revises a long document:
  *
@@ -129,14 +130,6 @@ function tolerantReplace(text: string, block: EditBlock): TolerantResult {
 
 function normaliseLine(line: string): string {
   return line.trim().replace(/\s+/g, ' ');
-}
-
-function trimBlankEdges(lines: string[]): string[] {
-  let first = 0;
-  let last = lines.length;
-  while (first < last && lines[first]?.trim() === '') first += 1;
-  while (last > first && lines[last - 1]?.trim() === '') last -= 1;
-  return lines.slice(first, last);
 }
 
 function quoteStart(search: string): string {

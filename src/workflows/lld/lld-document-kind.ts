@@ -1,8 +1,9 @@
+import { fenced } from '../markdown-fence.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DocumentKind, PromptPair } from '../review-loop/document-kind.js';
 import type { LoadedItem, LoopState } from '../review-loop/state.js';
-import type { ReviewerResult } from '../review-loop/transitions.js';
+import type { DrafterResult, ReviewerResult } from '../review-loop/transitions.js';
 import { parseDraft } from './draft.js';
 import { DRAFTER_SYSTEM_PROMPT, REVIEWER_SYSTEM_PROMPT, draftPrompt, rejectionPrompt, reviewPrompt, revisionPrompt, validationFixPrompt } from './prompts.js';
 import { applyRevision } from './revision.js';
@@ -19,7 +20,7 @@ export interface LldKindOptions {
 
 /** The LLD document: the built-in (or --template) LLD template, sections 1–12, repository path checks. */
 export function lldDocumentKind(options: LldKindOptions): DocumentKind {
-  const withDocument = (text: string, document: string): string => `${text}\n\n## The current document\n\n${fence(document)}`;
+  const withDocument = (text: string, document: string): string => `${text}\n\n## The current document\n\n${fenced(document.trim(), 'markdown')}`;
   return {
     label: 'LLD',
     itemMarkdown: (item) => itemAsMarkdown(item),
@@ -40,14 +41,8 @@ export function lldDocumentKind(options: LldKindOptions): DocumentKind {
       };
     },
     rejectionPrompt,
-    parseDraft: (response) => {
-      const parsed = parseDraft(response);
-      return parsed.ok ? parsed : { ...parsed, response };
-    },
-    applyRevision: (previous, response) => {
-      const revised = applyRevision(previous, response);
-      return revised.ok ? { ok: true, document: revised.document } : { ok: false, reason: revised.reason, response };
-    },
+    parseDraft: draftResult,
+    applyRevision: revisionResult,
     validate(document, item) {
       const issues = validateDraft(document, { itemId: item.id, pathExists: (path) => existsSync(join(options.repo, path)) });
       return Promise.resolve(issues.map((issue) => (issue.section ? `[section ${issue.section}] ${issue.message}` : issue.message)));
@@ -55,6 +50,18 @@ export function lldDocumentKind(options: LldKindOptions): DocumentKind {
     parseVerdict: (response, meta) => verdictResult(response, meta),
     verdictSchema: { name: 'lld_verdict', schema: verdictJsonSchema },
   };
+}
+
+/** The drafter's first answer as the review loop takes it (a rejected one keeps the response to show it back). */
+export function draftResult(response: string): DrafterResult {
+  const parsed = parseDraft(response);
+  return parsed.ok ? parsed : { ...parsed, response };
+}
+
+/** A revision answer (edit blocks or a whole document) applied to the previous document. */
+export function revisionResult(previous: string, response: string): DrafterResult {
+  const revised = applyRevision(previous, response);
+  return revised.ok ? { ok: true, document: revised.document } : { ok: false, reason: revised.reason, response };
 }
 
 export function verdictResult(response: string, meta: { round: number; reviewer: string; date: string }): ReviewerResult {
@@ -74,8 +81,3 @@ export function itemAsMarkdown(item: LoadedItem): string {
   return `# ${item.id}: ${item.title}\n\nSource: ${item.origin}\n${labels}\n${item.body.trim()}\n`;
 }
 
-function fence(text: string): string {
-  const longest = Math.max(2, ...[...text.matchAll(/`{3,}/g)].map((match) => match[0].length));
-  const marker = '`'.repeat(longest + 1);
-  return `${marker}markdown\n${text.trim()}\n${marker}`;
-}

@@ -7,7 +7,7 @@ import type { ModelClient } from '../../providers/model-client.js';
 import type { ItemContext, ItemOutcome, Workflow, WorkItem } from '../../runner/types.js';
 import type { DocumentKind } from '../review-loop/document-kind.js';
 import { runReviewLoop } from '../review-loop/run-review-loop.js';
-import type { LoadedItem, LoopLimits, LoopState } from '../review-loop/state.js';
+import { loadedItem, type LoadedItem, type LoopLimits, type LoopState } from '../review-loop/state.js';
 import { finalDocument, finalRecord } from './finalize-lld.js';
 import { lldFinalStatus, lldRelativePath } from './lld-status.js';
 
@@ -68,6 +68,6 @@ export class LldWorkflow implements Workflow {
   private loaded(item: WorkItem): LoadedItem {
     const source = this.collected.get(item.id);
     if (!source) throw new Error(`internal: item ${item.id} was not collected`);
-    return { id: source.id, title: source.title, body: source.body, labels: source.labels, origin: source.path };
+    return loadedItem(source);
   }
 }

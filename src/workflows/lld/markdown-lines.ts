@@ -82,3 +82,12 @@ export function atxHeading(text: string, strict = true): AtxHeading | undefined 
   const content = (match[3] ?? '').replace(/\s+#+\s*$/, '').replace(/^#+\s*$/, '').trim();
   return { level: match[1].length, text: content };
 }
+
+/** The lines without the blank lines at either end. */
+export function trimBlankEdges(lines: string[]): string[] {
+  let first = 0;
+  let last = lines.length;
+  while (first < last && lines[first]?.trim() === '') first += 1;
+  while (last > first && lines[last - 1]?.trim() === '') last -= 1;
+  return lines.slice(first, last);
+}

@@ -1,3 +1,4 @@
+import { fenced } from '../markdown-fence.js';
 import type { ValidationIssue } from './validate-draft.js';
 import type { Verdict } from './verdict.js';
 
@@ -219,9 +220,3 @@ function layoutBlock(paths: readonly string[]): string {
   return fenced([...shown, ...(more > 0 ? [`… and ${more} more paths not shown`] : [])].join('\n'));
 }
 
-/** A fence longer than any backtick run inside, so documents with code blocks stay intact. */
-function fenced(text: string): string {
-  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((match) => match[0].length));
-  const fence = '`'.repeat(longest + 1);
-  return `${fence}\n${text}\n${fence}`;
-}

@@ -16,6 +16,11 @@ export interface LoadedItem {
   origin: string;
 }
 
+/** A collected item as the loop stores it. */
+export function loadedItem(source: { id: string; title: string; body: string; labels: string[]; path: string }): LoadedItem {
+  return { id: source.id, title: source.title, body: source.body, labels: source.labels, origin: source.path };
+}
+
 export interface VerdictRecord {
   round: number;
   verdict: VerdictLabel;

@@ -1,15 +1,17 @@
+import { abortReason } from '../clock/clock.js';
+
 /**
  * Settles with the work's result, or rejects with the signal's reason as soon as the signal aborts,
- * whichever comes first. An item that ignores its signal (a hung call) is abandoned, not waited for,
- * so it can never hold a worker slot or the shutdown.
+ * whichever comes first. Work that ignores its signal (a hung call) is abandoned, not waited for, so it
+ * can never hold a worker slot, a time-out or the shutdown.
  */
 export function raceWithAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) {
     work.catch(() => undefined);
-    return Promise.reject(reasonOf(signal));
+    return Promise.reject(abortReason(signal));
   }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(reasonOf(signal));
+    const onAbort = (): void => reject(abortReason(signal));
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(
       (value) => {
@@ -22,9 +24,4 @@ export function raceWithAbort<T>(work: Promise<T>, signal: AbortSignal): Promise
       },
     );
   });
-}
-
-export function reasonOf(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  return reason instanceof Error ? reason : new Error(String(reason));
 }

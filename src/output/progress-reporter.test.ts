@@ -103,7 +103,7 @@ describe('ProgressReporter without a TTY', () => {
     ticker.tick();
     expect(stream.chunks).toEqual([
       'progress: done 1 · failed 0 · running 1 · queued 3 · ETA —\n',
-      'progress: done 1 · failed 1 · running 0 · queued 3 · ETA ~6.0s\n',
+      'progress: done 1 · failed 0 · blocked 1 · running 0 · queued 3 · ETA ~6.0s\n',
     ]);
     expect(hasEscapeCodes(stream.text)).toBe(false);
     expect(ticker.active).toEqual([]);

@@ -87,6 +87,7 @@ export class ProgressReporter implements Reporter {
   describeCounts(): string {
     let done = 0;
     let failed = 0;
+    let blocked = 0;
     let stopped = 0;
     let running = 0;
     let queued = 0;
@@ -97,11 +98,14 @@ export class ProgressReporter implements Reporter {
       else {
         if (item.ran) durations.push(item.durationMs);
         if (item.status === 'succeeded' || item.status === 'skipped') done += 1;
-        else if (item.status === 'failed' || item.status === 'blocked') failed += 1;
+        else if (item.status === 'failed') failed += 1;
+        else if (item.status === 'blocked') blocked += 1;
         else stopped += 1;
       }
     }
     const parts = [`done ${done}`, `failed ${failed}`];
+    // Blocked items wait for a human, which is not a failure; shown only when there are some.
+    if (blocked > 0) parts.push(`blocked ${blocked}`);
     if (stopped > 0) parts.push(`stopped ${stopped}`);
     parts.push(`running ${running}`, `queued ${queued}`, `ETA ${estimate(queued + running, durations, this.parallel)}`);
     return parts.join(' · ');

@@ -49,7 +49,8 @@ export async function collectStatus(repo: string, checkpoints: CheckpointStoreFa
     entry.output = relative;
     const status = lldFinalStatus(await readFile(join(repo, relative), 'utf8'));
     if (entry.lastResult === 'unknown' && (status === 'approved' || status === 'blocked')) entry.lastResult = status;
-    if (status === 'approved') entry.stage = 'done';
+    // A finalized document (approved or blocked) means its run reached the end.
+    if (status === 'approved' || (status === 'blocked' && entry.stage === 'unknown')) entry.stage = 'done';
   }
 
   for (const { workflow, itemId } of await checkpoints.list()) {

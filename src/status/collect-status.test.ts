@@ -1,0 +1,47 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { temporaryRepository } from '../../test/support/temporary-repository.js';
+import { SqliteCheckpointStoreFactory } from '../checkpoints/sqlite-store.js';
+import { saveRunSummary } from '../runs/run-files.js';
+import { collectStatus } from './collect-status.js';
+
+describe('collectStatus', () => {
+  it('merges run summaries, checkpoints and LLD files into one row per item', async () => {
+    const { repo } = temporaryRepository([]);
+    const item = { title: 'One', durationMs: 5, llmCalls: 2, costUsd: 0, output: null, error: null };
+    await saveRunSummary(repo, {
+      runId: '2026-01-01T00-00-00Z',
+      workflow: 'lld',
+      startedAt: '2026-01-01T00:00:00.000Z',
+      durationMs: 10,
+      parallel: 2,
+      counts: { succeeded: 1, failed: 1, blocked: 0, skipped: 0, interrupted: 0, cancelled: 0 },
+      items: [
+        { ...item, id: '1', status: 'succeeded', stage: 'done', output: 'docs/lld/active/LLD-001.md' },
+        { ...item, id: '2', title: 'Two', status: 'failed', stage: 'review 1', error: 'timeout after 30 min' },
+      ],
+      retryCommand: 'lldflow requirements --issue 2',
+    });
+    const checkpoints = new SqliteCheckpointStoreFactory(repo);
+    const store = await checkpoints.open('lld', '2');
+    await store.commit({ stage: 'review', state: {} });
+    await store.setStatus('failed', 'timeout after 30 min');
+    await store.close();
+    const killed = await checkpoints.open('implement', '3');
+    await killed.commit({ stage: 'write-code', state: {} });
+    await killed.close();
+    mkdirSync(join(repo, 'docs', 'lld', 'active'), { recursive: true });
+    writeFileSync(join(repo, 'docs', 'lld', 'active', 'LLD-001.md'), '# 1 - One\n\n* **Status:** Approved\n');
+    writeFileSync(join(repo, 'docs', 'lld', 'active', 'LLD-004.md'), '# 4 - Four\n\n* **Status:** Blocked — DISCUSS\n');
+
+    const rows = await collectStatus(repo, checkpoints);
+    expect(rows.map((row) => [row.workflow, row.id, row.stage, row.lastResult, row.output])).toEqual([
+      ['implement', '3', 'write-code', 'interrupted', null],
+      ['lld', '1', 'done', 'succeeded', 'docs/lld/active/LLD-001.md'],
+      ['lld', '2', 'review', 'failed', null],
+      ['lld', '4', 'done', 'blocked', 'docs/lld/active/LLD-004.md'],
+    ]);
+    expect(rows.find((row) => row.id === '2')?.error).toBe('timeout after 30 min');
+  });
+});

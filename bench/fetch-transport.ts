@@ -1,6 +1,7 @@
 import { abortReason } from '../src/clock/clock.js';
 import type { ModelReply, ModelRequest, ProviderTransport } from '../src/providers/model-client.js';
 import { chatCompletionBody, chatCompletionReply, connectionFailure } from './chat-completion-reply.js';
+import { SeenRateLimits } from './seen-rate-limits.js';
 
 /**
  * OpenAI Chat Completions over Node's global `fetch` (undici, connections kept alive by default).
@@ -10,6 +11,7 @@ export class FetchTransport implements ProviderTransport {
   readonly provider = 'openai';
   readonly needsKey = true;
   private readonly url: string;
+  private readonly seenRateLimits = new SeenRateLimits();
 
   constructor(
     baseUrl: string,
@@ -25,7 +27,11 @@ export class FetchTransport implements ProviderTransport {
     try {
       const response = await fetch(this.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` }) },
+        headers: {
+          'content-type': 'application/json',
+          ...this.seenRateLimits.headerFor(apiKey),
+          ...(apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` }),
+        },
         body: chatCompletionBody(request, this.model),
         signal,
       });
@@ -36,6 +42,7 @@ export class FetchTransport implements ProviderTransport {
       if (signal.aborted) throw abortReason(signal);
       throw connectionFailure(error);
     }
+    if (status === 429) this.seenRateLimits.received(apiKey);
     return chatCompletionReply(status, headers, body, this.model);
   }
 }

@@ -2,6 +2,7 @@ import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:ht
 import { abortReason } from '../src/clock/clock.js';
 import type { ModelReply, ModelRequest, ProviderTransport } from '../src/providers/model-client.js';
 import { chatCompletionBody, chatCompletionReply, connectionFailure } from './chat-completion-reply.js';
+import { SeenRateLimits } from './seen-rate-limits.js';
 
 /**
  * OpenAI Chat Completions over node:http with a keep-alive agent: the cheapest real HTTP call Node
@@ -12,6 +13,7 @@ export class HttpTransport implements ProviderTransport {
   readonly needsKey = true;
   private readonly url: URL;
   private readonly agent = new Agent({ keepAlive: true });
+  private readonly seenRateLimits = new SeenRateLimits();
 
   constructor(
     baseUrl: string,
@@ -23,6 +25,7 @@ export class HttpTransport implements ProviderTransport {
   async call(request: ModelRequest, apiKey: string | undefined, signal: AbortSignal): Promise<ModelReply> {
     const body = chatCompletionBody(request, this.model);
     const { status, headers, text } = await this.post(body, apiKey, signal);
+    if (status === 429) this.seenRateLimits.received(apiKey);
     return chatCompletionReply(status, flatHeaders(headers), text, this.model);
   }
 
@@ -39,6 +42,7 @@ export class HttpTransport implements ProviderTransport {
           headers: {
             'content-type': 'application/json',
             'content-length': Buffer.byteLength(body),
+            ...this.seenRateLimits.headerFor(apiKey),
             ...(apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` }),
           },
         },

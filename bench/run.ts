@@ -1,3 +1,5 @@
+// The benchmark's entry (`npm run bench`): each scenario runs in its own child process; this prints the
+// table and the targets and exits 1 when a target fails (2 on a usage error).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,20 +9,21 @@ import { SCENARIO_NAMES } from './scenario-catalog.js';
 import { runScenarioProcess } from './scenario-process.js';
 import { renderResults, renderTargets } from './table.js';
 import { checkTargets } from './targets.js';
+import { isTransportKind, TRANSPORT_KINDS } from './transport-choice.js';
 
-// npm run bench [-- --only <name>[,<name>…]] [--json] [--cpu-prof]
-const { values } = parseArgs({
-  options: {
-    only: { type: 'string', multiple: true },
-    json: { type: 'boolean', default: false },
-    'cpu-prof': { type: 'boolean', default: false },
-  },
-});
+const USAGE = 'usage: npm run bench [-- --only <name>[,<name>…]] [--json] [--transport http|fetch] [--cpu-prof]';
+const { values } = parseCommandLine();
 
 const selected = values.only?.flatMap((value) => value.split(',')).map((name) => name.trim()).filter((name) => name !== '') ?? SCENARIO_NAMES;
 const unknown = selected.filter((name) => !SCENARIO_NAMES.includes(name));
 if (unknown.length > 0) {
   console.error(`bench: unknown scenario ${unknown.join(', ')}; choose from ${SCENARIO_NAMES.join(', ')}`);
+  process.exit(2);
+}
+
+const transport = values.transport;
+if (!isTransportKind(transport)) {
+  console.error(`bench: --transport must be one of ${TRANSPORT_KINDS.join(', ')}, received ${transport}`);
   process.exit(2);
 }
 
@@ -32,7 +35,7 @@ let crashed = false;
 for (const name of SCENARIO_NAMES.filter((candidate) => selected.includes(candidate))) {
   console.error(`bench: running ${name}…`);
   try {
-    results.push(await runScenarioProcess(name, nodeOptions));
+    results.push(await runScenarioProcess(name, transport, nodeOptions));
   } catch (error) {
     crashed = true;
     console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
@@ -42,11 +45,27 @@ for (const name of SCENARIO_NAMES.filter((candidate) => selected.includes(candid
 const checks = checkTargets(results);
 if (values.json) {
   const rows = results.map((result) => ({ ...result, efficiency: efficiencyOf(result), overheadPerItemMs: overheadPerItemMs(result) }));
-  console.log(JSON.stringify({ results: rows, targets: checks }, null, 2));
+  console.log(JSON.stringify({ transport, results: rows, targets: checks }, null, 2));
 } else {
-  console.log(renderResults(results));
+  console.log(renderResults(results, transport));
   console.log('');
   console.log(renderTargets(checks));
 }
 if (profileDir) console.error(`bench: CPU profiles in ${profileDir}`);
 process.exitCode = crashed || checks.some((check) => !check.passed) ? 1 : 0;
+
+function parseCommandLine() {
+  try {
+    return parseArgs({
+      options: {
+        only: { type: 'string', multiple: true },
+        json: { type: 'boolean', default: false },
+        transport: { type: 'string', default: 'http' },
+        'cpu-prof': { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    console.error(`bench: ${error instanceof Error ? error.message : String(error)}\n${USAGE}\nscenarios: ${SCENARIO_NAMES.join(', ')}`);
+    process.exit(2);
+  }
+}

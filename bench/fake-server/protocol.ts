@@ -27,12 +27,16 @@ export interface ServedRequest {
   status: number;
   /** The wait a 429 announced, in milliseconds. */
   retryAfterMs: number | undefined;
+  /** For a 429: how many 429s this key had been sent up to and including this one. */
+  rateLimitOrdinal: number | undefined;
+  /** How many 429s on this key the client said it had received when it sent the request (bench transports). */
+  clientSeenRateLimits: number | undefined;
   /** For the `lld` responder: which item and step the prompt was for. */
   itemId?: string;
   step?: string;
 }
 
-export type ServerMessage = { type: 'ready'; baseUrl: string } | { type: 'report'; requests: ServedRequest[] };
+export type ServerMessage = { type: 'ready'; baseUrl: string } | { type: 'reset-done' } | { type: 'report'; requests: ServedRequest[] };
 
 /** `reset` forgets what was served so far (after a warm-up); `report` asks for the records. */
 export type ServerCommand = { type: 'reset' } | { type: 'report' } | { type: 'close' };

@@ -26,22 +26,15 @@ export class FakeServerHandle {
     return new FakeServerHandle(child, baseUrl);
   }
 
-  /** Forgets everything served so far (the warm-up's requests). */
-  reset(): void {
-    this.command({ type: 'reset' });
+  /** Forgets everything served so far (the warm-up's requests); resolves once the server has. */
+  async reset(): Promise<void> {
+    await this.ask({ type: 'reset' }, 'reset-done');
   }
 
   /** Every request served since the last reset, in arrival order. */
-  report(): Promise<ServedRequest[]> {
-    return new Promise((resolve) => {
-      const onMessage = (message: ServerMessage): void => {
-        if (message.type !== 'report') return;
-        this.child.off('message', onMessage);
-        resolve(message.requests);
-      };
-      this.child.on('message', onMessage);
-      this.command({ type: 'report' });
-    });
+  async report(): Promise<ServedRequest[]> {
+    const message = await this.ask({ type: 'report' }, 'report');
+    return message.type === 'report' ? message.requests : [];
   }
 
   async close(): Promise<void> {
@@ -52,5 +45,24 @@ export class FakeServerHandle {
 
   private command(command: ServerCommand): void {
     this.child.send(command);
+  }
+
+  /** Sends a command and waits for its answer; fails if the server process dies first. */
+  private ask(command: ServerCommand, answer: ServerMessage['type']): Promise<ServerMessage> {
+    return new Promise((resolve, reject) => {
+      const onExit = (code: number | null): void => {
+        this.child.off('message', onMessage);
+        reject(new Error(`fake server exited with code ${String(code)} before answering ${command.type}`));
+      };
+      const onMessage = (message: ServerMessage): void => {
+        if (message.type !== answer) return;
+        this.child.off('message', onMessage);
+        this.child.off('exit', onExit);
+        resolve(message);
+      };
+      this.child.on('message', onMessage);
+      this.child.once('exit', onExit);
+      this.command(command);
+    });
   }
 }

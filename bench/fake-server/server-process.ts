@@ -15,6 +15,7 @@ process.on('message', (command: ServerCommand) => {
     case 'reset':
       server.requests.length = 0;
       responder.reset();
+      send({ type: 'reset-done' });
       break;
     case 'report':
       send({ type: 'report', requests: servedRequests() });

@@ -5,9 +5,11 @@ import type { CliIo, OutputStream } from '../../src/cli/cli-io.js';
 import { runCli } from '../../src/cli/program.js';
 import type { RunSummary } from '../../src/runner/types.js';
 import { temporaryRepository } from '../../test/support/temporary-repository.js';
+import { checkCooldowns } from '../cooldown-violations.js';
 import { FakeServerHandle } from '../fake-server/server-handle.js';
 import type { ServedRequest } from '../fake-server/protocol.js';
 import { idealMs, peakRssMb, type ScenarioResult } from '../result.js';
+import { callGaps, meanServerHoldMs } from '../served-timing.js';
 
 const ITEMS = 20;
 const PARALLEL = 10;
@@ -28,18 +30,19 @@ class SinkStream implements OutputStream {
  * The real `lldflow requirements --type lld` (commander parsing, ModelRegistry with the OpenAI SDK over
  * OPENAI_BASE_URL, LldWorkflow, SQLite checkpoints, console/log-file/progress reporters, lineage and
  * LLD files) on 20 items at --parallel 10, in a temporary git repository, against the fake server
- * answering after 300 ms. A one-item run in another repository goes first, so loading the SDK, the
- * SQLite addon and the rest of lldflow's modules is not counted as per-item cost.
+ * answering after 300 ms. A two-item run in another repository goes first, so loading the SDK, the
+ * SQLite addon and the rest of lldflow's modules (and first-use set-up such as the ICU collator that
+ * sorts item ids) is not counted as per-item cost.
  */
 export async function lldScenario(): Promise<ScenarioResult> {
   const server = await FakeServerHandle.start({ responder: 'lld', latencyMs: LATENCY_MS });
   const folders: string[] = [];
   try {
-    const warmUp = temporaryRepository(['1']);
+    const warmUp = temporaryRepository(['1', '2']);
     folders.push(dirname(warmUp.repo));
-    const warmUpRun = await requirements(warmUp, server.baseUrl, 1);
+    const warmUpRun = await requirements(warmUp, server.baseUrl, 2);
     if (warmUpRun.code !== 0) throw new Error(`warm-up run exited with ${warmUpRun.code}: ${warmUpRun.stderr}`);
-    server.reset();
+    await server.reset();
 
     const ids = Array.from({ length: ITEMS }, (_, index) => String(index + 1));
     const target = temporaryRepository(ids);
@@ -48,6 +51,10 @@ export async function lldScenario(): Promise<ScenarioResult> {
     const served = await server.report();
     const chains = callsPerItem(served);
     const longestChain = Math.max(0, ...chains.values());
+    const peakRss = peakRssMb();
+    const gaps = callGaps(served, run.startedAt, run.endedAt);
+    const cooldowns = checkCooldowns(served);
+    const durations = run.summary?.items.map((item) => item.durationMs) ?? [];
     return {
       name: 'lld',
       label: `real LLD workflow, ${LATENCY_MS} ms calls`,
@@ -56,15 +63,21 @@ export async function lldScenario(): Promise<ScenarioResult> {
       parallel: PARALLEL,
       wallMs: run.wallMs,
       idealMs: idealMs({ longestChainCalls: longestChain, totalCalls: served.length, latencyMs: LATENCY_MS, concurrentCalls: Math.min(PARALLEL, KEYS) }),
-      peakRssMb: peakRssMb(),
+      peakRssMb: peakRss,
       failedItems: ITEMS - (run.summary?.counts.succeeded ?? 0),
-      rateLimitsRiddenOut: 0,
-      cooldownViolations: 0,
+      rateLimitsRiddenOut: cooldowns.rateLimits,
+      cooldownViolations: cooldowns.violations,
       details: {
         'exit code': run.code,
         'model calls': served.length,
         'longest chain': longestChain,
+        'CPU ms per item': Math.round((run.cpuMs / ITEMS) * 10) / 10,
         'runner duration ms (summary)': run.summary?.durationMs ?? -1,
+        'item duration ms min/mean/max': `${Math.min(...durations)}/${Math.round(mean(durations))}/${Math.max(...durations)}`,
+        'start → first request ms': Math.round(gaps.firstRequestMs),
+        'reply → same item\'s next request ms mean/max': `${Math.round(gaps.meanBetweenCallsMs)}/${Math.round(gaps.maxBetweenCallsMs)}`,
+        'last reply → run end ms': Math.round(gaps.afterLastReplyMs),
+        'mean server hold ms': Math.round(meanServerHoldMs(served)),
         'warm-up run ms': Math.round(warmUpRun.wallMs),
       },
     };
@@ -76,7 +89,12 @@ export async function lldScenario(): Promise<ScenarioResult> {
 
 interface RequirementsRun {
   code: number;
+  /** CPU time (user + system) of this process during the run, in ms. */
+  cpuMs: number;
   wallMs: number;
+  /** Epoch ms, comparable with the server's records. */
+  startedAt: number;
+  endedAt: number;
   summary: RunSummary | undefined;
   stderr: string;
 }
@@ -94,10 +112,24 @@ async function requirements(target: { repo: string; items: string }, baseUrl: st
   };
   const argv = ['requirements', '--type', 'lld', '--repo', target.repo, '--source', target.items, '--all', '--parallel', String(parallel)];
   argv.push('--per-key-concurrency', '1', '--drafter', 'openai:bench-drafter', '--reviewer', 'openai:bench-reviewer', '--json');
+  const cpuBefore = process.cpuUsage();
   const startedAt = performance.now();
   const code = await runCli(argv, io);
-  const wallMs = performance.now() - startedAt;
-  return { code, wallMs, summary: parseSummary(stdout.text), stderr: stderr.text };
+  const endedAt = performance.now();
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    code,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    wallMs: endedAt - startedAt,
+    startedAt: performance.timeOrigin + startedAt,
+    endedAt: performance.timeOrigin + endedAt,
+    summary: parseSummary(stdout.text),
+    stderr: stderr.text,
+  };
+}
+
+function mean(values: readonly number[]): number {
+  return values.length === 0 ? 0 : values.reduce((total, value) => total + value, 0) / values.length;
 }
 
 function benchKeys(): string {

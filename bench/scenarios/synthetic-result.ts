@@ -1,6 +1,7 @@
 import { checkCooldowns } from '../cooldown-violations.js';
-import { idealMs, peakRssMb, type ScenarioResult } from '../result.js';
-import { meanServerHoldMs, type SyntheticRunMeasurement, type SyntheticRunSpec } from '../synthetic-run.js';
+import { idealMs, type ScenarioResult } from '../result.js';
+import { meanServerHoldMs } from '../served-timing.js';
+import type { SyntheticRunMeasurement, SyntheticRunSpec } from '../synthetic-run.js';
 
 /** Turns one synthetic run into the table's row: ideal from the spec, failures and 429s from the records. */
 export function syntheticResult(name: string, label: string, spec: SyntheticRunSpec, run: SyntheticRunMeasurement): ScenarioResult {
@@ -15,9 +16,9 @@ export function syntheticResult(name: string, label: string, spec: SyntheticRunS
     parallel: spec.parallel,
     wallMs: run.wallMs,
     idealMs: idealMs({ longestChainCalls: spec.callsPerItem, totalCalls: spec.items * spec.callsPerItem, latencyMs: spec.server.latencyMs, concurrentCalls }),
-    peakRssMb: peakRssMb(),
+    peakRssMb: run.peakRssMb,
     failedItems: spec.items - run.summary.counts.succeeded,
-    rateLimitsRiddenOut: run.summary.counts.succeeded === spec.items ? cooldowns.rateLimits : 0,
+    rateLimitsRiddenOut: cooldowns.rateLimits,
     cooldownViolations: cooldowns.violations,
     details: {
       'requests served': run.served.length,
@@ -28,14 +29,16 @@ export function syntheticResult(name: string, label: string, spec: SyntheticRunS
       'calls per key': run.callsPerKey.join('/'),
       'run events': run.events,
       'CPU ms per item': round(run.cpuMs / spec.items, 3),
+      'untimed warm-up run ms': Math.round(run.warmUpMs),
       ...(run.baseline
         ? {
-            'bare-fetch wall ms (same calls, no lldflow, run after)': Math.round(run.baseline.wallMs),
-            'bare-fetch CPU ms per item': round(run.baseline.cpuMs / spec.items, 3),
-            'lldflow overhead/item beyond bare fetch ms': round(((run.wallMs - run.baseline.wallMs) * spec.parallel) / spec.items, 2),
+            'bare transport loop wall ms (same calls, no lldflow, run after)': Math.round(run.baseline.wallMs),
+            'bare transport CPU ms per item': round(run.baseline.cpuMs / spec.items, 3),
+            'overhead/item beyond the bare loop ms': round(((run.wallMs - run.baseline.wallMs) * spec.parallel) / spec.items, 2),
           }
         : {}),
-      ...(cooldowns.closestViolationMs === undefined ? {} : { 'closest violation ms after 429': round(cooldowns.closestViolationMs, 2) }),
+      ...(cooldowns.rateLimits > 0 ? { 'requests in a cool-down but already in flight when the client got the 429 (not violations)': cooldowns.inFlight } : {}),
+      ...(cooldowns.closestViolationMs === undefined ? {} : { 'closest violation ms after its 429': round(cooldowns.closestViolationMs, 2) }),
     },
   };
 }

@@ -1,4 +1,4 @@
-import { FetchTransport } from './fetch-transport.js';
+import type { ProviderTransport } from '../src/providers/model-client.js';
 
 export interface BaselineMeasurement {
   wallMs: number;
@@ -9,15 +9,17 @@ export interface BaselineMeasurement {
 /**
  * The same calls with nothing of lldflow around them: `concurrency` loops calling the bench transport
  * directly (no runner, key pool, client, checkpoints or events). What lldflow adds is the difference.
+ * Each call gets its own signal, as any cancellable call would (undici keeps a listener on a signal
+ * until its request is garbage-collected, so a shared one would pile them up).
  */
-export async function bareFetchBaseline(baseUrl: string, calls: number, concurrency: number): Promise<BaselineMeasurement> {
-  const transport = new FetchTransport({ baseUrl, model: 'bench-model' });
-  const signal = new AbortController().signal;
+export async function bareBaseline(transport: ProviderTransport, calls: number, concurrency: number): Promise<BaselineMeasurement> {
   let next = 0;
   const loop = async (lane: number): Promise<void> => {
     while (next < calls) {
       const call = next++;
-      await transport.call({ role: 'drafter', trace: { itemId: String(call), step: 'baseline' }, messages: [{ role: 'user', content: `Baseline call ${call}.` }], signal }, `bench-key-${lane + 1}`, signal);
+      const signal = new AbortController().signal;
+      const messages = [{ role: 'user' as const, content: `Baseline call ${call}.` }];
+      await transport.call({ role: 'drafter', trace: { itemId: String(call), step: 'baseline' }, messages, signal }, `bench-key-${lane + 1}`, signal);
     }
   };
   const cpuBefore = process.cpuUsage();

@@ -29,8 +29,17 @@ export function efficiencyOf(result: ScenarioResult): number {
  * (wall − ideal) × parallel / items. A worker runs items/parallel items one after another, so the
  * run's excess time spread over one worker's items is the cost of one item.
  */
+/** The run's time beyond the ideal, spread over its items: the throughput cost of lldflow per item. */
 export function overheadPerItemMs(result: ScenarioResult): number {
-  return ((result.wallMs - result.idealMs) * result.parallel) / result.items;
+  return (result.wallMs - result.idealMs) / result.items;
+}
+
+/**
+ * What each item added to its worker's timeline beyond its model calls (a worker runs items/parallel
+ * items one after another): the run-level overhead × parallel. Stricter, shown beside it.
+ */
+export function workerOverheadPerItemMs(result: ScenarioResult): number {
+  return overheadPerItemMs(result) * result.parallel;
 }
 
 /** Peak RSS of the current process in MB (maxRSS is in KB on Linux). */

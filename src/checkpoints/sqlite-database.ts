@@ -50,6 +50,9 @@ export function openWritable(path: string, options: { fileMustExist: boolean }):
   try {
     // Checked first: switching journal mode would rewrite the header of a file that is not ours.
     checkSchema(database, path);
+    // Our files are created in WAL mode, so the switch only ever changes a brand-new, empty file:
+    // nothing to make durable, and with synchronous still FULL it would cost fsyncs on the event loop.
+    database.pragma('synchronous = OFF');
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = NORMAL');
     return database;
@@ -155,22 +158,35 @@ export function isErrorCode(error: unknown, code: string): boolean {
 
 /** Appends the next step and marks the item running, in one transaction. */
 export function appendStep(database: Database.Database, entry: AppendedStep): void {
-  const append = database.transaction(() => {
-    database.exec(CREATE_SCHEMA);
-    database
-      .prepare(
-        `INSERT OR IGNORE INTO meta (id, schema_version, workflow, item_id, status, error, updated_at)
-         VALUES (1, ?, ?, ?, 'running', NULL, ?)`,
-      )
-      .run(CHECKPOINT_SCHEMA_VERSION, entry.workflow, entry.itemId, entry.now);
-    const last = database.prepare('SELECT MAX(step) FROM steps').pluck().get() as number | null;
-    database
-      .prepare('INSERT INTO steps (step, stage, state, committed_at) VALUES (?, ?, ?, ?)')
-      .run((last ?? 0) + 1, entry.stage, entry.stateJson, entry.now);
-    database.prepare(`UPDATE meta SET status = 'running', error = NULL, updated_at = ? WHERE id = 1`).run(entry.now);
+  appenderFor(database).immediate(entry);
+}
+
+type Appender = ((entry: AppendedStep) => void) & { immediate(entry: AppendedStep): void };
+
+// Commits run after every model answer on the event loop every item shares: prepare the statements and
+// the transaction once per database, not once per commit.
+const appenders = new WeakMap<Database.Database, Appender>();
+
+function appenderFor(database: Database.Database): Appender {
+  let appender = appenders.get(database);
+  if (appender) return appender;
+  database.exec(CREATE_SCHEMA);
+  const insertMeta = database.prepare(
+    `INSERT OR IGNORE INTO meta (id, schema_version, workflow, item_id, status, error, updated_at)
+     VALUES (1, ?, ?, ?, 'running', NULL, ?)`,
+  );
+  const lastStep = database.prepare('SELECT MAX(step) FROM steps').pluck();
+  const insertStep = database.prepare('INSERT INTO steps (step, stage, state, committed_at) VALUES (?, ?, ?, ?)');
+  const markRunning = database.prepare(`UPDATE meta SET status = 'running', error = NULL, updated_at = ? WHERE id = 1`);
+  // IMMEDIATE (used by appendStep) takes the write lock up front, so a concurrent reader never forces a busy lock upgrade.
+  appender = database.transaction((entry: AppendedStep) => {
+    insertMeta.run(CHECKPOINT_SCHEMA_VERSION, entry.workflow, entry.itemId, entry.now);
+    const last = lastStep.get() as number | null;
+    insertStep.run((last ?? 0) + 1, entry.stage, entry.stateJson, entry.now);
+    markRunning.run(entry.now);
   });
-  // IMMEDIATE takes the write lock up front, so a concurrent reader never forces a busy lock upgrade.
-  append.immediate();
+  appenders.set(database, appender);
+  return appender;
 }
 
 export interface AppendedStep {

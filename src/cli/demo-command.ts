@@ -50,7 +50,7 @@ export async function runDemoCommand(io: CliIo): Promise<number> {
       `  lineage:   ${demo.repo}/docs/lineage/active/`,
       `  logs:      ${demo.repo}/.lldflow/logs/`,
       `  summaries: ${demo.repo}/.lldflow/runs/`,
-      `  status:    npx lldflow status --repo ${demo.repo}`,
+      `  status:    npm run lldflow -- status --repo ${demo.repo}`,
       '',
     ].join('\n'),
   );

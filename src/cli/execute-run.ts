@@ -72,7 +72,9 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
     return 0;
   }
 
-  if (await isGitRepository(options.repo)) await ensureLocalStateExcluded(options.repo);
+  // Concurrent with the run (a git call costs milliseconds every item would wait for); nothing git-visible
+  // is written under .lldflow/ before the first model call returns, and it is awaited before the run ends.
+  const excluded = isGitRepository(options.repo).then((isRepository) => (isRepository ? ensureLocalStateExcluded(options.repo) : false));
   const color = !('NO_COLOR' in io.env);
   const reporter = combineReporters([
     new ConsoleReporter({ writer, debug: options.debug, color }),
@@ -98,6 +100,7 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
     );
   } finally {
     await reporter.close();
+    await excluded;
   }
   const summaryPath = await saveRunSummary(options.repo, summary);
   if (options.json) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);

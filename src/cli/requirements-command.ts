@@ -33,8 +33,10 @@ export async function runRequirementsCommand(flags: RequirementsFlags, io: CliIo
   const reviewer = registry.client(requireModelSpec(flags.reviewer, '--reviewer', 'LLDFLOW_REVIEWER', io.env), '--reviewer');
   const limits = { maxIterations: options.maxIterations ?? DEFAULT_MAX_ITERATIONS, budgetUsd: options.budgetUsd, maxValidationFailures: 3 };
   const template = await loadTemplate(flags.type, flags.template === undefined ? undefined : join(io.cwd, flags.template));
-  let layout: Promise<string[]> | undefined;
-  const layoutOnce = (): Promise<string[]> => (layout ??= repositoryLayout(options.repo));
+  // Read while the items are planned: the first prompt needs it.
+  const layout = repositoryLayout(options.repo);
+  layout.catch(() => undefined);
+  const layoutOnce = (): Promise<string[]> => layout;
 
   let workflow: Workflow;
   if (flags.type === 'issue') {

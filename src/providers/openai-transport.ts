@@ -16,6 +16,8 @@ export class OpenAITransport implements ProviderTransport {
   readonly model: string;
   readonly needsKey = true;
   private readonly baseUrl: string;
+  /** One SDK model per key, built on first use: building one per call costs more than the call's own work. */
+  private readonly models = new Map<string, ReturnType<ReturnType<typeof createOpenAI>['chat']>>();
 
   constructor(private readonly options: HttpTransportOptions) {
     this.model = options.model;
@@ -23,9 +25,17 @@ export class OpenAITransport implements ProviderTransport {
     this.baseUrl = options.baseUrl ?? OPENAI_DEFAULT_BASE_URL;
   }
 
+  private modelFor(apiKey: string): ReturnType<ReturnType<typeof createOpenAI>['chat']> {
+    let model = this.models.get(apiKey);
+    if (!model) {
+      model = createOpenAI({ apiKey, baseURL: this.baseUrl, fetch: this.options.fetch }).chat(this.model);
+      this.models.set(apiKey, model);
+    }
+    return model;
+  }
+
   call(request: ModelRequest, apiKey: string | undefined, signal: AbortSignal): Promise<ModelReply> {
-    const provider = createOpenAI({ apiKey: apiKey ?? KEYLESS_PLACEHOLDER, baseURL: this.baseUrl, fetch: this.options.fetch });
-    return generateWithSdk(provider.chat(this.model), request, {
+    return generateWithSdk(this.modelFor(apiKey ?? KEYLESS_PLACEHOLDER), request, {
       label: `openai:${this.model}`,
       apiKey,
       signal,

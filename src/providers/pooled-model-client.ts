@@ -9,6 +9,9 @@ import { describeKeyEvent } from './key-event-message.js';
 import type { ModelCallHooks, ModelClient, ModelReply, ModelRequest, ModelResponse, ProviderTransport } from './model-client.js';
 import { costOf, isPriced, type ReplyWithCost } from './pricing.js';
 
+/** Built once: aborting without a reason would build a DOMException on every call. */
+const CALL_FINISHED = new Error('call finished');
+
 export const DEFAULT_CALL_TIMEOUT_MS = 10 * 60_000;
 
 export interface PooledModelClientOptions {
@@ -91,16 +94,15 @@ export class PooledModelClient implements ModelClient {
   private async attempt(request: ModelRequest, apiKey: string | undefined): Promise<ReplyWithCost> {
     const timeout = new AbortController();
     const finished = new AbortController();
-    const timeoutError = new ModelCallError('timeout', `${this.label} call timed out after ${formatSeconds(this.callTimeoutMs)}`);
     this.options.clock.sleep(this.callTimeoutMs, finished.signal).then(
-      () => timeout.abort(timeoutError),
+      () => timeout.abort(new ModelCallError('timeout', `${this.label} call timed out after ${formatSeconds(this.callTimeoutMs)}`)),
       () => undefined,
     );
     const signal = AbortSignal.any([request.signal, timeout.signal]);
     try {
       return await raceWithAbort(this.options.transport.call(request, apiKey, signal), signal);
     } finally {
-      finished.abort();
+      finished.abort(CALL_FINISHED);
     }
   }
 

@@ -50,8 +50,3 @@ export function lastRunFailed(facts: ItemFacts): boolean {
   const last = facts.lastRunStatus;
   return last === 'failed' || last === 'interrupted' || last === 'cancelled';
 }
-
-/** Sorts numeric ids numerically and the rest by name, so runs and tables have a stable order. */
-export function compareItemIds(left: string, right: string): number {
-  return left.localeCompare(right, 'en', { numeric: true });
-}

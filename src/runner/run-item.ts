@@ -6,6 +6,9 @@ import { InterruptedError, ItemTimeoutError } from './errors.js';
 import type { EmitEvent } from './events.js';
 import type { ItemContext, ItemPlanAction, ItemStatus, ItemSummary, Workflow, WorkItem } from './types.js';
 
+/** Built once: an error per item would capture a stack trace for nothing. */
+const ITEM_FINISHED = new InterruptedError('item finished');
+
 export interface RunItemDependencies {
   workflow: Workflow;
   checkpoints: CheckpointStoreFactory;
@@ -66,10 +69,10 @@ export async function runOneItem(item: WorkItem, action: ItemPlanAction, depende
     summary.error = dependencies.redact(reason.message);
     await store?.setStatus(summary.status === 'interrupted' ? 'interrupted' : 'failed', summary.error).catch(() => undefined);
   } finally {
-    timerController.abort();
+    timerController.abort(ITEM_FINISHED);
     dependencies.runSignal.removeEventListener('abort', forwardInterrupt);
     // Ends any work the item left behind (a hung call) once its outcome is settled.
-    controller.abort(new InterruptedError('item finished'));
+    controller.abort(ITEM_FINISHED);
     await store?.close().catch(() => undefined);
   }
   summary.durationMs = clock.now() - startedAt;

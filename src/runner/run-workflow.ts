@@ -1,7 +1,9 @@
 import type { Clock } from '../clock/clock.js';
 import type { CheckpointStoreFactory } from '../checkpoints/store.js';
 import type { EmitEvent, PlannedItem } from './events.js';
-import { compareItemIds, planItems, type ItemFacts, type Selection } from './plan.js';
+import { setMaxListeners } from 'node:events';
+import { compareItemIds } from '../items/compare-item-ids.js';
+import { planItems, type ItemFacts, type Selection } from './plan.js';
 import { runOneItem } from './run-item.js';
 import { buildSummary } from './summary.js';
 import type { ItemStatus, ItemSummary, RunSummary, Workflow, WorkItem } from './types.js';
@@ -67,12 +69,19 @@ export async function runWorkflow(settings: RunSettings, dependencies: RunWorkfl
     if (entry.action.kind === 'skip') results.set(entry.id, skippedSummary(entry, entry.action.reason));
     else queue.push(entry);
   }
-  const onInterrupt = (): void => emit({ type: 'run-interrupting', at: clock.now() });
-  signal.addEventListener('abort', onInterrupt, { once: true });
+  // Items listen to a signal of the run's own, so the caller's signal carries one listener, not one per item.
+  const run = new AbortController();
+  setMaxListeners(settings.parallel + 8, run.signal);
+  const onInterrupt = (): void => {
+    emit({ type: 'run-interrupting', at: clock.now() });
+    run.abort(signal.reason);
+  };
+  if (signal.aborted) run.abort(signal.reason);
+  else signal.addEventListener('abort', onInterrupt, { once: true });
 
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (!signal.aborted && next < queue.length) {
+    while (!run.signal.aborted && next < queue.length) {
       const entry = queue[next++]!;
       const item = items.get(entry.id) ?? { id: entry.id, title: entry.title };
       const summary = await runOneItem(item, entry.action, {
@@ -81,7 +90,7 @@ export async function runWorkflow(settings: RunSettings, dependencies: RunWorkfl
         clock,
         emit,
         runId: dependencies.runId,
-        runSignal: signal,
+        runSignal: run.signal,
         timeoutMs: settings.timeoutMs,
         redact: dependencies.redact ?? ((text) => text),
       });

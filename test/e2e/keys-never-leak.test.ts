@@ -32,12 +32,13 @@ describe('API keys never appear in any output', () => {
       latencyMs: 20,
       respond: (request: FakeRequest) => {
         const call = classifyCall(request);
-        // A 429 on the first call makes the pool rotate keys; item 3 always fails with an error that quotes the key.
+        // A 429 on the first call makes the pool rotate keys; item 3's review fails with an error that quotes the key,
+        // after its draft was checkpointed, so a checkpoint database stays behind to be searched too.
         if (first429) {
           first429 = false;
           return { status: 429, retryAfterMs: 200, message: `Rate limit reached for key ${request.apiKey ?? ''}` };
         }
-        if (call.itemId === '3') return { status: 401, message: `Incorrect API key provided: ${request.apiKey ?? ''}` };
+        if (call.itemId === '3' && call.step.startsWith('review')) return { status: 401, message: `Incorrect API key provided: ${request.apiKey ?? ''}` };
         return approvingResponder(request);
       },
     });

@@ -82,7 +82,7 @@ describe('requirements: interrupted runs resume without repeating completed mode
     const second = runRequirements(repo, items, server.baseUrl);
     const secondExit = await second.exited;
     expect(secondExit.code, second.stdout + second.stderr).toBe(0);
-    expect(second.stdout).toContain('resuming at review');
+    expect(count(second.stdout, /resuming at validate \(1 model call already done\)/)).toBe(2);
     expect(lldFiles(repo)).toEqual(expected);
     for (const [call, times] of answeredCalls(server)) expect(times, call).toBe(1);
     expect(readdirSync(join(repo, '.lldflow', 'checkpoints')).filter((name) => name.endsWith('.sqlite'))).toEqual([]);
@@ -112,7 +112,7 @@ describe('requirements: interrupted runs resume without repeating completed mode
     // A killed run leaves `running` checkpoints: --retry-failed takes them as interrupted and resumes them.
     const second = runRequirements(repo, items, server.baseUrl, ['--retry-failed']);
     expect((await second.exited).code, second.stdout + second.stderr).toBe(0);
-    expect(count(second.stdout, /resuming at review/)).toBe(2);
+    expect(count(second.stdout, /resuming at validate/)).toBe(2);
     const third = runRequirements(repo, items, server.baseUrl);
     expect((await third.exited).code, third.stdout + third.stderr).toBe(0);
     expect(lldFiles(repo)).toEqual(expected);

@@ -34,7 +34,7 @@ export async function runReviewLoop(setup: ReviewLoopSetup): Promise<ItemOutcome
   let state: LoopState = (context.resumeFrom?.state as LoopState | undefined) ?? initialState(context.runId, new Date(context.clock.now()).toISOString());
   const lineage = new LineageWriter(setup.lineageDirectory(state.lineageRunId));
   await lineage.sync(state.lineage);
-  if (context.resumeFrom) context.log(`resuming at ${state.stage} (${state.calls} model calls already done)`);
+  if (context.resumeFrom) context.log(`resuming at ${state.stage} (${state.calls} model ${state.calls === 1 ? 'call' : 'calls'} already done)`);
 
   for (;;) {
     const step = decideNextStep(state, limits);
@@ -43,7 +43,9 @@ export async function runReviewLoop(setup: ReviewLoopSetup): Promise<ItemOutcome
       case 'load': {
         const item = await setup.loadItem();
         state = afterLoad(state, item, kind.itemMarkdown(item));
-        break;
+        // Loading repeats cheaply after a crash: its first checkpoint can wait for the first model answer,
+        // so no item waits on a database write before its first call.
+        continue;
       }
       case 'call-drafter': {
         const item = requireItem(state);
@@ -87,7 +89,9 @@ export async function runReviewLoop(setup: ReviewLoopSetup): Promise<ItemOutcome
       case 'done':
         return outcomeOf(state);
     }
-    await context.checkpoint.commit({ stage: state.stage, state });
+    // Every model answer is committed before the next step. Validation and finalizing are repeatable
+    // (pure, or idempotent file writes), so after a crash they simply run again: no commit of their own.
+    if (step.kind !== 'validate' && step.kind !== 'finalize') await context.checkpoint.commit({ stage: state.stage, state });
     await lineage.sync(state.lineage);
   }
 }

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { abortReason } from '../clock/clock.js';
 import { ConfigurationError } from '../runner/errors.js';
 import { GitError } from './git-error.js';
@@ -75,6 +76,8 @@ function gitEnvironment(extra: Record<string, string | undefined> | undefined): 
 /** True when `path` is inside a git working tree (a main checkout or a linked worktree). */
 export async function isGitRepository(path: string, signal?: AbortSignal): Promise<boolean> {
   if (!(await isDirectory(path))) return false;
+  // The usual case, a repository's top folder, without starting git; anything else (a subfolder) asks git.
+  if (await isDirectory(join(path, '.git'))) return true;
   try {
     const { stdout } = await runGit(['rev-parse', '--is-inside-work-tree'], { cwd: path, signal });
     return stdout.trim() === 'true';

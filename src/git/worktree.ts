@@ -83,9 +83,7 @@ export async function ensureWorktree(options: EnsureWorktreeOptions): Promise<Wo
  * whether it wrote. The common git dir is used so the same file is found from any worktree.
  */
 export async function ensureLocalStateExcluded(repo: string, signal?: AbortSignal): Promise<boolean> {
-  const { stdout } = await runGit(['rev-parse', '--git-common-dir'], { cwd: repo, signal });
-  const commonDirectory = stdout.trim();
-  const excludeFile = join(isAbsolute(commonDirectory) ? commonDirectory : resolve(repo, commonDirectory), 'info', 'exclude');
+  const excludeFile = join(await commonGitDirectory(repo, signal), 'info', 'exclude');
   const current = await readFile(excludeFile, 'utf8').catch((error: unknown) => {
     if (isErrnoException(error) && error.code === 'ENOENT') return '';
     throw error;
@@ -95,6 +93,19 @@ export async function ensureLocalStateExcluded(repo: string, signal?: AbortSigna
   const separator = current === '' || current.endsWith('\n') ? '' : '\n';
   await writeFileAtomic(excludeFile, `${current}${separator}${LOCAL_STATE_FOLDER}/\n`);
   return true;
+}
+
+/**
+ * Where the repository's shared git files live. A repository root with a `.git` folder is answered from
+ * the file system: starting git costs milliseconds of blocked event loop at the start of every run. A
+ * worktree, a submodule (`.git` is a file) or a subfolder asks git.
+ */
+async function commonGitDirectory(repo: string, signal?: AbortSignal): Promise<string> {
+  const dotGit = join(repo, '.git');
+  if ((await stat(dotGit).catch(() => undefined))?.isDirectory()) return dotGit;
+  const { stdout } = await runGit(['rev-parse', '--git-common-dir'], { cwd: repo, signal });
+  const commonDirectory = stdout.trim();
+  return isAbsolute(commonDirectory) ? commonDirectory : resolve(repo, commonDirectory);
 }
 
 interface RegisteredWorktree {

@@ -1,6 +1,6 @@
 import { createAnthropic } from '@ai-sdk/anthropic';
 import type { ModelReply, ModelRequest, ProviderTransport } from './model-client.js';
-import { generateWithSdk, requireKey, type HttpTransportOptions } from './sdk-generate.js';
+import { generateWithSdk, perKey, requireKey, type HttpTransportOptions } from './sdk-generate.js';
 
 export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com/v1';
 
@@ -10,6 +10,7 @@ export class AnthropicTransport implements ProviderTransport {
   readonly model: string;
   readonly needsKey = true;
   private readonly baseUrl: string;
+  private readonly modelFor = perKey((apiKey) => createAnthropic({ apiKey, baseURL: this.baseUrl, fetch: this.options.fetch }).messages(this.model));
 
   constructor(private readonly options: HttpTransportOptions) {
     this.model = options.model;
@@ -19,7 +20,6 @@ export class AnthropicTransport implements ProviderTransport {
 
   async call(request: ModelRequest, apiKey: string | undefined, signal: AbortSignal): Promise<ModelReply> {
     const label = `anthropic:${this.model}`;
-    const provider = createAnthropic({ apiKey: requireKey(label, apiKey), baseURL: this.baseUrl, fetch: this.options.fetch });
-    return generateWithSdk(provider.messages(this.model), request, { label, apiKey, signal, now: this.options.now });
+    return generateWithSdk(this.modelFor(requireKey(label, apiKey)), request, { label, apiKey, signal, now: this.options.now });
   }
 }

@@ -1,6 +1,6 @@
 import { createGoogleGenerativeAI } from '@ai-sdk/google';
 import type { ModelReply, ModelRequest, ProviderTransport } from './model-client.js';
-import { generateWithSdk, requireKey, type HttpTransportOptions } from './sdk-generate.js';
+import { generateWithSdk, perKey, requireKey, type HttpTransportOptions } from './sdk-generate.js';
 
 export const GOOGLE_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com/v1beta';
 
@@ -10,6 +10,7 @@ export class GoogleTransport implements ProviderTransport {
   readonly model: string;
   readonly needsKey = true;
   private readonly baseUrl: string;
+  private readonly modelFor = perKey((apiKey) => createGoogleGenerativeAI({ apiKey, baseURL: this.baseUrl, fetch: this.options.fetch }).languageModel(this.model));
 
   constructor(private readonly options: HttpTransportOptions) {
     this.model = options.model;
@@ -18,7 +19,6 @@ export class GoogleTransport implements ProviderTransport {
 
   async call(request: ModelRequest, apiKey: string | undefined, signal: AbortSignal): Promise<ModelReply> {
     const label = `google:${this.model}`;
-    const provider = createGoogleGenerativeAI({ apiKey: requireKey(label, apiKey), baseURL: this.baseUrl, fetch: this.options.fetch });
-    return generateWithSdk(provider.languageModel(this.model), request, { label, apiKey, signal, now: this.options.now });
+    return generateWithSdk(this.modelFor(requireKey(label, apiKey)), request, { label, apiKey, signal, now: this.options.now });
   }
 }

@@ -1,6 +1,6 @@
 import { createOpenAI } from '@ai-sdk/openai';
 import type { ModelReply, ModelRequest, ProviderTransport } from './model-client.js';
-import { generateWithSdk, type HttpTransportOptions } from './sdk-generate.js';
+import { generateWithSdk, perKey, type HttpTransportOptions } from './sdk-generate.js';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
@@ -16,22 +16,12 @@ export class OpenAITransport implements ProviderTransport {
   readonly model: string;
   readonly needsKey = true;
   private readonly baseUrl: string;
-  /** One SDK model per key, built on first use: building one per call costs more than the call's own work. */
-  private readonly models = new Map<string, ReturnType<ReturnType<typeof createOpenAI>['chat']>>();
+  private readonly modelFor = perKey((apiKey) => createOpenAI({ apiKey, baseURL: this.baseUrl, fetch: this.options.fetch }).chat(this.model));
 
   constructor(private readonly options: HttpTransportOptions) {
     this.model = options.model;
     // Always explicit: left undefined, the SDK would read OPENAI_BASE_URL from process.env behind our back.
     this.baseUrl = options.baseUrl ?? OPENAI_DEFAULT_BASE_URL;
-  }
-
-  private modelFor(apiKey: string): ReturnType<ReturnType<typeof createOpenAI>['chat']> {
-    let model = this.models.get(apiKey);
-    if (!model) {
-      model = createOpenAI({ apiKey, baseURL: this.baseUrl, fetch: this.options.fetch }).chat(this.model);
-      this.models.set(apiKey, model);
-    }
-    return model;
   }
 
   call(request: ModelRequest, apiKey: string | undefined, signal: AbortSignal): Promise<ModelReply> {

@@ -82,3 +82,19 @@ export function requireKey(label: string, apiKey: string | undefined): string {
   if (apiKey === undefined || apiKey === '') throw new ModelCallError('authentication', `${label}: no API key was leased for this call`);
   return apiKey;
 }
+
+/**
+ * One SDK model per key, built on first use: building the provider and model on every call costs more
+ * CPU than the rest of the call's client-side work, on the event loop every running item shares.
+ */
+export function perKey<Model>(build: (apiKey: string) => Model): (apiKey: string) => Model {
+  const models = new Map<string, Model>();
+  return (apiKey) => {
+    let model = models.get(apiKey);
+    if (model === undefined) {
+      model = build(apiKey);
+      models.set(apiKey, model);
+    }
+    return model;
+  };
+}

@@ -125,6 +125,10 @@ function checkSchema(database: Database.Database, path: string): MetaRow | undef
     throw new CheckpointSchemaError(`${path} is not an lldflow checkpoint database (no meta/steps tables)`);
   }
   const meta = database.prepare('SELECT * FROM meta WHERE id = 1').get() as MetaRow | undefined;
+  // Prepared for a first commit that has not happened yet: no checkpoint, not a broken one.
+  if (meta === undefined && database.prepare('SELECT COUNT(*) FROM steps').pluck().get() === 0) {
+    return undefined;
+  }
   if (meta === undefined) {
     throw new CheckpointSchemaError(`${path} is not an lldflow checkpoint database (no meta row)`);
   }
@@ -154,6 +158,11 @@ function asSchemaError(error: unknown, path: string): unknown {
 
 export function isErrorCode(error: unknown, code: string): boolean {
   return typeof error === 'object' && error !== null && 'code' in error && error.code === code;
+}
+
+/** Creates the tables and statements a first commit needs, without committing anything. */
+export function prepareForAppend(database: Database.Database): void {
+  appenderFor(database);
 }
 
 /** Appends the next step and marks the item running, in one transaction. */

@@ -7,7 +7,7 @@ import { isValidItemId } from '../items/item-id.js';
 import type { WorkflowName } from '../runner/types.js';
 import { compareListEntries } from './list-order.js';
 import { promiseOf } from './promise-of.js';
-import { appendStep, isErrorCode, openDatabase, openWritable, readCheckpoint, updateStatus } from './sqlite-database.js';
+import { appendStep, isErrorCode, openDatabase, openWritable, prepareForAppend, readCheckpoint, updateStatus } from './sqlite-database.js';
 import type { Checkpoint, CheckpointStatus, CheckpointStore, CheckpointStoreFactory } from './store.js';
 
 const WORKFLOWS: readonly WorkflowName[] = ['lld', 'issue', 'implement'];
@@ -101,6 +101,10 @@ class SqliteCheckpointStore implements CheckpointStore {
 
   commit(step: { stage: string; state: unknown }): Promise<void> {
     return promiseOf(() => this.commitNow(step));
+  }
+
+  prepare(): Promise<void> {
+    return promiseOf(() => prepareForAppend(this.writableDatabase()));
   }
 
   private commitNow(step: { stage: string; state: unknown }): void {

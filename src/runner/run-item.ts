@@ -20,6 +20,11 @@ export interface RunItemDependencies {
   timeoutMs: number;
   /** Removes secrets from error text before it is shown or stored. */
   redact: (text: string) => string;
+  /**
+   * Runs clean-up work after the next item has had its turn (awaited before the run ends): deleting a
+   * finished item's checkpoint is file work nobody has to wait for.
+   */
+  defer: (work: () => Promise<void>) => void;
 }
 
 /**
@@ -61,8 +66,17 @@ export async function runOneItem(item: WorkItem, action: ItemPlanAction, depende
     summary.status = outcome.status;
     summary.output = outcome.output ?? null;
     summary.error = outcome.reason ?? null;
-    if (outcome.status === 'succeeded') await store.remove();
-    else await store.setStatus('blocked', outcome.reason);
+    if (outcome.status === 'succeeded') {
+      // A checkpoint left behind by a crash before this runs is harmless: the item's output marks it done.
+      const finished = store;
+      store = undefined;
+      dependencies.defer(async () => {
+        await finished.remove();
+        await finished.close();
+      });
+    } else {
+      await store.setStatus('blocked', outcome.reason);
+    }
   } catch (error) {
     const reason = controller.signal.aborted ? abortReason(controller.signal) : asError(error);
     summary.status = statusForError(reason);

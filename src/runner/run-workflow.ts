@@ -79,6 +79,10 @@ export async function runWorkflow(settings: RunSettings, dependencies: RunWorkfl
   if (signal.aborted) run.abort(signal.reason);
   else signal.addEventListener('abort', onInterrupt, { once: true });
 
+  const deferred: Array<Promise<void>> = [];
+  const defer = (work: () => Promise<void>): void => {
+    deferred.push(new Promise<void>((resolve) => setImmediate(resolve)).then(work).catch(() => undefined));
+  };
   let next = 0;
   const worker = async (): Promise<void> => {
     while (!run.signal.aborted && next < queue.length) {
@@ -93,12 +97,14 @@ export async function runWorkflow(settings: RunSettings, dependencies: RunWorkfl
         runSignal: run.signal,
         timeoutMs: settings.timeoutMs,
         redact: dependencies.redact ?? ((text) => text),
+        defer,
       });
       results.set(entry.id, summary);
     }
   };
   const workerCount = Math.max(1, Math.min(settings.parallel, queue.length));
   await Promise.all(Array.from({ length: workerCount }, worker));
+  await Promise.all(deferred);
   signal.removeEventListener('abort', onInterrupt);
 
   for (const entry of queue) {

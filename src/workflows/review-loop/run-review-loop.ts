@@ -51,6 +51,9 @@ export async function runReviewLoop(setup: ReviewLoopSetup): Promise<ItemOutcome
         const item = requireItem(state);
         const prompt = await drafterPrompt(kind, item, state);
         context.log(`${describeDrafterCall(step.purpose, state)} with ${setup.drafter.label}`);
+        // The first answer will be committed: create the database while the call is in flight (the event
+        // loop is idle then), not after the answer arrives, when every running item's next step waits.
+        if (state.calls === 0) setImmediate(() => void context.checkpoint.prepare?.().catch(() => undefined));
         const response = await callModel(setup.drafter, 'drafter', prompt, state, step.traceStep, setup);
         const result = step.purpose === 'draft' ? kind.parseDraft(response.text) : kind.applyRevision(state.document ?? '', response.text);
         if (!result.ok) context.log(`drafter answer rejected: ${result.reason}`);

@@ -68,7 +68,7 @@ describe('SqliteCheckpointStoreFactory on disk', () => {
 
   it('a prepared database holds no checkpoint until the first commit, for this process and for others', async () => {
     const store = await factory.open('lld', '43');
-    expect(store.prepare).toBeTypeOf('function');
+    expect(typeof store.prepare).toBe('function');
     await store.prepare?.();
     expect(existsSync(factory.pathOf('lld', '43'))).toBe(true);
     expect(await store.load()).toBeUndefined();

@@ -108,8 +108,3 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
   writer.close();
   return exitCodeFor(summary, io.signal.aborted);
 }
-
-/** Quotes a value for a POSIX shell when it needs it, so retry commands can be pasted as they are. */
-export function shellQuote(value: string): string {
-  return /^[A-Za-z0-9_./:=,@%+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
-}

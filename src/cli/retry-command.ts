@@ -1,5 +1,4 @@
 import type { RunnerOptions } from '../runner/run-options.js';
-import { shellQuote } from './execute-run.js';
 
 /**
  * The command that runs exactly `ids` again with the same settings, ready to paste. Model flags are
@@ -19,4 +18,9 @@ export function buildRetryCommand(command: string[], options: RunnerOptions, ext
   if (options.perKeyConcurrency !== 1) parts.push('--per-key-concurrency', String(options.perKeyConcurrency));
   parts.push('--issue', ids.join(','));
   return parts.join(' ');
+}
+
+/** Quotes a value for a POSIX shell when it needs it, so retry commands can be pasted as they are. */
+export function shellQuote(value: string): string {
+  return /^[A-Za-z0-9_./:=,@%+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }

@@ -124,7 +124,7 @@ describe('ConsoleReporter under 10 concurrent writers', () => {
 });
 
 describe('ConsoleReporter lines', () => {
-  it('pads prefixes to the longest planned id and announces start, resume, stage and end', () => {
+  it('pads prefixes to the longest planned id and announces start, resume and end (stages only with debug)', () => {
     const { reporter, lines } = setup();
     reporter.onEvent({ type: 'item-start', at: 0, id: '7', title: 'Seven', action: { kind: 'start' } });
     reporter.onEvent({ type: 'item-start', at: 0, id: '1234', title: 'Long', action: { kind: 'resume', stage: 'review' } });
@@ -135,7 +135,6 @@ describe('ConsoleReporter lines', () => {
     expect(lines().slice(1)).toEqual([
       '[7]    starting',
       '[1234] resuming at stage review',
-      '[7]    stage: draft',
       '[7]    partial',
       '[7]    succeeded in 12.3s → docs/lld/active/LLD-007.md',
       '[1234] failed after 4m05s: timeout: over 30 minutes',
@@ -158,6 +157,9 @@ describe('ConsoleReporter lines', () => {
       reporter.onEvent({ type: 'item-output', at: 0, id: '7', text: 'line\n', debug: false });
     }
     expect(quiet.lines().slice(1)).toEqual(['[7]    half line']);
+    const staged = setup({ debug: true });
+    staged.reporter.onEvent({ type: 'item-stage', at: 0, id: '7', stage: 'draft' });
+    expect(staged.lines().slice(1)).toEqual(['[7]    stage: draft']);
     expect(verbose.lines().slice(1)).toEqual([
       '[7]    debug detail',
       '[7]    model call: drafter openai:gpt-x key openai#2, 1000+500 tokens, $0.0123, 4.2s',

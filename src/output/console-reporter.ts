@@ -53,7 +53,9 @@ export class ConsoleReporter implements Reporter {
         return;
       }
       case 'item-stage':
-        this.itemLine(event.id, this.colors.dim(`stage: ${event.stage}`));
+        // Each stage is also announced by the workflow's own line ("drafting with …"); the bare stage
+        // name shows in the progress area and the log file, and here only with --debug.
+        if (this.options.debug) this.itemLine(event.id, this.colors.dim(`stage: ${event.stage}`));
         return;
       case 'item-output':
         if (!event.debug) this.lines(event.id).output.write(event.text);

@@ -49,6 +49,14 @@ async function waitFor<T>(probe: () => T | undefined, what: string): Promise<T> 
   throw new Error(`gave up waiting for ${what}`);
 }
 
+function readSigtermLog(): string {
+  try {
+    return readFileSync(join(fake.dir, 'sigterm.log'), 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 function readPids(): { child: number; grandchild: number } | undefined {
   try {
     return JSON.parse(readFileSync(join(fake.dir, 'pids.json'), 'utf8')) as { child: number; grandchild: number };
@@ -79,6 +87,7 @@ async function expectGone(pids: { child: number; grandchild: number }): Promise<
 
 async function startHanging(mode: FakeClaudeMode, options: { idleTimeoutMs?: number; wallTimeoutMs?: number; killGraceMs?: number } = {}) {
   await rm(join(fake.dir, 'pids.json'), { force: true });
+  await rm(join(fake.dir, 'sigterm.log'), { force: true });
   const clock = new FakeClock();
   const controller = new AbortController();
   const pending = transport(mode, clock, options)
@@ -164,7 +173,11 @@ describe('ClaudeCliTransport', () => {
 
     controller.abort(new InterruptedError());
     await pending;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Both processes have received SIGTERM (and ignored it): still alive until the grace ends.
+    await waitFor(() => {
+      const log = readSigtermLog();
+      return log.includes('child') && log.includes('grandchild') ? true : undefined;
+    }, 'both processes to receive SIGTERM');
     expect(isAlive(pids.child)).toBe(true);
     expect(isAlive(pids.grandchild)).toBe(true);
 

@@ -22,7 +22,7 @@ export interface FakeClaude {
 
 const SCRIPT = String.raw`
 const { spawn } = require('node:child_process');
-const { writeFileSync } = require('node:fs');
+const { appendFileSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const mode = process.env.FAKE_CLAUDE_MODE;
 const dir = process.env.FAKE_CLAUDE_DIR;
@@ -48,12 +48,14 @@ process.stdin.on('end', () => {
     process.stdout.write('this is not json');
   } else {
     const ignore = mode === 'hang-ignoring-sigterm';
-    if (ignore) process.on('SIGTERM', () => {});
+    // Ignored, but recorded in <dir>/sigterm.log, so a test can wait for the signal to have landed.
+    const sigtermLog = join(dir, 'sigterm.log');
+    if (ignore) process.on('SIGTERM', () => appendFileSync(sigtermLog, 'child\n'));
     // The grandchild writes the pid file once its own SIGTERM handler is in place.
-    const grandchildCode = (ignore ? "process.on('SIGTERM', () => {});" : '') +
+    const grandchildCode = (ignore ? "process.on('SIGTERM', () => require('node:fs').appendFileSync(process.argv[2], 'grandchild\\n'));" : '') +
       "require('node:fs').writeFileSync(process.argv[1], JSON.stringify({ child: process.ppid, grandchild: process.pid }));" +
       'setInterval(() => {}, 1000);';
-    spawn(process.execPath, ['-e', grandchildCode, join(dir, 'pids.json')], { stdio: 'inherit' });
+    spawn(process.execPath, ['-e', grandchildCode, join(dir, 'pids.json'), sigtermLog], { stdio: 'inherit' });
     setInterval(() => {}, 1000);
   }
 });

@@ -57,7 +57,8 @@ export async function collectStatus(repo: string, checkpoints: CheckpointStoreFa
     const checkpoint = await checkpoints.peek(workflow, itemId);
     if (!checkpoint) continue;
     const entry = row(workflow, itemId);
-    entry.stage = checkpoint.stage;
+    // A blocked item's run has ended; its checkpoint only keeps the state for a human to look at.
+    if (checkpoint.status !== 'blocked' || entry.stage === 'unknown') entry.stage = checkpoint.stage;
     if (checkpoint.status === 'running' && entry.lastResult === 'unknown') entry.lastResult = 'interrupted';
   }
 

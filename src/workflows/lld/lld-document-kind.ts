@@ -71,6 +71,9 @@ export function verdictResult(response: string, meta: { round: number; reviewer:
     ok: true,
     verdict: parsed.verdict.verdict,
     blocking: blockingItems(parsed.verdict),
+    blockingSummary: parsed.verdict.feedback_items
+      .filter((item) => item.tier === 1)
+      .map((item) => `${item.section.trim() ? `§${item.section.trim()} ` : ''}${item.issue.trim()}`),
     detail: parsed.verdict,
     markdown: renderVerdictMarkdown(parsed.verdict, meta),
   };

@@ -26,8 +26,10 @@ export interface VerdictRecord {
   verdict: VerdictLabel;
   reviewer: string;
   date: string;
-  /** Normalised tier-1 items, for the "same blocking items twice" rule and the review log. */
+  /** Normalised tier-1 items, for the "same blocking items twice" rule. */
   blocking: string[];
+  /** The tier-1 items in the reviewer's words, for the review log. */
+  blockingSummary: string[];
   /** The verdict as parsed (JSON), handed to the drafter for the revision. */
   detail: unknown;
 }

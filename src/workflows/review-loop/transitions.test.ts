@@ -13,7 +13,7 @@ function drafted(): LoopState {
 }
 
 function verdict(label: 'APPROVED' | 'REVISE' | 'DISCUSS', blocking: string[] = []): ReviewerResult {
-  return { ok: true, verdict: label, blocking, detail: { verdict: label }, markdown: `# ${label}` };
+  return { ok: true, verdict: label, blocking, blockingSummary: blocking.map((item) => `Section 2: ${item}`), detail: { verdict: label }, markdown: `# ${label}` };
 }
 
 describe('review loop transitions', () => {

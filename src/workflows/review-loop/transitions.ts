@@ -89,7 +89,7 @@ export function afterValidation(state: LoopState, errors: string[], limits: Loop
 }
 
 export type ReviewerResult =
-  | { ok: true; verdict: VerdictLabel; blocking: string[]; detail: unknown; markdown: string }
+  | { ok: true; verdict: VerdictLabel; blocking: string[]; blockingSummary: string[]; detail: unknown; markdown: string }
   | { ok: false; reason: string; response: string };
 
 export function afterReviewer(
@@ -101,7 +101,7 @@ export function afterReviewer(
   const next = counted(state, call, 'reviewer');
   if (!result.ok) return rejected(next, result.reason, result.response, 'reviewer', 'rejected-verdict.md');
   const round = next.verdicts.length + 1;
-  const record = { round, verdict: result.verdict, reviewer: call.reviewer, date: call.date, blocking: result.blocking, detail: result.detail };
+  const record = { round, verdict: result.verdict, reviewer: call.reviewer, date: call.date, blocking: result.blocking, blockingSummary: result.blockingSummary, detail: result.detail };
   const reviewed = withLineage({ ...next, pendingRejection: undefined, verdicts: [...next.verdicts, record] }, 'verdict.md', result.markdown);
   if (result.verdict === 'APPROVED') return { ...reviewed, stage: 'finalize', outcome: { status: 'approved' } };
   if (result.verdict === 'DISCUSS') return block(reviewed, 'the reviewer asked for a human decision (DISCUSS)');

@@ -83,6 +83,12 @@ describe('ModelRegistry', () => {
     await Promise.all([first, second]);
   });
 
+  it('refuses a replay folder that does not exist, as a configuration error naming it', () => {
+    const registry = new ModelRegistry({ env: {}, clock: new FakeClock(), perKeyConcurrency: 1, replayBaseDir: tmpdir() });
+    expect(() => registry.client('replay:no-such-recordings-here')).toThrow(ConfigurationError);
+    expect(() => registry.client('replay:no-such-recordings-here')).toThrow('no-such-recordings-here');
+  });
+
   it('resolves replay folders against replayBaseDir and sizes the synthetic pool from replay.json', async () => {
     const base = await mkdtemp(join(tmpdir(), 'lldflow-registry-'));
     cleanups.push(() => rm(base, { recursive: true, force: true }));

@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { Clock } from '../clock/clock.js';
 import { KeyPool } from '../keys/key-pool.js';
@@ -113,6 +114,9 @@ export class ModelRegistry {
         return { transport: new ClaudeCliTransport({ model: spec.model, clock, env: { ...env } }), pool: this.pool('claude-cli', () => []) };
       case 'replay': {
         const dir = this.replayDir(spec.model);
+        if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+          throw new ConfigurationError(`replay:${spec.model}: no recordings folder at ${dir}`);
+        }
         const settings = loadReplaySettings(dir);
         const transport = new ReplayTransport({ dir, model: spec.model, clock, random: this.options.random, settings });
         // Synthetic keys, so replayed runs exercise leasing and rate-limit handling like real ones.

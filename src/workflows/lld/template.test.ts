@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { findSections } from './sections.js';
 import { LLD_SECTIONS } from './sections.js';
 import { parseFilesChanged } from './files-changed.js';
+import { ConfigurationError } from '../../runner/errors.js';
 import { loadTemplate, packageRoot } from './template.js';
 import { parseTestScenarios } from './test-scenarios.js';
 import { validateDraft } from './validate-draft.js';
@@ -15,6 +16,7 @@ afterEach(async () => {
 });
 
 describe('loadTemplate', () => {
+
   it('loads the built-in LLD template with sections 1–12 as the parsers read them', async () => {
     const template = await loadTemplate('lld');
     const sections = findSections(template);
@@ -41,7 +43,8 @@ describe('loadTemplate', () => {
     const path = join(folder, 'mine.md');
     await writeFile(path, '# custom\n');
     expect(await loadTemplate('lld', path)).toBe('# custom\n');
-    await expect(loadTemplate('issue', join(folder, 'absent.md'))).rejects.toThrow(/cannot read the issue template .*absent\.md: ENOENT/);
+    await expect(loadTemplate('issue', join(folder, 'absent.md'))).rejects.toThrow(ConfigurationError);
+    await expect(loadTemplate('issue', join(folder, 'absent.md'))).rejects.toThrow(/--template .*absent\.md: cannot read the issue template \(ENOENT\)/);
   });
 });
 

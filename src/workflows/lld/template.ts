@@ -1,6 +1,7 @@
 import { access, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ConfigurationError } from '../../runner/errors.js';
 
 export type TemplateKind = 'lld' | 'issue';
 
@@ -19,7 +20,7 @@ export async function loadTemplate(kind: TemplateKind, overridePath?: string): P
     try {
       return await readFile(overridePath, 'utf8');
     } catch (error) {
-      throw new Error(`cannot read the ${kind} template ${overridePath}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
+      throw new ConfigurationError(`--template ${overridePath}: cannot read the ${kind} template (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
     }
   }
   const root = await packageRoot(dirname(fileURLToPath(import.meta.url)));

@@ -5,6 +5,7 @@ import { KeyPool } from '../keys/key-pool.js';
 import { keyEnvironmentNames, loadKeys, type KeyedProvider } from '../keys/load-keys.js';
 import { SecretRedactor } from '../keys/redact.js';
 import { ConfigurationError, UsageError } from '../runner/errors.js';
+import { createLongCallFetch } from './long-call-fetch.js';
 import { AnthropicTransport } from './anthropic-transport.js';
 import { ClaudeCliTransport } from './claude-cli-transport.js';
 import { GoogleTransport } from './google-transport.js';
@@ -70,7 +71,11 @@ export class ModelRegistry {
   private readonly clients = new Map<string, ModelClient>();
   private readonly redactor: SecretRedactor;
 
+  /** Shared by every HTTP provider of this registry: one connection pool, no 300 s header limit. */
+  private readonly fetch: FetchFunction;
+
   constructor(private readonly options: ModelRegistryOptions) {
+    this.fetch = options.fetch ?? createLongCallFetch();
     this.redactor = new SecretRedactor(this.secrets());
   }
 
@@ -105,7 +110,7 @@ export class ModelRegistry {
       case 'anthropic':
       case 'google':
       case 'openai': {
-        const common = { model: spec.model, baseUrl: nonEmpty(env[BASE_URL_VARIABLES[spec.provider]]), fetch: this.options.fetch };
+        const common = { model: spec.model, baseUrl: nonEmpty(env[BASE_URL_VARIABLES[spec.provider]]), fetch: this.fetch };
         const transport =
           spec.provider === 'anthropic' ? new AnthropicTransport(common) : spec.provider === 'google' ? new GoogleTransport(common) : new OpenAITransport(common);
         return { transport, pool: this.pool(spec.provider, () => this.keysFor(spec.provider as KeyedProvider)) };

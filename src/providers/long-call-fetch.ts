@@ -1,4 +1,4 @@
-import { Agent, fetch as undiciFetch } from 'undici';
+import { Agent } from 'undici';
 import type { FetchFunction } from './sdk-generate.js';
 
 /**
@@ -9,6 +9,6 @@ import type { FetchFunction } from './sdk-generate.js';
  */
 export function createLongCallFetch(options: { headersTimeoutMs?: number; bodyTimeoutMs?: number } = {}): FetchFunction {
   const dispatcher = new Agent({ headersTimeout: options.headersTimeoutMs ?? 0, bodyTimeout: options.bodyTimeoutMs ?? 0 });
-  const longCallFetch: FetchFunction = (input, init) => undiciFetch(input, { ...init, dispatcher });
-  return longCallFetch;
+  // Node's own fetch (faster to call than the package's) takes an undici dispatcher as an extra option.
+  return (input, init) => globalThis.fetch(input, { ...init, dispatcher });
 }

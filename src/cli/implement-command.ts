@@ -10,7 +10,7 @@ import { ImplementWorkflow } from '../workflows/implement/implement-workflow.js'
 import { detectTestCommand } from '../workflows/implement/test-command.js';
 import type { CliIo } from './cli-io.js';
 import { executeRun, requireRepositoryFolder, requireSelection, runIdFor } from './execute-run.js';
-import { requireModelSpec } from './model-options.js';
+import { budgetWarnings, requireModelSpec } from './model-options.js';
 import { DEFAULT_MAX_ITERATIONS } from './requirements-command.js';
 import { buildRetryCommand } from './retry-command.js';
 import { resolveRunnerOptions, type RawRunnerOptions } from './runner-options.js';
@@ -43,6 +43,7 @@ export async function runImplementCommand(flags: ImplementFlags, io: CliIo): Pro
 
   const registry = new ModelRegistry({ env: io.env, clock: io.clock, perKeyConcurrency: options.perKeyConcurrency, replayBaseDir: io.cwd });
   const implementer = registry.client(requireModelSpec(flags.implementer, '--implementer', 'LLDFLOW_IMPLEMENTER', io.env), '--implementer');
+  warnings.push(...budgetWarnings(options.budgetUsd, [implementer]));
   const publish = flags.push || flags.pr ? await publisher(options.repo, flags.pr, io) : undefined;
   const workflow = new ImplementWorkflow({
     repo: options.repo,

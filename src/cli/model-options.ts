@@ -1,3 +1,5 @@
+import { isPriced } from '../providers/pricing.js';
+import type { ModelClient } from '../providers/model-client.js';
 import { ConfigurationError } from '../runner/errors.js';
 
 /** A model spec from its flag, else its environment variable; missing is a configuration error naming both. */
@@ -7,4 +9,15 @@ export function requireModelSpec(flagValue: string | undefined, flag: string, va
     throw new ConfigurationError(`no ${flag.slice(2)} model: pass ${flag} <provider:model> or set ${variable} (providers: anthropic, google, openai, claude-cli, replay)`);
   }
   return spec.trim();
+}
+
+/**
+ * A model without a known price counts as $0, so --budget cannot stop it: say so before the run
+ * instead of letting the cap silently never trigger. The claude CLI reports its own cost.
+ */
+export function budgetWarnings(budgetUsd: number | undefined, clients: readonly ModelClient[]): string[] {
+  if (budgetUsd === undefined) return [];
+  return [...new Set(clients)]
+    .filter((client) => ['anthropic', 'google', 'openai'].includes(client.provider) && !isPriced(client.provider, client.model))
+    .map((client) => `--budget cannot limit ${client.label}: lldflow has no price for that model, so its calls count as $0`);
 }

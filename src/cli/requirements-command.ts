@@ -9,7 +9,7 @@ import { LldWorkflow } from '../workflows/lld/lld-workflow.js';
 import { loadTemplate } from '../workflows/lld/template.js';
 import type { CliIo } from './cli-io.js';
 import { executeRun, requireRepositoryFolder, requireSelection, runIdFor } from './execute-run.js';
-import { requireModelSpec } from './model-options.js';
+import { budgetWarnings, requireModelSpec } from './model-options.js';
 import { buildRetryCommand } from './retry-command.js';
 import { resolveRunnerOptions, type RawRunnerOptions } from './runner-options.js';
 
@@ -31,6 +31,7 @@ export async function runRequirementsCommand(flags: RequirementsFlags, io: CliIo
   const registry = new ModelRegistry({ env: io.env, clock: io.clock, perKeyConcurrency: options.perKeyConcurrency, replayBaseDir: io.cwd });
   const drafter = registry.client(requireModelSpec(flags.drafter, '--drafter', 'LLDFLOW_DRAFTER', io.env), '--drafter');
   const reviewer = registry.client(requireModelSpec(flags.reviewer, '--reviewer', 'LLDFLOW_REVIEWER', io.env), '--reviewer');
+  warnings.push(...budgetWarnings(options.budgetUsd, [drafter, reviewer]));
   const limits = { maxIterations: options.maxIterations ?? DEFAULT_MAX_ITERATIONS, budgetUsd: options.budgetUsd, maxValidationFailures: 3 };
   const template = await loadTemplate(flags.type, flags.template === undefined ? undefined : join(io.cwd, flags.template));
   // Read while the items are planned: the first prompt needs it.

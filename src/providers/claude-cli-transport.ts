@@ -2,7 +2,7 @@ import type { Clock } from '../clock/clock.js';
 import { ModelCallError } from './errors.js';
 import type { ModelRequest, ProviderTransport } from './model-client.js';
 import type { ReplyWithCost } from './pricing.js';
-import { runProcessGroup } from './process-group.js';
+import { runProcessGroup } from '../process/run-process-group.js';
 
 export interface ClaudeCliTransportOptions {
   model: string;

@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { abortReason, systemClock, type Clock } from '../../clock/clock.js';
 import { OutputTail } from './output-tail.js';
-import { terminateProcessGroup } from './process-group-termination.js';
+import { terminateProcessGroup } from '../../process/terminate-process-group.js';
 
 /**
  * The command that runs the project's tests, guessed from its files; undefined when nothing is

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import type { Clock } from '../clock/clock.js';
 import { abortReason } from '../clock/clock.js';
-import { ModelCallError } from './errors.js';
+import { ModelCallError } from '../providers/errors.js';
+import { terminateProcessGroup } from './terminate-process-group.js';
 
 export interface ProcessGroupOptions {
   command: string;
@@ -54,17 +55,6 @@ export function runProcessGroup(options: ProcessGroupOptions): Promise<ProcessRe
     let settled = false;
     let stopping = false;
     const finished = new AbortController();
-    /** Aborts when every stdio pipe has closed: nobody of the group that shares them is left. */
-    const closed = new AbortController();
-
-    const killGroup = (killSignal: NodeJS.Signals): void => {
-      if (child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, killSignal);
-      } catch {
-        // ESRCH: the group is already gone.
-      }
-    };
     const settle = (outcome: () => void): void => {
       if (settled) return;
       settled = true;
@@ -74,14 +64,10 @@ export function runProcessGroup(options: ProcessGroupOptions): Promise<ProcessRe
     };
     const stop = (error: Error): void => {
       settle(() => reject(error));
-      if (stopping) return;
+      if (stopping || child.pid === undefined) return;
       stopping = true;
-      killGroup('SIGTERM');
-      // Members that ignore SIGTERM are killed after the grace, even once the leader has gone.
-      clock.sleep(options.killGraceMs, closed.signal).then(
-        () => killGroup('SIGKILL'),
-        () => undefined,
-      );
+      // In the background: the call has already failed; members that ignore SIGTERM get SIGKILL after the grace.
+      terminateProcessGroup(child.pid, { clock, graceMs: options.killGraceMs }).catch(() => undefined);
     };
     const onAbort = (): void => stop(abortReason(signal));
     signal.addEventListener('abort', onAbort, { once: true });
@@ -102,7 +88,6 @@ export function runProcessGroup(options: ProcessGroupOptions): Promise<ProcessRe
       settle(() => reject(new ModelCallError('subprocess', `${options.label}: could not start ${options.command}: ${error.message}`, { cause: error })));
     });
     child.on('close', (exitCode, exitSignal) => {
-      closed.abort();
       settle(() => resolve({ stdout: stdout.join(''), stderr: stderr.join(''), exitCode, exitSignal }));
     });
 

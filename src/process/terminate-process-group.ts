@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Clock } from '../../clock/clock.js';
+import type { Clock } from '../clock/clock.js';
 
 /**
  * Sends `signal` to every process of the group led by `groupId` (a child spawned `detached`).

@@ -12,6 +12,11 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/** The UTC calendar date (YYYY-MM-DD) of a clock reading, as review logs and reports show it. */
+export function calendarDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
 export function abortReason(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
   return reason instanceof Error ? reason : new DOMException('The operation was aborted.', 'AbortError');

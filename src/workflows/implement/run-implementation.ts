@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { calendarDate } from '../../clock/clock.js';
 import { writeFileAtomic } from '../../files/atomic-write.js';
 import { commitAll } from '../../git/commit.js';
 import { ensureWorktree } from '../../git/worktree.js';
@@ -191,7 +192,7 @@ async function finalize(state: ImplementState, setup: ImplementationSetup): Prom
   const report = implementationReport(state, {
     implementer: setup.implementer.label,
     durationMs: now - Date.parse(state.startedAt),
-    date: new Date(now).toISOString().slice(0, 10),
+    date: calendarDate(now),
     testCommand: setup.testCommand,
   });
   await writeFileAtomic(join(state.worktree?.path ?? '', path), report);

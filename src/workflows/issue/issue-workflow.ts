@@ -68,7 +68,6 @@ class IssueWorkflow implements Workflow {
       drafter,
       reviewer,
       limits,
-      today: () => new Date(context.clock.now()).toISOString().slice(0, 10),
       loadItem: () => {
         const source = this.collected.get(item.id);
         if (!source) throw new Error(`internal: brief ${item.id} was not collected`);

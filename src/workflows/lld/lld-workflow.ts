@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { calendarDate } from '../../clock/clock.js';
 import { writeFileAtomic } from '../../files/atomic-write.js';
 import type { ItemCollection } from '../../items/collect-items.js';
 import type { SourceItem } from '../../items/source-item.js';
@@ -45,22 +46,21 @@ export class LldWorkflow implements Workflow {
 
   runItem(item: WorkItem, context: ItemContext): Promise<ItemOutcome> {
     const { repo, kind, drafter, reviewer, limits } = this.options;
-    const today = (): string => new Date(context.clock.now()).toISOString().slice(0, 10);
     return runReviewLoop({
       context,
       kind,
       drafter,
       reviewer,
       limits,
-      today,
       loadItem: () => Promise.resolve(this.loaded(item)),
       lineageDirectory: (lineageRunId) => join(repo, 'docs', 'lineage', 'active', `${item.id}-lld`, lineageRunId),
       finalize: async (state: LoopState) => {
         const relative = lldRelativePath(item.id);
-        await writeFileAtomic(join(repo, relative), finalDocument(state, today()));
+        const document = finalDocument(state, calendarDate(context.clock.now()));
+        await writeFileAtomic(join(repo, relative), document);
         const record = finalRecord(state, { output: relative, drafter: drafter.label, durationMs: context.clock.now() - Date.parse(state.startedAt) });
         const closing = state.outcome?.status === 'approved' ? 'approved.json' : 'blocked.json';
-        return { output: relative, lineage: [{ name: 'final.md', content: finalDocument(state, today()) }, { name: closing, content: `${JSON.stringify(record, null, 2)}\n` }] };
+        return { output: relative, lineage: [{ name: 'final.md', content: document }, { name: closing, content: `${JSON.stringify(record, null, 2)}\n` }] };
       },
     });
   }

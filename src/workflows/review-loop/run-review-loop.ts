@@ -1,3 +1,4 @@
+import { calendarDate } from '../../clock/clock.js';
 import type { ModelClient, ModelResponse } from '../../providers/model-client.js';
 import type { ItemContext, ItemOutcome } from '../../runner/types.js';
 import { conversation, type DocumentKind, type PromptPair } from './document-kind.js';
@@ -20,8 +21,6 @@ export interface ReviewLoopSetup {
    * and the closing lineage files. Must be idempotent: a crash right after it runs it again.
    */
   finalize: (state: LoopState) => Promise<{ output: string; lineage: Array<{ name: string; content: string }> }>;
-  /** ISO date (YYYY-MM-DD) for review records; from the item's clock. */
-  today: () => string;
 }
 
 /**
@@ -72,7 +71,7 @@ export async function runReviewLoop(setup: ReviewLoopSetup): Promise<ItemOutcome
         const round = state.verdicts.length + 1;
         context.log(`review round ${round} with ${setup.reviewer.label}`);
         const response = await callModel(setup.reviewer, 'reviewer', prompt, state, step.traceStep, setup, kind.verdictSchema);
-        const date = setup.today();
+        const date = calendarDate(context.clock.now());
         const reviewerName = `${response.provider}:${response.model}`;
         const result = kind.parseVerdict(response.text, { round, reviewer: reviewerName, date });
         if (result.ok) context.log(`verdict: ${result.verdict}${result.blocking.length > 0 ? ` (${result.blocking.length} blocking)` : ''}`);

@@ -1,7 +1,7 @@
-import type { Dirent } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFileSync, type Dirent } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { ConfigurationError, UsageError } from '../runner/errors.js';
 import { compareItemIds } from './compare-item-ids.js';
 import { isValidItemId, validateItemId } from './item-id.js';
@@ -46,7 +46,7 @@ export async function readSourceFolder(dir: string, options: SourceFolderOptions
       if (file === undefined) {
         throw new UsageError(`no item ${JSON.stringify(id)} in ${dir}: expected a file ${id}.md there`);
       }
-      const parsed = await readItemFile(folder, file, id);
+      const parsed = readItemFile(folder, file, id);
       if (typeof parsed === 'string') {
         throw new UsageError(`item ${JSON.stringify(id)} in ${dir} cannot be read (${file}): ${parsed}`);
       }
@@ -57,7 +57,7 @@ export async function readSourceFolder(dir: string, options: SourceFolderOptions
 
   const items: SourceItem[] = [];
   for (const [id, file] of files) {
-    const parsed = await readItemFile(folder, file, id);
+    const parsed = readItemFile(folder, file, id);
     if (typeof parsed === 'string') {
       skipped.push({ file, reason: parsed });
     } else {
@@ -124,12 +124,15 @@ async function indexFolder(
   return { files, skipped };
 }
 
-/** The item, or why the file cannot be one. */
-async function readItemFile(folder: string, file: string, id: string): Promise<SourceItem | string> {
+/**
+ * The item, or why the file cannot be one. Read synchronously: this is planning, before any item runs,
+ * and a small file read at once costs less than its event-loop round trips (four per async read).
+ */
+function readItemFile(folder: string, file: string, id: string): SourceItem | string {
   const path = join(folder, file);
   let text: string;
   try {
-    text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
+    text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
   } catch (error) {
     return `cannot read the file: ${(error as Error).message}`;
   }
@@ -159,7 +162,8 @@ async function readItemFile(folder: string, file: string, id: string): Promise<S
 function parseFrontMatter(source: string): Record<string, unknown> | string {
   let parsed: unknown;
   try {
-    parsed = parseYaml(source);
+    // The YAML 1.2 core schema: `title: 2024-01-01` stays text, as in any YAML 1.2 reader.
+    parsed = loadYaml(source, { schema: CORE_SCHEMA });
   } catch (error) {
     return `invalid YAML front matter: ${(error as Error).message.split('\n')[0] ?? ''}`;
   }

@@ -1,4 +1,5 @@
 import { createAnthropic } from '@ai-sdk/anthropic';
+import { sharedHttpFetch } from './http-fetch.js';
 import type { ModelReply, ModelRequest, ProviderTransport } from './model-client.js';
 import { generateWithSdk, perKey, requireKey, type HttpTransportOptions } from './sdk-generate.js';
 
@@ -10,7 +11,7 @@ export class AnthropicTransport implements ProviderTransport {
   readonly model: string;
   readonly needsKey = true;
   private readonly baseUrl: string;
-  private readonly modelFor = perKey((apiKey) => createAnthropic({ apiKey, baseURL: this.baseUrl, fetch: this.options.fetch }).messages(this.model));
+  private readonly modelFor = perKey((apiKey) => createAnthropic({ apiKey, baseURL: this.baseUrl, fetch: this.options.fetch ?? sharedHttpFetch() }).messages(this.model));
 
   constructor(private readonly options: HttpTransportOptions) {
     this.model = options.model;

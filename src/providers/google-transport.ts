@@ -1,4 +1,5 @@
 import { createGoogleGenerativeAI } from '@ai-sdk/google';
+import { sharedHttpFetch } from './http-fetch.js';
 import type { ModelReply, ModelRequest, ProviderTransport } from './model-client.js';
 import { generateWithSdk, perKey, requireKey, type HttpTransportOptions } from './sdk-generate.js';
 
@@ -10,7 +11,7 @@ export class GoogleTransport implements ProviderTransport {
   readonly model: string;
   readonly needsKey = true;
   private readonly baseUrl: string;
-  private readonly modelFor = perKey((apiKey) => createGoogleGenerativeAI({ apiKey, baseURL: this.baseUrl, fetch: this.options.fetch }).languageModel(this.model));
+  private readonly modelFor = perKey((apiKey) => createGoogleGenerativeAI({ apiKey, baseURL: this.baseUrl, fetch: this.options.fetch ?? sharedHttpFetch() }).languageModel(this.model));
 
   constructor(private readonly options: HttpTransportOptions) {
     this.model = options.model;

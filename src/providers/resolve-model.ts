@@ -5,7 +5,7 @@ import { KeyPool } from '../keys/key-pool.js';
 import { keyEnvironmentNames, loadKeys, type KeyedProvider } from '../keys/load-keys.js';
 import { SecretRedactor } from '../keys/redact.js';
 import { ConfigurationError, UsageError } from '../runner/errors.js';
-import { createLongCallFetch } from './long-call-fetch.js';
+import { createHttpFetch } from './http-fetch.js';
 import { AnthropicTransport } from './anthropic-transport.js';
 import { ClaudeCliTransport } from './claude-cli-transport.js';
 import { GoogleTransport } from './google-transport.js';
@@ -71,11 +71,11 @@ export class ModelRegistry {
   private readonly clients = new Map<string, ModelClient>();
   private readonly redactor: SecretRedactor;
 
-  /** Shared by every HTTP provider of this registry: one connection pool, no 300 s header limit. */
+  /** Shared by every HTTP provider of this registry: one pool of kept-alive connections (see http-fetch.ts). */
   private readonly fetch: FetchFunction;
 
   constructor(private readonly options: ModelRegistryOptions) {
-    this.fetch = options.fetch ?? createLongCallFetch();
+    this.fetch = options.fetch ?? createHttpFetch();
     this.redactor = new SecretRedactor(this.secrets());
   }
 

@@ -17,7 +17,7 @@ export interface SdkErrorContext {
 /** Socket-level failures worth another attempt. */
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_CLOSED']);
 /** Node's fetch gave up waiting for the server (headers or body): retrying would wait just as long. */
-const FETCH_TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+export const FETCH_TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 const MAX_SERVER_MESSAGE = 400;
 
 /**
@@ -50,19 +50,32 @@ export function translateSdkError(error: unknown, context: SdkErrorContext): Err
 
 function fromApiCallError(error: APICallError, context: SdkErrorContext): Error {
   const status = error.statusCode;
-  const detail = serverMessage(error);
-  const message = (text: string): string => clean(`${context.label}: ${text}`, context.apiKey);
+  const detail = serverMessage(error.message);
   const options = { cause: error };
 
   if (status === undefined || (status >= 200 && status < 300)) {
+    const message = (text: string): string => clean(`${context.label}: ${text}`, context.apiKey);
     if (isUnreadableBody(error)) return new ModelCallError('malformed-response', message(`the response could not be read (${detail})`), options);
     const code = networkCode(error);
     if (code !== undefined && FETCH_TIMEOUT_CODES.has(code)) return new ModelCallError('timeout', message(`the server did not answer in time (${code})`), options);
     return new TransientModelError(message(`connection failed (${code ?? detail})`), status, options);
   }
-  if (status === 429) {
-    return new RateLimitedError(message(`HTTP 429 rate limited: ${detail}`), parseRetryAfter(error.responseHeaders, context.nowMs), options);
-  }
+  return fromHttpStatus(status, detail, error.responseHeaders, context, options);
+}
+
+/**
+ * An HTTP error status in the transport contract: 429 → RateLimitedError with the announced wait,
+ * 5xx and 408 → TransientModelError, 401/403 → authentication, anything else → bad-request.
+ */
+export function fromHttpStatus(
+  status: number,
+  detail: string,
+  headers: Record<string, string | undefined> | undefined,
+  context: SdkErrorContext,
+  options: { cause: unknown },
+): Error {
+  const message = (text: string): string => clean(`${context.label}: ${text}`, context.apiKey);
+  if (status === 429) return new RateLimitedError(message(`HTTP 429 rate limited: ${detail}`), parseRetryAfter(headers, context.nowMs), options);
   if (status >= 500 || status === 408) return new TransientModelError(message(`HTTP ${status}: ${detail}`), status, options);
   if (status === 401 || status === 403) return new ModelCallError('authentication', message(`HTTP ${status} authentication failed: ${detail}`), options);
   return new ModelCallError('bad-request', message(`HTTP ${status}: ${detail}`), options);
@@ -73,17 +86,18 @@ function isUnreadableBody(error: APICallError): boolean {
   return JSONParseError.isInstance(cause) || TypeValidationError.isInstance(cause) || /invalid json|response body is empty/i.test(error.message);
 }
 
-function serverMessage(error: APICallError): string {
-  const text = error.message.trim() || 'no message';
-  return text.length > MAX_SERVER_MESSAGE ? `${text.slice(0, MAX_SERVER_MESSAGE)}…` : text;
+/** The server's message, cut to a readable length. */
+export function serverMessage(text: string): string {
+  const trimmed = text.trim() || 'no message';
+  return trimmed.length > MAX_SERVER_MESSAGE ? `${trimmed.slice(0, MAX_SERVER_MESSAGE)}…` : trimmed;
 }
 
-function isAbortError(error: unknown): boolean {
+export function isAbortError(error: unknown): boolean {
   return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
 }
 
 /** The first `code` in the cause chain that names a network or fetch-timeout failure. */
-function networkCode(error: unknown): string | undefined {
+export function networkCode(error: unknown): string | undefined {
   const seen = new Set<unknown>();
   let current: unknown = error;
   while (current instanceof Error && !seen.has(current)) {
@@ -95,7 +109,7 @@ function networkCode(error: unknown): string | undefined {
   return undefined;
 }
 
-function errorMessage(error: unknown): string {
+export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 

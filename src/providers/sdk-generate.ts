@@ -3,7 +3,7 @@ import { ModelCallError } from './errors.js';
 import type { ModelReply, ModelRequest } from './model-client.js';
 import { translateSdkError } from './sdk-errors.js';
 
-/** What `fetch` the SDK providers use; injectable so a caller can supply one with other socket limits. */
+/** What `fetch` the SDK providers use; injectable so tests and callers can supply their own. */
 export type FetchFunction = typeof globalThis.fetch;
 
 export interface HttpTransportOptions {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
-import { writeFileAtomic } from '../../files/atomic-write.js';
+import { writeSmallFileAtomicSync } from '../../files/atomic-write.js';
 import { folderCollection, gitHubCollection } from '../../items/collect-items.js';
 import type { GitHubIssueSource } from '../../items/github-issues.js';
 import type { SourceItem } from '../../items/source-item.js';
@@ -96,7 +96,7 @@ class IssueWorkflow implements Workflow {
     const id = state.item?.id ?? 'issue';
     if (this.target.kind === 'folder') {
       const path = join(this.target.dir, `${id}.md`);
-      await writeFileAtomic(path, document.endsWith('\n') ? document : `${document}\n`);
+      writeSmallFileAtomicSync(path, document.endsWith('\n') ? document : `${document}\n`);
       return { output: relative(this.options.repo, path) || path };
     }
     const title = documentTitle(document) ?? state.item?.title ?? id;

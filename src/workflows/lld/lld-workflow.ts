@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { calendarDate } from '../../clock/clock.js';
-import { writeFileAtomic } from '../../files/atomic-write.js';
+import { writeSmallFileAtomicSync } from '../../files/atomic-write.js';
 import type { ItemCollection } from '../../items/collect-items.js';
 import type { SourceItem } from '../../items/source-item.js';
 import type { ModelClient } from '../../providers/model-client.js';
@@ -34,14 +34,19 @@ export class LldWorkflow implements Workflow {
     return items.map(({ id, title }) => ({ id, title }));
   }
 
-  /** Done means an LLD whose status line says Approved: a blocked or draft LLD is redone. */
-  async completedOutput(item: WorkItem): Promise<string | undefined> {
+  /**
+   * Done means an LLD whose status line says Approved: a blocked or draft LLD is redone. Read
+   * synchronously: planning asks this of every item before any runs, and nothing else waits then.
+   */
+  completedOutput(item: WorkItem): Promise<string | undefined> {
     const relative = lldRelativePath(item.id);
+    let document: string;
     try {
-      return lldFinalStatus(await readFile(join(this.options.repo, relative), 'utf8')) === 'approved' ? relative : undefined;
+      document = readFileSync(join(this.options.repo, relative), 'utf8');
     } catch {
-      return undefined;
+      return Promise.resolve(undefined);
     }
+    return Promise.resolve(lldFinalStatus(document) === 'approved' ? relative : undefined);
   }
 
   runItem(item: WorkItem, context: ItemContext): Promise<ItemOutcome> {
@@ -54,13 +59,13 @@ export class LldWorkflow implements Workflow {
       limits,
       loadItem: () => Promise.resolve(this.loaded(item)),
       lineageDirectory: (lineageRunId) => join(repo, 'docs', 'lineage', 'active', `${item.id}-lld`, lineageRunId),
-      finalize: async (state: LoopState) => {
+      finalize: (state: LoopState) => {
         const relative = lldRelativePath(item.id);
         const document = finalDocument(state, calendarDate(context.clock.now()));
-        await writeFileAtomic(join(repo, relative), document);
+        writeSmallFileAtomicSync(join(repo, relative), document);
         const record = finalRecord(state, { output: relative, drafter: drafter.label, durationMs: context.clock.now() - Date.parse(state.startedAt) });
         const closing = state.outcome?.status === 'approved' ? 'approved.json' : 'blocked.json';
-        return { output: relative, lineage: [{ name: 'final.md', content: document }, { name: closing, content: `${JSON.stringify(record, null, 2)}\n` }] };
+        return Promise.resolve({ output: relative, lineage: [{ name: 'final.md', content: document }, { name: closing, content: `${JSON.stringify(record, null, 2)}\n` }] });
       },
     });
   }

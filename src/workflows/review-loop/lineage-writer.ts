@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../files/atomic-write.js';
+import { writeSmallFileAtomicSync } from '../../files/atomic-write.js';
 import type { LineageEntry } from './state.js';
 
 export function lineageFileName(entry: Pick<LineageEntry, 'number' | 'name'>): string {
@@ -20,11 +20,12 @@ export class LineageWriter {
     return this.directory;
   }
 
-  async sync(entries: readonly LineageEntry[]): Promise<void> {
+  /** Synchronous on purpose: see writeSmallFileAtomicSync (this runs between an item's model calls). */
+  sync(entries: readonly LineageEntry[]): void {
     for (const entry of entries) {
       if (this.written.has(entry.number)) continue;
       const path = join(this.directory, lineageFileName(entry));
-      if (!existsSync(path)) await writeFileAtomic(path, entry.content.endsWith('\n') ? entry.content : `${entry.content}\n`);
+      if (!existsSync(path)) writeSmallFileAtomicSync(path, entry.content.endsWith('\n') ? entry.content : `${entry.content}\n`);
       this.written.add(entry.number);
     }
   }

@@ -32,7 +32,7 @@ export async function runReviewLoop(setup: ReviewLoopSetup): Promise<ItemOutcome
   const { context, kind, limits } = setup;
   let state: LoopState = (context.resumeFrom?.state as LoopState | undefined) ?? initialState(context.runId, new Date(context.clock.now()).toISOString());
   const lineage = new LineageWriter(setup.lineageDirectory(state.lineageRunId));
-  await lineage.sync(state.lineage);
+  lineage.sync(state.lineage);
   if (context.resumeFrom) context.log(`resuming at ${state.stage} (${state.calls} model ${state.calls === 1 ? 'call' : 'calls'} already done)`);
 
   for (;;) {
@@ -50,9 +50,10 @@ export async function runReviewLoop(setup: ReviewLoopSetup): Promise<ItemOutcome
         const item = requireItem(state);
         const prompt = await drafterPrompt(kind, item, state);
         context.log(`${describeDrafterCall(step.purpose, state)} with ${setup.drafter.label}`);
-        // The first answer will be committed: create the database while the call is in flight (the event
-        // loop is idle then), not after the answer arrives, when every running item's next step waits.
-        if (state.calls === 0) setImmediate(() => void context.checkpoint.prepare?.().catch(() => undefined));
+        // The first answer will be committed: create the database while the call is in flight, when the
+        // event loop is idle, not after the answer arrives, when every running item's next step waits. Not
+        // at once either: ten items' set-ups (~1.5 ms each) then ran before their requests had connected.
+        if (state.calls === 0) prepareCheckpointSoon(context);
         const response = await callModel(setup.drafter, 'drafter', prompt, state, step.traceStep, setup);
         const result = step.purpose === 'draft' ? kind.parseDraft(response.text) : kind.applyRevision(state.document ?? '', response.text);
         if (!result.ok) context.log(`drafter answer rejected: ${result.reason}`);
@@ -94,8 +95,18 @@ export async function runReviewLoop(setup: ReviewLoopSetup): Promise<ItemOutcome
     // Every model answer is committed before the next step. Validation and finalizing are repeatable
     // (pure, or idempotent file writes), so after a crash they simply run again: no commit of their own.
     if (step.kind !== 'validate' && step.kind !== 'finalize') await context.checkpoint.commit({ stage: state.stage, state });
-    await lineage.sync(state.lineage);
+    lineage.sync(state.lineage);
   }
+}
+
+/** How long after an item's first request its checkpoint database is created. */
+const PREPARE_DELAY_MS = 20;
+
+function prepareCheckpointSoon(context: ItemContext): void {
+  const prepare = context.checkpoint.prepare?.bind(context.checkpoint);
+  if (!prepare) return;
+  // A store closed in the meantime (the item already ended) refuses; the first commit creates the file anyway.
+  context.clock.sleep(PREPARE_DELAY_MS, context.signal).then(prepare).catch(() => undefined);
 }
 
 async function drafterPrompt(kind: DocumentKind, item: LoadedItem, state: LoopState): Promise<PromptPair> {

@@ -1,0 +1,90 @@
+import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+import { describe, expect, it } from 'vitest';
+import { ModelCallError, RateLimitedError, TransientModelError } from './errors.js';
+import { translateOpenAIError } from './openai-errors.js';
+import { instructionRole } from './openai-transport.js';
+
+const KEY = 'live-secret-abcdef123456';
+const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
+
+function context(signal = new AbortController().signal) {
+  return { label: 'openai:gpt-4o', signal, apiKey: KEY, nowMs: NOW };
+}
+
+function httpError(status: number, headers: Record<string, string> = {}, message = 'server says no'): APIError {
+  return APIError.generate(status, { error: { message } }, message, new Headers(headers));
+}
+
+describe('translateOpenAIError', () => {
+  it('turns a 429 into RateLimitedError with the wait from retry-after-ms, retry-after seconds or an HTTP date', () => {
+    const waits = [{ 'retry-after-ms': '1500', 'retry-after': '12' }, { 'retry-after': '12' }, { 'retry-after': new Date(NOW + 30_000).toUTCString() }, {}].map((headers) => {
+      const error = translateOpenAIError(httpError(429, headers), context());
+      expect(error).toBeInstanceOf(RateLimitedError);
+      return (error as RateLimitedError).retryAfterMs;
+    });
+    expect(waits).toEqual([1500, 12_000, 30_000, undefined]);
+  });
+
+  it.each([500, 503, 408])('treats HTTP %i as transient', (status) => {
+    const error = translateOpenAIError(httpError(status), context());
+    expect(error).toBeInstanceOf(TransientModelError);
+    expect((error as TransientModelError).statusCode).toBe(status);
+  });
+
+  it.each([
+    [401, 'authentication'],
+    [403, 'authentication'],
+    [400, 'bad-request'],
+    [404, 'bad-request'],
+  ] as const)('maps HTTP %i to %s with the API message once, not the SDK status prefix', (status, reason) => {
+    const error = translateOpenAIError(httpError(status, {}, 'model not found'), context());
+    expect((error as ModelCallError).reason).toBe(reason);
+    expect(error.message).toMatch(new RegExp(`^openai:gpt-4o: HTTP ${status}.*: model not found$`));
+  });
+
+  it('treats a refused connection as transient and names its code', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
+    const error = translateOpenAIError(new APIConnectionError({ cause: new TypeError('fetch failed', { cause: refused }) }), context());
+    expect(error).toBeInstanceOf(TransientModelError);
+    expect(error.message).toContain('ECONNREFUSED');
+  });
+
+  it('calls the SDK time-out or an abort the caller did not ask for a timeout', () => {
+    const error = translateOpenAIError(new APIConnectionTimeoutError(), context());
+    expect((error as ModelCallError).reason).toBe('timeout');
+  });
+
+  it('returns the caller abort reason as is when the signal aborted', () => {
+    const controller = new AbortController();
+    const reason = new Error('interrupted by Ctrl+C');
+    controller.abort(reason);
+    expect(translateOpenAIError(new APIConnectionError({ cause: reason }), context(controller.signal))).toBe(reason);
+  });
+
+  it('treats a body that is not JSON as malformed-response', () => {
+    const error = translateOpenAIError(new SyntaxError('Unexpected token t in JSON at position 1'), context());
+    expect((error as ModelCallError).reason).toBe('malformed-response');
+  });
+
+  it('never puts the key in a message, even when the server echoes it', () => {
+    const error = translateOpenAIError(httpError(401, {}, `Incorrect API key provided: ${KEY}`), context());
+    expect(error.message).not.toContain(KEY);
+    expect(error.message).toContain('[redacted key]');
+  });
+});
+
+describe('instructionRole', () => {
+  it.each([
+    ['gpt-4o', 'system'],
+    ['gpt-4.1-mini', 'system'],
+    ['gpt-5', 'developer'],
+    ['gpt-5-mini', 'developer'],
+    ['gpt-5-chat-latest', 'system'],
+    ['o3', 'developer'],
+    ['o4-mini', 'developer'],
+    ['llama3.1:8b', 'system'],
+    ['omni-model', 'system'],
+  ] as const)('%s takes its instructions as %s', (model, role) => {
+    expect(instructionRole(model)).toBe(role);
+  });
+});

@@ -1,0 +1,46 @@
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { abortReason } from '../clock/clock.js';
+import { ModelCallError, TransientModelError } from './errors.js';
+import { clean, errorMessage, FETCH_TIMEOUT_CODES, fromHttpStatus, networkCode, serverMessage, type SdkErrorContext } from './sdk-errors.js';
+
+/**
+ * Turns whatever the official OpenAI SDK threw into the transport contract, the same way
+ * translateSdkError does for the AI SDK: RateLimitedError (429), TransientModelError (5xx,
+ * connection failures), ModelCallError otherwise, or the caller's abort reason as is.
+ */
+export function translateOpenAIError(error: unknown, context: SdkErrorContext): Error {
+  if (context.signal.aborted) return abortReason(context.signal);
+  if (error instanceof ModelCallError) return error;
+  const fail = (reason: ConstructorParameters<typeof ModelCallError>[0], detail: string): ModelCallError =>
+    new ModelCallError(reason, clean(`${context.label}: ${detail}`, context.apiKey), { cause: error });
+
+  if (error instanceof APIUserAbortError || error instanceof APIConnectionTimeoutError) return fail('timeout', 'the request was aborted before the model answered');
+  if (error instanceof APIConnectionError) {
+    const code = networkCode(error);
+    if (code !== undefined && FETCH_TIMEOUT_CODES.has(code)) return fail('timeout', `the server did not answer in time (${code})`);
+    return new TransientModelError(clean(`${context.label}: connection failed (${code ?? errorMessage(error.cause ?? error)})`, context.apiKey), undefined, { cause: error });
+  }
+  if (error instanceof APIError) {
+    const { status, headers } = error as APIError<number | undefined, Headers | undefined>;
+    if (status !== undefined) return fromHttpStatus(status, serverMessage(apiMessage(error)), headerRecord(headers), context, { cause: error });
+  }
+  // The SDK parses the body with response.json(): a body that is not JSON surfaces as a SyntaxError.
+  if (error instanceof SyntaxError) return fail('malformed-response', `the response could not be read (${error.message})`);
+  return fail('bad-request', `the call could not be made: ${errorMessage(error)}`);
+}
+
+/** The API's own message (`{ error: { message } }`) rather than the SDK's "<status> <message>". */
+function apiMessage(error: Error & { error?: unknown }): string {
+  const body: unknown = error.error;
+  if (typeof body === 'object' && body !== null && 'message' in body && typeof body.message === 'string') return body.message;
+  return error.message;
+}
+
+function headerRecord(headers: Headers | undefined): Record<string, string> | undefined {
+  if (!headers) return undefined;
+  const record: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    record[name] = value;
+  });
+  return record;
+}

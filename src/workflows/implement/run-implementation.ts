@@ -56,7 +56,7 @@ export async function runImplementation(setup: ImplementationSetup): Promise<Ite
     context.log(`resuming at ${state.stage} in ${worktree.path}`);
   }
   let lineage = state.worktree ? lineageWriter(state, id) : undefined;
-  lineage?.sync(state.lineage);
+  await lineage?.sync(state.lineage);
 
   for (;;) {
     const step = decideImplementStep(state, limits);
@@ -131,7 +131,7 @@ export async function runImplementation(setup: ImplementationSetup): Promise<Ite
           : { status: 'blocked', reason: state.outcome?.status === 'blocked' ? state.outcome.reason : 'ended without an outcome' };
     }
     await context.checkpoint.commit({ stage: state.stage, state });
-    lineage?.sync(state.lineage);
+    await lineage?.sync(state.lineage);
   }
 }
 
@@ -196,7 +196,7 @@ async function finalize(state: ImplementState, setup: ImplementationSetup): Prom
     testCommand: setup.testCommand,
   });
   await writeFileAtomic(join(state.worktree?.path ?? '', path), report);
-  lineageWriter(state, id).sync(state.lineage);
+  await lineageWriter(state, id).sync(state.lineage);
   const succeeded = state.outcome?.status === 'succeeded';
   const subject = succeeded ? `${id}: implement LLD-${id} (lldflow)` : `${id}: implementation of LLD-${id} blocked (lldflow)`;
   const body = `Implementer: ${setup.implementer.label}\nIterations: ${state.iteration}\nModel calls: ${state.calls}${succeeded ? '' : `\nBlocked: ${state.outcome?.status === 'blocked' ? state.outcome.reason : ''}`}`;

@@ -29,12 +29,24 @@ export interface ReviewLoopSetup {
  * performs the step they ask for.
  */
 export async function runReviewLoop(setup: ReviewLoopSetup): Promise<ItemOutcome> {
-  const { context, kind, limits } = setup;
-  let state: LoopState = (context.resumeFrom?.state as LoopState | undefined) ?? initialState(context.runId, new Date(context.clock.now()).toISOString());
+  const { context } = setup;
+  const state: LoopState = (context.resumeFrom?.state as LoopState | undefined) ?? initialState(context.runId, new Date(context.clock.now()).toISOString());
   const lineage = new LineageWriter(setup.lineageDirectory(state.lineageRunId));
-  lineage.sync(state.lineage);
+  lineage.queue(state.lineage);
   if (context.resumeFrom) context.log(`resuming at ${state.stage} (${state.calls} model ${state.calls === 1 ? 'call' : 'calls'} already done)`);
+  try {
+    return await driveLoop(setup, state, lineage);
+  } catch (error) {
+    // Writes already queued still finish, so an interrupted item leaves no half-written lineage file.
+    await lineage.flush().catch(() => undefined);
+    throw error;
+  }
+}
 
+/** One step at a time until the item is done; every model answer is committed before the next step. */
+async function driveLoop(setup: ReviewLoopSetup, initial: LoopState, lineage: LineageWriter): Promise<ItemOutcome> {
+  const { context, kind, limits } = setup;
+  let state = initial;
   for (;;) {
     const step = decideNextStep(state, limits);
     context.setStage(stageLabel(state, step.kind));
@@ -90,12 +102,14 @@ export async function runReviewLoop(setup: ReviewLoopSetup): Promise<ItemOutcome
         break;
       }
       case 'done':
+        // The item is done only when its lineage is on disk.
+        await lineage.flush();
         return outcomeOf(state);
     }
     // Every model answer is committed before the next step. Validation and finalizing are repeatable
     // (pure, or idempotent file writes), so after a crash they simply run again: no commit of their own.
     if (step.kind !== 'validate' && step.kind !== 'finalize') await context.checkpoint.commit({ stage: state.stage, state });
-    lineage.sync(state.lineage);
+    lineage.queue(state.lineage);
   }
 }
 

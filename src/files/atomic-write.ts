@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -43,6 +42,10 @@ export function writeSmallFileAtomicSync(path: string, content: string): void {
   }
 }
 
+let temporaryFiles = 0;
+
+/** Unique per process (a counter) and between processes (the pid); cheaper than random bytes per write. */
 function temporaryPathFor(path: string): string {
-  return `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  temporaryFiles += 1;
+  return `${path}.${process.pid}.${temporaryFiles}.tmp`;
 }

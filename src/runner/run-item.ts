@@ -21,8 +21,8 @@ export interface RunItemDependencies {
   /** Removes secrets from error text before it is shown or stored. */
   redact: (text: string) => string;
   /**
-   * Runs clean-up work after the next item has had its turn (awaited before the run ends): deleting a
-   * finished item's checkpoint is file work nobody has to wait for.
+   * Runs clean-up work later, when the event loop is likely idle (all of it before the run ends):
+   * deleting a finished item's checkpoint is file work nobody has to wait for.
    */
   defer: (work: () => Promise<void>) => void;
 }

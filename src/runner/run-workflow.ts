@@ -3,6 +3,7 @@ import type { CheckpointStoreFactory } from '../checkpoints/store.js';
 import type { EmitEvent, PlannedItem } from './events.js';
 import { setMaxListeners } from 'node:events';
 import { compareItemIds } from '../items/compare-item-ids.js';
+import { DeferredWork } from './deferred-work.js';
 import { planItems, type ItemFacts, type Selection } from './plan.js';
 import { runOneItem } from './run-item.js';
 import { buildSummary } from './summary.js';
@@ -79,10 +80,8 @@ export async function runWorkflow(settings: RunSettings, dependencies: RunWorkfl
   if (signal.aborted) run.abort(signal.reason);
   else signal.addEventListener('abort', onInterrupt, { once: true });
 
-  const deferred: Array<Promise<void>> = [];
-  const defer = (work: () => Promise<void>): void => {
-    deferred.push(new Promise<void>((resolve) => setImmediate(resolve)).then(work).catch(() => undefined));
-  };
+  const deferred = new DeferredWork();
+  const defer = (work: () => Promise<void>): void => deferred.schedule(work);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (!run.signal.aborted && next < queue.length) {
@@ -104,7 +103,7 @@ export async function runWorkflow(settings: RunSettings, dependencies: RunWorkfl
   };
   const workerCount = Math.max(1, Math.min(settings.parallel, queue.length));
   await Promise.all(Array.from({ length: workerCount }, worker));
-  await Promise.all(deferred);
+  await deferred.drain();
   signal.removeEventListener('abort', onInterrupt);
 
   for (const entry of queue) {

@@ -62,10 +62,7 @@ async function driveLoop(setup: ReviewLoopSetup, initial: LoopState, lineage: Li
         const item = requireItem(state);
         const prompt = await drafterPrompt(kind, item, state);
         context.log(`${describeDrafterCall(step.purpose, state)} with ${setup.drafter.label}`);
-        // The first answer will be committed: create the database while the call is in flight, when the
-        // event loop is idle, not after the answer arrives, when every running item's next step waits. Not
-        // at once either: ten items' set-ups (~1.5 ms each) then ran before their requests had connected.
-        if (state.calls === 0) prepareCheckpointSoon(context);
+        if (state.calls === 0) prepareWhileFirstCallIsInFlight(context, lineage, state.lineage);
         const response = await callModel(setup.drafter, 'drafter', prompt, state, step.traceStep, setup);
         const result = step.purpose === 'draft' ? kind.parseDraft(response.text) : kind.applyRevision(state.document ?? '', response.text);
         if (!result.ok) context.log(`drafter answer rejected: ${result.reason}`);
@@ -113,14 +110,26 @@ async function driveLoop(setup: ReviewLoopSetup, initial: LoopState, lineage: Li
   }
 }
 
-/** How long after an item's first request its checkpoint database is created. */
+/** How long after an item's first request the work for its first answer is done. */
 const PREPARE_DELAY_MS = 20;
 
-function prepareCheckpointSoon(context: ItemContext): void {
-  const prepare = context.checkpoint.prepare?.bind(context.checkpoint);
-  if (!prepare) return;
-  // A store closed in the meantime (the item already ended) refuses; the first commit creates the file anyway.
-  context.clock.sleep(PREPARE_DELAY_MS, context.signal).then(prepare).catch(() => undefined);
+/**
+ * Does what the first answer will need while the first call is in flight and the event loop is idle,
+ * not after the answer arrives, when every running item's next step waits: the item's lineage folder
+ * with its first entry (the issue), and its checkpoint database. Not at once either: ten items' set-ups
+ * (file creation, ~1–3 ms each) then ran before their requests had connected.
+ */
+function prepareWhileFirstCallIsInFlight(context: ItemContext, lineage: LineageWriter, entries: LoopState['lineage']): void {
+  context.clock
+    .sleep(PREPARE_DELAY_MS, context.signal)
+    .then(async () => {
+      lineage.queue(entries);
+      // A failed write is kept by the writer and fails the item when it flushes at the end.
+      await lineage.flush().catch(() => undefined);
+      // A store closed in the meantime (the item already ended) refuses; the first commit creates the file anyway.
+      await context.checkpoint.prepare?.();
+    })
+    .catch(() => undefined);
 }
 
 async function drafterPrompt(kind: DocumentKind, item: LoadedItem, state: LoopState): Promise<PromptPair> {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { settleOnce } from '../cancellation/settle-once.js';
 import { abortReason } from '../clock/clock.js';
 import { ConfigurationError } from '../runner/errors.js';
 import { GitError } from './git-error.js';
@@ -40,18 +41,10 @@ export function runGit(args: readonly string[], options: GitOptions): Promise<Gi
     });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
-    let settled = false;
-    const finish = (outcome: () => void): void => {
-      if (settled) return;
-      settled = true;
-      signal?.removeEventListener('abort', onAbort);
-      outcome();
-    };
-    const onAbort = (): void => {
+    const finish = settleOnce(signal, () => {
       child.kill('SIGTERM');
       finish(() => reject(abortReason(signal!)));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
+    });
 
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));

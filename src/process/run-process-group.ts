@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Clock } from '../clock/clock.js';
+import { settleOnce } from '../cancellation/settle-once.js';
 import { abortReason } from '../clock/clock.js';
 import { ModelCallError } from '../providers/errors.js';
 import { terminateProcessGroup } from './terminate-process-group.js';
@@ -52,16 +53,14 @@ export function runProcessGroup(options: ProcessGroupOptions): Promise<ProcessRe
     const stdout: string[] = [];
     const stderr: string[] = [];
     let lastOutputAt = clock.now();
-    let settled = false;
     let stopping = false;
     const finished = new AbortController();
-    const settle = (outcome: () => void): void => {
-      if (settled) return;
-      settled = true;
-      finished.abort();
-      signal.removeEventListener('abort', onAbort);
-      outcome();
-    };
+    const finish = settleOnce(signal, () => stop(abortReason(signal)));
+    const settle = (outcome: () => void): void =>
+      finish(() => {
+        finished.abort();
+        outcome();
+      });
     const stop = (error: Error): void => {
       settle(() => reject(error));
       if (stopping || child.pid === undefined) return;
@@ -69,8 +68,6 @@ export function runProcessGroup(options: ProcessGroupOptions): Promise<ProcessRe
       // In the background: the call has already failed; members that ignore SIGTERM get SIGKILL after the grace.
       terminateProcessGroup(child.pid, { clock, graceMs: options.killGraceMs }).catch(() => undefined);
     };
-    const onAbort = (): void => stop(abortReason(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
 
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout.push(chunk);

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { settleOnce } from '../cancellation/settle-once.js';
 import { abortReason } from '../clock/clock.js';
 import type { FetchFunction } from './sdk-generate.js';
 
@@ -66,13 +67,10 @@ function send(outgoing: OutgoingRequest, agent: http.Agent): Promise<Response> {
     return Promise.reject(new TypeError(`fetch failed: unsupported protocol ${outgoing.url.protocol}`));
   }
   return new Promise<Response>((resolve, reject) => {
-    let settled = false;
-    const finish = (outcome: () => void): void => {
-      if (settled) return;
-      settled = true;
-      signal?.removeEventListener('abort', onAbort);
-      outcome();
-    };
+    const finish = settleOnce(signal, () => {
+      finish(() => reject(abortReason(signal!)));
+      request.destroy();
+    });
     const fail = (error: unknown): void => finish(() => reject(new TypeError('fetch failed', { cause: error })));
     const client = outgoing.url.protocol === 'https:' ? https : http;
     const request = client.request(outgoing.url, { method: outgoing.method, headers: outgoing.headers, agent }, (response) => {
@@ -94,11 +92,6 @@ function send(outgoing: OutgoingRequest, agent: http.Agent): Promise<Response> {
         if (!response.complete) fail(Object.assign(new Error('the connection closed before the response ended'), { code: 'ECONNRESET' }));
       });
     });
-    const onAbort = (): void => {
-      finish(() => reject(abortReason(signal!)));
-      request.destroy();
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
     request.on('error', fail);
     request.end(outgoing.body);
   });

@@ -26,21 +26,15 @@ describe('translateOpenAIError', () => {
     expect(waits).toEqual([1500, 12_000, 30_000, undefined]);
   });
 
-  it.each([500, 503, 408])('treats HTTP %i as transient', (status) => {
-    const error = translateOpenAIError(httpError(status), context());
-    expect(error).toBeInstanceOf(TransientModelError);
-    expect((error as TransientModelError).statusCode).toBe(status);
-  });
-
-  it.each([
-    [401, 'authentication'],
-    [403, 'authentication'],
-    [400, 'bad-request'],
-    [404, 'bad-request'],
-  ] as const)('maps HTTP %i to %s with the API message once, not the SDK status prefix', (status, reason) => {
-    const error = translateOpenAIError(httpError(status, {}, 'model not found'), context());
-    expect((error as ModelCallError).reason).toBe(reason);
-    expect(error.message).toMatch(new RegExp(`^openai:gpt-4o: HTTP ${status}.*: model not found$`));
+  it('classifies statuses as the AI SDK translator does (shared), with the API message once, not the SDK status prefix', () => {
+    const overloaded = translateOpenAIError(httpError(503, {}, 'overloaded'), context());
+    const unauthorised = translateOpenAIError(httpError(401, {}, 'bad key'), context());
+    const missing = translateOpenAIError(httpError(404, {}, 'model not found'), context());
+    expect(overloaded).toBeInstanceOf(TransientModelError);
+    expect((overloaded as TransientModelError).statusCode).toBe(503);
+    expect((unauthorised as ModelCallError).reason).toBe('authentication');
+    expect((missing as ModelCallError).reason).toBe('bad-request');
+    expect(missing.message).toBe('openai:gpt-4o: HTTP 404: model not found');
   });
 
   it('treats a refused connection as transient and names its code', () => {

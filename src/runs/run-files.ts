@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../files/atomic-write.js';
+import { writeSmallFileAtomicSync } from '../files/atomic-write.js';
 import { makeRunId } from '../runner/run-id.js';
 import type { ItemStatus, RunSummary, WorkflowName } from '../runner/types.js';
 
@@ -23,30 +22,35 @@ export function newRunId(repo: string, nowMs: number): string {
   return makeRunId(nowMs, (candidate) => existsSync(join(runsDir(repo), `${candidate}.json`)) || existsSync(logsDir(repo, candidate)));
 }
 
-export async function saveRunSummary(repo: string, summary: RunSummary): Promise<string> {
+/** Written synchronously: the run is over and nothing else waits (one small file; see writeSmallFileAtomicSync). */
+export function saveRunSummary(repo: string, summary: RunSummary): Promise<string> {
   const path = join(runsDir(repo), `${summary.runId}.json`);
-  await writeFileAtomic(path, `${JSON.stringify(summary, null, 2)}\n`);
-  return path;
+  writeSmallFileAtomicSync(path, `${JSON.stringify(summary, null, 2)}\n`);
+  return Promise.resolve(path);
 }
 
-/** Every saved run summary, oldest first (run ids sort by time). Unreadable files are skipped. */
-export async function readRunSummaries(repo: string, workflow?: WorkflowName): Promise<RunSummary[]> {
+/**
+ * Every saved run summary, oldest first (run ids sort by time). Unreadable files are skipped. Read
+ * synchronously: this runs before a run starts (or for `status`), and a long history of small files
+ * reads much faster that way than with an event-loop round trip per file.
+ */
+export function readRunSummaries(repo: string, workflow?: WorkflowName): Promise<RunSummary[]> {
   let names: string[];
   try {
-    names = (await readdir(runsDir(repo))).filter((name) => name.endsWith('.json')).sort();
+    names = readdirSync(runsDir(repo)).filter((name) => name.endsWith('.json')).sort();
   } catch {
-    return [];
+    return Promise.resolve([]);
   }
   const summaries: RunSummary[] = [];
   for (const name of names) {
     try {
-      const summary = JSON.parse(await readFile(join(runsDir(repo), name), 'utf8')) as RunSummary;
+      const summary = JSON.parse(readFileSync(join(runsDir(repo), name), 'utf8')) as RunSummary;
       if (workflow === undefined || summary.workflow === workflow) summaries.push(summary);
     } catch {
       // A half-written or hand-edited file must not stop a run; atomic writes make this rare.
     }
   }
-  return summaries;
+  return Promise.resolve(summaries);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpFetch } from './http-fetch.js';
 
@@ -47,6 +48,21 @@ describe('createHttpFetch', () => {
     expect(response.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
     expect(await response.json()).toEqual({ ok: true });
     expect(seen[0]).toMatchObject({ method: 'POST', body: '{"q":1}', headers: { authorization: 'Bearer test-key', 'content-type': 'application/json' } });
+  });
+
+  it('asks for a compressed answer and hands over the decoded body, as fetch does', async () => {
+    const { url, seen } = await serve((request, response) => {
+      const json = JSON.stringify({ choices: [{ message: { content: 'x'.repeat(2000) } }] });
+      const brotli = request.method === 'PUT';
+      response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': brotli ? 'br' : 'gzip' });
+      response.end(brotli ? brotliCompressSync(json) : gzipSync(json));
+    });
+    const fetch = createHttpFetch();
+    for (const method of ['POST', 'PUT']) {
+      const body = (await (await fetch(url, { method, body: '{}' })).json()) as { choices: Array<{ message: { content: string } }> };
+      expect(body.choices[0]?.message.content).toHaveLength(2000);
+    }
+    expect(seen[0]?.headers['accept-encoding']).toBe('gzip, deflate, br');
   });
 
   it('accepts a Request object and a non-string body', async () => {

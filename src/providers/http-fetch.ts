@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { settleOnce } from '../cancellation/settle-once.js';
 import { abortReason } from '../clock/clock.js';
 import type { FetchFunction } from './sdk-generate.js';
@@ -81,7 +82,7 @@ function send(outgoing: OutgoingRequest, agent: http.Agent): Promise<Response> {
         const status = response.statusCode ?? 0;
         const bodyAllowed = outgoing.method !== 'HEAD' && !NULL_BODY_STATUSES.has(status);
         try {
-          const reply = new Response(bodyAllowed ? Buffer.concat(chunks) : null, { status, statusText: response.statusMessage ?? '', headers: responseHeaders(response.rawHeaders) });
+          const reply = new Response(bodyAllowed ? decode(Buffer.concat(chunks), response.headers['content-encoding']) : null, { status, statusText: response.statusMessage ?? '', headers: responseHeaders(response.rawHeaders) });
           finish(() => resolve(reply));
         } catch (error) {
           fail(error);
@@ -97,8 +98,9 @@ function send(outgoing: OutgoingRequest, agent: http.Agent): Promise<Response> {
   });
 }
 
+/** As fetch does: ask for a compressed answer unless the caller chose, and decode it (see decode). */
 function headerRecord(headers: Headers): Record<string, string> {
-  const record: Record<string, string> = {};
+  const record: Record<string, string> = { 'accept-encoding': 'gzip, deflate, br' };
   headers.forEach((value, name) => {
     record[name] = value;
   });
@@ -109,4 +111,25 @@ function responseHeaders(rawHeaders: readonly string[]): Headers {
   const headers = new Headers();
   for (let index = 0; index + 1 < rawHeaders.length; index += 2) headers.append(rawHeaders[index]!, rawHeaders[index + 1]!);
   return headers;
+}
+
+/**
+ * The body without its content coding (gzip, deflate, br, or a list of them, applied in order), as
+ * fetch hands it over. Synchronous: model answers are small, and a thread-pool round trip would cost
+ * more than the decoding.
+ */
+function decode(body: Buffer, contentEncoding: string | undefined): Buffer {
+  if (contentEncoding === undefined) return body;
+  const codings = contentEncoding
+    .split(',')
+    .map((coding) => coding.trim().toLowerCase())
+    .filter((coding) => coding !== '' && coding !== 'identity');
+  let decoded = body;
+  for (const coding of codings.reverse()) {
+    if (coding === 'gzip' || coding === 'x-gzip') decoded = gunzipSync(decoded);
+    else if (coding === 'deflate') decoded = inflateSync(decoded);
+    else if (coding === 'br') decoded = brotliDecompressSync(decoded);
+    else throw new Error(`unsupported content-encoding ${coding}`);
+  }
+  return decoded;
 }

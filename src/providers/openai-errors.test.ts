@@ -44,6 +44,12 @@ describe('translateOpenAIError', () => {
     expect(error.message).toContain('ECONNREFUSED');
   });
 
+  it('names the deepest cause of a connection failure without a network code (a certificate problem, say)', () => {
+    const certificate = Object.assign(new Error('self-signed certificate in certificate chain'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' });
+    const error = translateOpenAIError(new APIConnectionError({ cause: new TypeError('fetch failed', { cause: certificate }) }), context());
+    expect(error.message).toBe('openai:gpt-4o: connection failed (self-signed certificate in certificate chain)');
+  });
+
   it('calls the SDK time-out or an abort the caller did not ask for a timeout', () => {
     const error = translateOpenAIError(new APIConnectionTimeoutError(), context());
     expect((error as ModelCallError).reason).toBe('timeout');

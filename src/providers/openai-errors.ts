@@ -18,7 +18,7 @@ export function translateOpenAIError(error: unknown, context: SdkErrorContext): 
   if (error instanceof APIConnectionError) {
     const code = networkCode(error);
     if (code !== undefined && FETCH_TIMEOUT_CODES.has(code)) return fail('timeout', `the server did not answer in time (${code})`);
-    return new TransientModelError(clean(`${context.label}: connection failed (${code ?? errorMessage(error.cause ?? error)})`, context.apiKey), undefined, { cause: error });
+    return new TransientModelError(clean(`${context.label}: connection failed (${code ?? innermostMessage(error)})`, context.apiKey), undefined, { cause: error });
   }
   if (error instanceof APIError) {
     const { status, headers } = error as APIError<number | undefined, Headers | undefined>;
@@ -27,6 +27,17 @@ export function translateOpenAIError(error: unknown, context: SdkErrorContext): 
   // The SDK parses the body with response.json(): a body that is not JSON surfaces as a SyntaxError.
   if (error instanceof SyntaxError) return fail('malformed-response', `the response could not be read (${error.message})`);
   return fail('bad-request', `the call could not be made: ${errorMessage(error)}`);
+}
+
+/** The deepest cause's message: fetch's own is only "fetch failed"; a TLS or DNS failure says more. */
+function innermostMessage(error: Error): string {
+  let current: unknown = error;
+  const seen = new Set<unknown>();
+  while (current instanceof Error && current.cause instanceof Error && !seen.has(current)) {
+    seen.add(current);
+    current = current.cause;
+  }
+  return errorMessage(current);
 }
 
 /** The API's own message (`{ error: { message } }`) rather than the SDK's "<status> <message>". */

@@ -80,6 +80,22 @@ describe('createHttpFetch', () => {
     expect(new Set(seen.map((record) => record.remotePort)).size).toBe(1);
   });
 
+  it('closes a connection left idle past its time-out, but never cuts a call slower than that', async () => {
+    // Real time on purpose: socket time-outs run on Node's own timers, which no fake clock drives.
+    const { url, seen } = await serve((request, response) => {
+      if (request.method === 'PUT') setTimeout(() => response.end('{"slow":true}'), 300);
+      else response.end('{}');
+    });
+    const fetch = createHttpFetch({ idleSocketTimeoutMs: 100 });
+    expect(await (await fetch(url, { method: 'PUT', body: '{}' })).json()).toEqual({ slow: true });
+    await (await fetch(url, { method: 'POST', body: '{}' })).text();
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    await (await fetch(url, { method: 'POST', body: '{}' })).text();
+    const ports = seen.map((record) => record.remotePort);
+    expect(ports[1]).toBe(ports[0]);
+    expect(ports[2]).not.toBe(ports[1]);
+  });
+
   it('gives a null body for 204 and for HEAD', async () => {
     const { url } = await serve((request, response) => {
       response.writeHead(request.method === 'HEAD' ? 200 : 204, { 'content-length': request.method === 'HEAD' ? '5' : '0' }).end();

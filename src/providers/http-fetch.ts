@@ -5,6 +5,8 @@ import { settleOnce } from '../cancellation/settle-once.js';
 import { abortReason } from '../clock/clock.js';
 import type { FetchFunction } from './sdk-generate.js';
 
+const IDLE_SOCKET_TIMEOUT_MS = 4_000;
+
 /** Statuses whose response has no body by definition (a Response with one would throw). */
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
@@ -25,8 +27,13 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
  * Network failures reject with `TypeError('fetch failed', { cause })`, as fetch does, so the SDKs
  * classify them the same way.
  */
-export function createHttpFetch(): FetchFunction {
-  const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+export function createHttpFetch(options: { idleSocketTimeoutMs?: number } = {}): FetchFunction {
+  // An idle kept-alive connection is closed after a few seconds, as undici does: a server or load
+  // balancer drops idle connections on its own schedule, and a request written to one it just dropped
+  // fails. Node's agent applies this time-out to free sockets only; a long call is never cut by it.
+  // The most recently freed connection is reused first ('lifo'), the one least likely to be stale.
+  const settings = { keepAlive: true, timeout: options.idleSocketTimeoutMs ?? IDLE_SOCKET_TIMEOUT_MS, scheduling: 'lifo' as const };
+  const agents = { http: new http.Agent(settings), https: new https.Agent(settings) };
   return async (input, init) => {
     const request = await normalize(input, init);
     return send(request, request.url.protocol === 'https:' ? agents.https : agents.http);

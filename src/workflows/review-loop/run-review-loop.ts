@@ -37,7 +37,7 @@ export async function runReviewLoop(setup: ReviewLoopSetup): Promise<ItemOutcome
   try {
     return await driveLoop(setup, state, lineage);
   } catch (error) {
-    // Writes already queued still finish, so an interrupted item leaves no half-written lineage file.
+    // An interrupted item still writes the lineage entries it queued: the state holding them is committed.
     await lineage.flush().catch(() => undefined);
     throw error;
   }

@@ -24,7 +24,6 @@ export interface ExecuteRunInput {
   options: RunnerOptions;
   warnings: string[];
   io: CliIo;
-  runId: string;
   /** The command line that retries the given ids (same options, `--issue` replaced). */
   retryCommand: (ids: string[]) => string;
   /** Every configured key with its masked name: removed from anything shown or stored. */
@@ -43,11 +42,6 @@ export function requireSelection(options: RunnerOptions): void {
   if (!options.ids && !options.all && !options.retryFailed) {
     throw new ConfigurationError('nothing selected: pass --issue <id>[,<id>…], --all or --retry-failed');
   }
-}
-
-/** A run id from the clock that no earlier run of this repository used. */
-export function runIdFor(options: RunnerOptions, io: CliIo): string {
-  return newRunId(options.repo, io.clock.now());
 }
 
 /**
@@ -72,13 +66,15 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
     return 0;
   }
 
+  // From the clock, and used by no earlier run of this repository.
+  const runId = newRunId(options.repo, io.clock.now());
   // Concurrent with the run (a git call costs milliseconds every item would wait for); nothing git-visible
   // is written under .lldflow/ before the first model call returns, and it is awaited before the run ends.
   const excluded = isGitRepository(options.repo).then((isRepository) => (isRepository ? ensureLocalStateExcluded(options.repo) : false));
   const color = !('NO_COLOR' in io.env);
   const reporter = combineReporters([
     new ConsoleReporter({ writer, debug: options.debug, color }),
-    new LogFileReporter({ logsDir: logsDir(options.repo, input.runId) }),
+    new LogFileReporter({ logsDir: logsDir(options.repo, runId) }),
     new ProgressReporter({ writer, now: () => io.clock.now() }),
   ]);
   let summary;
@@ -91,7 +87,7 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
         clock: io.clock,
         emit: (event) => reporter.onEvent(event),
         signal: io.signal,
-        runId: input.runId,
+        runId,
         lastRunStatuses: previous,
         retryCommand: input.retryCommand,
         redact: (text) => redactor.redact(text),
@@ -104,7 +100,7 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
   }
   const summaryPath = await saveRunSummary(options.repo, summary);
   if (options.json) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-  writer.writeLines([...renderSummary(summary, { color: color && human.isTTY === true }).split('\n'), `summary: ${summaryPath}`, `logs: ${logsDir(options.repo, input.runId)}`]);
+  writer.writeLines([...renderSummary(summary, { color: color && human.isTTY === true }).split('\n'), `summary: ${summaryPath}`, `logs: ${logsDir(options.repo, runId)}`]);
   writer.close();
   return exitCodeFor(summary, io.signal.aborted);
 }

@@ -9,7 +9,7 @@ import type { ImplementState } from '../workflows/implement/implement-state.js';
 import { ImplementWorkflow } from '../workflows/implement/implement-workflow.js';
 import { detectTestCommand } from '../workflows/implement/test-command.js';
 import type { CliIo } from './cli-io.js';
-import { executeRun, requireRepositoryFolder, requireSelection, runIdFor } from './execute-run.js';
+import { executeRun, requireRepositoryFolder, requireSelection } from './execute-run.js';
 import { budgetWarnings, requireModelSpec } from './model-options.js';
 import { DEFAULT_MAX_ITERATIONS } from './requirements-command.js';
 import { buildRetryCommand } from './retry-command.js';
@@ -59,7 +59,6 @@ export async function runImplementCommand(flags: ImplementFlags, io: CliIo): Pro
     options,
     warnings,
     io,
-    runId: runIdFor(options, io),
     secrets: registry.secrets(),
     retryCommand: (ids) =>
       buildRetryCommand(['implement'], options, [

@@ -8,7 +8,7 @@ import { lldDocumentKind } from '../workflows/lld/lld-document-kind.js';
 import { LldWorkflow } from '../workflows/lld/lld-workflow.js';
 import { loadTemplate } from '../workflows/lld/template.js';
 import type { CliIo } from './cli-io.js';
-import { executeRun, requireRepositoryFolder, requireSelection, runIdFor } from './execute-run.js';
+import { executeRun, requireRepositoryFolder, requireSelection } from './execute-run.js';
 import { budgetWarnings, requireModelSpec } from './model-options.js';
 import { buildRetryCommand } from './retry-command.js';
 import { resolveRunnerOptions, type RawRunnerOptions } from './runner-options.js';
@@ -65,7 +65,6 @@ export async function runRequirementsCommand(flags: RequirementsFlags, io: CliIo
     options,
     warnings,
     io,
-    runId: runIdFor(options, io),
     secrets: registry.secrets(),
     retryCommand: (ids) =>
       buildRetryCommand(['requirements', '--type', flags.type], options, [

@@ -4,6 +4,7 @@ import { ModelCallError, RateLimitedError, TransientModelError } from '../provid
 import { callWithKey, type KeyEvent } from './call-with-key.js';
 import { KeyPool, KeyPoolExhaustedError, type KeyLease, type KeyPoolOptions, type KeyWaitInfo } from './key-pool.js';
 import { parseRetryAfter } from './retry-after.js';
+import { track } from '../../test/support/track-promise.js';
 
 const KEYS = ['sk-test-first-key', 'sk-test-second-key', 'sk-test-third-key'];
 
@@ -36,15 +37,6 @@ function setup(overrides: Partial<KeyPoolOptions> = {}) {
   const controller = new AbortController();
   const options = { signal: controller.signal, clock, random: () => 0.5, onEvent: (event: KeyEvent) => events.push(event) };
   return { clock, pool, events, controller, options };
-}
-
-function track<T>(promise: Promise<T>): { readonly settled: boolean; readonly value: T | undefined; readonly error: unknown } {
-  const state = { settled: false, value: undefined as T | undefined, error: undefined as unknown };
-  promise.then(
-    (value) => Object.assign(state, { settled: true, value }),
-    (error: unknown) => Object.assign(state, { settled: true, error }),
-  );
-  return state;
 }
 
 function allFree(pool: KeyPool): boolean {

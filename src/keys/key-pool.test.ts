@@ -2,21 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock, flushPromises } from '../clock/fake-clock.js';
 import { KeyPool, KeyPoolExhaustedError, type KeyLease, type KeyPoolOptions, type KeyWaitInfo } from './key-pool.js';
 import { parseRetryAfter } from './retry-after.js';
+import { track } from '../../test/support/track-promise.js';
 
 const KEYS = ['sk-test-first-key', 'sk-test-second-key', 'sk-test-third-key'];
 
 function makePool(overrides: Partial<KeyPoolOptions> & { clock: FakeClock }): KeyPool {
   return new KeyPool({ provider: 'openai', keys: KEYS, random: () => 0.5, ...overrides });
-}
-
-/** Follows a promise without awaiting it, so tests can check whether it has settled yet. */
-function track<T>(promise: Promise<T>): { readonly settled: boolean; readonly value: T | undefined; readonly error: unknown } {
-  const state = { settled: false, value: undefined as T | undefined, error: undefined as unknown };
-  promise.then(
-    (value) => Object.assign(state, { settled: true, value }),
-    (error: unknown) => Object.assign(state, { settled: true, error }),
-  );
-  return state;
 }
 
 const never = new AbortController().signal;

@@ -42,11 +42,7 @@ export function testsPrompt(input: { state: ImplementState; testCommand: string;
     '',
     fenced(input.layout.slice(0, 500).join('\n')),
     '',
-    '## The design',
-    '',
-    fenced(state.lld?.document ?? ''),
-    '',
-    FILE_PROTOCOL,
+    ...designAndProtocol(state),
   ].join('\n');
 }
 
@@ -72,12 +68,13 @@ export function codePrompt(input: { state: ImplementState; testCommand: string; 
     '## The tests',
     '',
     ...input.tests.map(renderFile),
-    '## The design',
-    '',
-    fenced(state.lld?.document ?? ''),
-    '',
-    FILE_PROTOCOL,
+    ...designAndProtocol(state),
   ].join('\n');
+}
+
+/** Both prompts end with the approved design and the answer format. */
+function designAndProtocol(state: ImplementState): string[] {
+  return ['## The design', '', fenced(state.lld?.document ?? ''), '', FILE_PROTOCOL];
 }
 
 function feedbackSection(feedback: string | undefined): string[] {

@@ -17,11 +17,11 @@ export const LLD_SECTIONS: ReadonlyArray<{ number: number; title: string }> = [
   { number: 12, title: 'Definition of Done' },
 ];
 
-export interface Section {
-  number: number;
+/** A heading and the text under it, up to the next heading of the same or a higher level. */
+interface HeadingBlock {
   /** The heading's text after the number, without emphasis markers. */
   title: string;
-  /** Heading level (1 or 2; 2 also for bold-line headings). */
+  /** Heading level (a bold-line section heading counts as 2). */
   level: number;
   /** Offset of the heading line. */
   start: number;
@@ -32,15 +32,13 @@ export interface Section {
   body: string;
 }
 
-export interface Subsection {
+export interface Section extends HeadingBlock {
+  number: number;
+}
+
+export interface Subsection extends HeadingBlock {
   /** `2.1`, or undefined for an unnumbered heading. */
   number: string | undefined;
-  title: string;
-  level: number;
-  start: number;
-  bodyStart: number;
-  end: number;
-  body: string;
 }
 
 /**
@@ -84,11 +82,8 @@ function sectionsOf(markdown: string): Section[] {
   }
   return headings.map((heading) => {
     const next = boundaries.find((boundary) => boundary.index > heading.index && boundary.level <= heading.level);
-    return toSection(markdown, lines, heading.index, next?.index, {
-      number: heading.number ?? 0,
-      title: heading.title ?? '',
-      level: heading.level,
-    });
+    const block = blockAt(markdown, lines, heading.index, next?.index, { start: 0, end: markdown.length });
+    return { number: heading.number ?? 0, title: heading.title ?? '', level: heading.level, ...block };
   });
 }
 
@@ -133,25 +128,25 @@ export function findSubsection(markdown: string, section: Section, number: strin
     (titlePattern ? headings.find((heading) => titlePattern.test(heading.title)) : undefined);
   if (!wanted) return undefined;
   const next = headings.find((heading) => heading.index > wanted.index && heading.level <= wanted.level);
-  const headingLine = lines[wanted.index];
-  const start = headingLine?.start ?? section.bodyStart;
-  const bodyStart = headingLine?.end ?? section.bodyStart;
-  const end = next === undefined ? section.end : (lines[next.index]?.start ?? section.end);
-  return { number: wanted.number, title: wanted.title, level: wanted.level, start, bodyStart, end, body: markdown.slice(bodyStart, end) };
+  const block = blockAt(markdown, lines, wanted.index, next?.index, { start: section.bodyStart, end: section.end });
+  return { number: wanted.number, title: wanted.title, level: wanted.level, ...block };
 }
 
-function toSection(
+/**
+ * Where the heading at `index` and its body lie: up to the heading at `nextIndex`, or to `bounds.end`
+ * (the document's or the enclosing section's end) when none follows.
+ */
+function blockAt(
   markdown: string,
   lines: readonly MarkdownLine[],
   index: number,
   nextIndex: number | undefined,
-  heading: { number: number; title: string; level: number },
-): Section {
+  bounds: { start: number; end: number },
+): Pick<HeadingBlock, 'start' | 'bodyStart' | 'end' | 'body'> {
   const line = lines[index];
-  const start = line?.start ?? 0;
-  const bodyStart = line?.end ?? 0;
-  const end = nextIndex === undefined ? markdown.length : (lines[nextIndex]?.start ?? markdown.length);
-  return { ...heading, start, bodyStart, end, body: markdown.slice(bodyStart, end) };
+  const bodyStart = line?.end ?? bounds.start;
+  const end = nextIndex === undefined ? bounds.end : (lines[nextIndex]?.start ?? bounds.end);
+  return { start: line?.start ?? bounds.start, bodyStart, end, body: markdown.slice(bodyStart, end) };
 }
 
 /** `[UNCHANGED] **Section 1. Context**` → `1. Context`. */

@@ -81,15 +81,22 @@ describe('createHttpFetch', () => {
   });
 
   it('closes a connection left idle past its time-out, but never cuts a call slower than that', async () => {
-    // Real time on purpose: socket time-outs run on Node's own timers, which no fake clock drives.
+    // Real time on purpose: socket time-outs run on Node's own timers, which no fake clock drives; the
+    // slow answer (300 ms) must outlast the idle time-out (100 ms) to show a call is never cut.
     const { url, seen } = await serve((request, response) => {
       if (request.method === 'PUT') setTimeout(() => response.end('{"slow":true}'), 300);
       else response.end('{}');
     });
+    const closed: Array<number | undefined> = [];
+    server?.on('connection', (socket: Socket) => {
+      const port = socket.remotePort;
+      socket.on('close', () => closed.push(port));
+    });
     const fetch = createHttpFetch({ idleSocketTimeoutMs: 100 });
     expect(await (await fetch(url, { method: 'PUT', body: '{}' })).json()).toEqual({ slow: true });
     await (await fetch(url, { method: 'POST', body: '{}' })).text();
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    // Waits for the client to close the idle connection (the server sees it go), not for a fixed time.
+    await expect.poll(() => closed.includes(seen[1]?.remotePort), { timeout: 5_000 }).toBe(true);
     await (await fetch(url, { method: 'POST', body: '{}' })).text();
     const ports = seen.map((record) => record.remotePort);
     expect(ports[1]).toBe(ports[0]);

@@ -107,11 +107,7 @@ function send(outgoing: OutgoingRequest, agent: http.Agent): Promise<Response> {
 
 /** As fetch does: ask for a compressed answer unless the caller chose, and decode it (see decode). */
 function headerRecord(headers: Headers): Record<string, string> {
-  const record: Record<string, string> = { 'accept-encoding': 'gzip, deflate, br' };
-  headers.forEach((value, name) => {
-    record[name] = value;
-  });
-  return record;
+  return { 'accept-encoding': 'gzip, deflate, br', ...Object.fromEntries(headers) };
 }
 
 function responseHeaders(rawHeaders: readonly string[]): Headers {

@@ -1,7 +1,7 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { abortReason } from '../clock/clock.js';
 import { ModelCallError, TransientModelError } from './errors.js';
-import { clean, errorMessage, FETCH_TIMEOUT_CODES, fromHttpStatus, networkCode, serverMessage, type SdkErrorContext } from './sdk-errors.js';
+import { causeChain, clean, errorMessage, FETCH_TIMEOUT_CODES, fromHttpStatus, networkCode, serverMessage, type SdkErrorContext } from './sdk-errors.js';
 
 /**
  * Turns whatever the official OpenAI SDK threw into the transport contract, the same way
@@ -22,7 +22,7 @@ export function translateOpenAIError(error: unknown, context: SdkErrorContext): 
   }
   if (error instanceof APIError) {
     const { status, headers } = error as APIError<number | undefined, Headers | undefined>;
-    if (status !== undefined) return fromHttpStatus(status, serverMessage(apiMessage(error)), headerRecord(headers), context, { cause: error });
+    if (status !== undefined) return fromHttpStatus(status, serverMessage(apiMessage(error)), headers && Object.fromEntries(headers), context, { cause: error });
   }
   // The SDK parses the body with response.json(): a body that is not JSON surfaces as a SyntaxError.
   if (error instanceof SyntaxError) return fail('malformed-response', `the response could not be read (${error.message})`);
@@ -31,13 +31,7 @@ export function translateOpenAIError(error: unknown, context: SdkErrorContext): 
 
 /** The deepest cause's message: fetch's own is only "fetch failed"; a TLS or DNS failure says more. */
 function innermostMessage(error: Error): string {
-  let current: unknown = error;
-  const seen = new Set<unknown>();
-  while (current instanceof Error && current.cause instanceof Error && !seen.has(current)) {
-    seen.add(current);
-    current = current.cause;
-  }
-  return errorMessage(current);
+  return errorMessage(causeChain(error).at(-1) ?? error);
 }
 
 /** The API's own message (`{ error: { message } }`) rather than the SDK's "<status> <message>". */
@@ -45,13 +39,4 @@ function apiMessage(error: Error & { error?: unknown }): string {
   const body: unknown = error.error;
   if (typeof body === 'object' && body !== null && 'message' in body && typeof body.message === 'string') return body.message;
   return error.message;
-}
-
-function headerRecord(headers: Headers | undefined): Record<string, string> | undefined {
-  if (!headers) return undefined;
-  const record: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    record[name] = value;
-  });
-  return record;
 }

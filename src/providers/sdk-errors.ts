@@ -98,15 +98,18 @@ export function isAbortError(error: unknown): boolean {
 
 /** The first `code` in the cause chain that names a network or fetch-timeout failure. */
 export function networkCode(error: unknown): string | undefined {
-  const seen = new Set<unknown>();
-  let current: unknown = error;
-  while (current instanceof Error && !seen.has(current)) {
-    seen.add(current);
-    const code: unknown = (current as { code?: unknown }).code;
+  for (const link of causeChain(error)) {
+    const code: unknown = (link as { code?: unknown }).code;
     if (typeof code === 'string' && (CONNECTION_CODES.has(code) || FETCH_TIMEOUT_CODES.has(code))) return code;
-    current = current.cause;
   }
   return undefined;
+}
+
+/** The error, its cause, that one's cause, …: the errors only, each once (a cycle ends the chain). */
+export function causeChain(error: unknown): Error[] {
+  const chain: Error[] = [];
+  for (let current: unknown = error; current instanceof Error && !chain.includes(current); current = current.cause) chain.push(current);
+  return chain;
 }
 
 export function errorMessage(error: unknown): string {

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, readFile, realpath, rm, symlink, writeFile, ls
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { allowedPaths, applyFileOperations, checkWrite, isTestFile, type FilesChangedEntry, type WritePolicy } from './path-policy.js';
+import { allowedPaths, allowedPatterns, applyFileOperations, checkWrite, isTestFile, type FilesChangedEntry, type WritePolicy } from './path-policy.js';
 
 const filesChanged: FilesChangedEntry[] = [
   { path: 'src/calc.ts', change: 'modify', description: '' },
@@ -15,6 +15,35 @@ const policy: WritePolicy = { allowed: allowedPaths(filesChanged), allowTests: t
 describe('allowedPaths', () => {
   it('normalises 2.1 paths and drops unusable ones', () => {
     expect([...policy.allowed]).toEqual(['src/calc.ts', 'src/new.ts', 'src/old.ts']);
+  });
+});
+
+describe('glob rows', () => {
+  const entries: FilesChangedEntry[] = [
+    { path: 'agentos/nodes/*.py', change: 'modify', description: 'every node' },
+    { path: 'docs/**/*.md', change: 'modify', description: '' },
+    { path: 'app/[id]/page.tsx', change: 'add', description: 'brackets are part of the name' },
+  ];
+  const globPolicy: WritePolicy = { allowed: allowedPaths(entries), patterns: allowedPatterns(entries), allowTests: false };
+
+  it('keeps globs apart from exact paths', () => {
+    expect([...globPolicy.allowed]).toEqual(['app/[id]/page.tsx']);
+    expect(globPolicy.patterns).toEqual(['agentos/nodes/*.py', 'docs/**/*.md']);
+  });
+
+  it.each(['agentos/nodes/a.py', 'docs/x.md', 'docs/guide/deep/y.md', 'app/[id]/page.tsx'])('allows %s', (path) => {
+    expect(checkWrite(path, globPolicy).ok).toBe(true);
+  });
+
+  it.each(['agentos/nodes/sub/a.py', 'agentos/other.py', 'app/i/page.tsx', 'docs/../.git/config'])('refuses %s', (path) => {
+    expect(checkWrite(path, globPolicy).ok).toBe(false);
+  });
+
+  it('never lets a glob reach git data or lldflow state', () => {
+    const everything: WritePolicy = { allowed: new Set(), patterns: ['**'], allowTests: false };
+    expect(checkWrite('src/a.ts', everything).ok).toBe(true);
+    expect(checkWrite('.git/config', everything).ok).toBe(false);
+    expect(checkWrite('.lldflow/checkpoints/x.sqlite', everything).ok).toBe(false);
   });
 });
 

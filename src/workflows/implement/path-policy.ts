@@ -1,6 +1,7 @@
 import { lstat, realpath, rm } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { writeFileAtomic } from '../../files/atomic-write.js';
+import { globMatcher, isGlob } from '../lld/path-cell.js';
 import type { FileOperation } from './file-blocks.js';
 
 /** One row of the LLD's section 2.1 "Files Changed" table, as the LLD parser returns it. */
@@ -13,20 +14,32 @@ export interface FilesChangedEntry {
 export interface WritePolicy {
   /** Normalised relative paths listed in section 2.1 (see `allowedPaths`). */
   allowed: ReadonlySet<string>;
+  /** Globs listed in section 2.1 (`src/nodes/*.py`, see `allowedPatterns`): every path they match may be written. */
+  patterns?: readonly string[];
   /** Whether test files may be written even when 2.1 does not list them (tests come first). */
   allowTests: boolean;
 }
 
 export type WriteDecision = { ok: true; relativePath: string } | { ok: false; reason: string };
 
-/** The policy's `allowed` set from section 2.1 rows; rows whose path is unusable are left out. */
+/** The policy's `allowed` set from section 2.1 rows; rows whose path is unusable, and globs, are left out. */
 export function allowedPaths(entries: ReadonlyArray<Pick<FilesChangedEntry, 'path'>>): Set<string> {
   const allowed = new Set<string>();
   for (const entry of entries) {
+    if (isGlob(entry.path)) continue;
     const normalised = normaliseRelativePath(entry.path);
     if (normalised.ok) allowed.add(normalised.relativePath);
   }
   return allowed;
+}
+
+/** The policy's `patterns` from section 2.1 rows: the glob rows, in their normalised form. */
+export function allowedPatterns(entries: ReadonlyArray<Pick<FilesChangedEntry, 'path'>>): string[] {
+  return entries.flatMap((entry) => {
+    if (!isGlob(entry.path)) return [];
+    const normalised = normaliseRelativePath(entry.path);
+    return normalised.ok ? [normalised.relativePath] : [];
+  });
 }
 
 /**
@@ -71,6 +84,7 @@ export function checkWrite(path: string, policy: WritePolicy): WriteDecision {
     return { ok: false, reason: `${relativePath} is inside lldflow's local state` };
   }
   if (policy.allowed.has(relativePath)) return { ok: true, relativePath };
+  if (policy.patterns?.some((pattern) => globMatcher(pattern)(relativePath))) return { ok: true, relativePath };
   if (policy.allowTests && isTestFile(relativePath)) return { ok: true, relativePath };
   return {
     ok: false,

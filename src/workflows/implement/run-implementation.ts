@@ -26,7 +26,7 @@ import {
   type ApplyReport,
 } from './implement-transitions.js';
 import { implementationReport } from './implementation-report.js';
-import { allowedPaths, applyFileOperations, isTestFile } from './path-policy.js';
+import { allowedPaths, allowedPatterns, applyFileOperations, isTestFile } from './path-policy.js';
 import { runTestCommand } from './test-command.js';
 
 export interface ImplementationSetup {
@@ -149,7 +149,7 @@ function lineageWriter(state: ImplementState, id: string): LineageWriter {
 
 async function applyAnswer(state: ImplementState, phase: 'tests' | 'code'): Promise<ApplyReport> {
   const parsed = parseFileBlocks(state.pendingResponse ?? '');
-  const policy = phase === 'tests' ? { allowed: new Set<string>(), allowTests: true } : { allowed: allowedPaths(state.files), allowTests: !state.testsFrozen };
+  const policy = phase === 'tests' ? { allowed: new Set<string>(), allowTests: true } : { allowed: allowedPaths(state.files), patterns: allowedPatterns(state.files), allowTests: !state.testsFrozen };
   const applied = await applyFileOperations(state.worktree?.path ?? '', parsed.operations, policy);
   const problems = parsed.problems.map((problem) => `line ${problem.line}: ${problem.message}`);
   if (parsed.operations.length === 0 && problems.length === 0) problems.push('the answer held no "### File:" block');

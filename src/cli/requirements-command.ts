@@ -1,7 +1,7 @@
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { folderCollection, gitHubCollection, type ItemCollection } from '../items/collect-items.js';
 import { ModelRegistry } from '../providers/resolve-model.js';
-import { repositoryLayout } from '../repository/layout.js';
+import { layoutForModels, repositoryFiles } from '../repository/layout.js';
 import type { Workflow } from '../runner/types.js';
 import { createIssueWorkflow } from '../workflows/issue/issue-workflow.js';
 import { lldDocumentKind } from '../workflows/lld/lld-document-kind.js';
@@ -34,14 +34,17 @@ export async function runRequirementsCommand(flags: RequirementsFlags, io: CliIo
   warnings.push(...budgetWarnings(options.budgetUsd, [drafter, reviewer]));
   const limits = { maxIterations: options.maxIterations ?? DEFAULT_MAX_ITERATIONS, budgetUsd: options.budgetUsd, maxValidationFailures: 3 };
   const template = await loadTemplate(flags.type, flags.template === undefined ? undefined : join(io.cwd, flags.template));
+  const itemFolder = options.source ?? (flags.type === 'issue' ? join(options.repo, 'ideas', 'active') : undefined);
   // Read while the items are planned: the first prompt needs it.
-  const layout = repositoryLayout(options.repo);
+  const files = repositoryFiles(options.repo);
+  const layout = files.then((all) => layoutForModels(all, { exclude: insideRepository(options.repo, itemFolder) }));
+  files.catch(() => undefined);
   layout.catch(() => undefined);
   const layoutOnce = (): Promise<string[]> => layout;
 
   let workflow: Workflow;
   if (flags.type === 'issue') {
-    const briefs = options.source ?? join(options.repo, 'ideas', 'active');
+    const briefs = itemFolder ?? join(options.repo, 'ideas', 'active');
     workflow = await createIssueWorkflow({
       repo: options.repo,
       briefsDir: briefs,
@@ -56,7 +59,7 @@ export async function runRequirementsCommand(flags: RequirementsFlags, io: CliIo
     });
   } else {
     const items: ItemCollection = options.source ? folderCollection(options.source) : await gitHubCollection({ repo: options.repo, env: io.env, signal: io.signal });
-    const kind = lldDocumentKind({ repo: options.repo, template, repositoryLayout: layoutOnce });
+    const kind = lldDocumentKind({ repo: options.repo, template, repositoryLayout: layoutOnce, repositoryFiles: () => files });
     workflow = new LldWorkflow({ repo: options.repo, items, kind, drafter, reviewer, limits });
   }
 
@@ -74,4 +77,11 @@ export async function runRequirementsCommand(flags: RequirementsFlags, io: CliIo
         ['--issues-dir', flags.issuesDir],
       ], ids),
   });
+}
+
+/** The item folder as a repository-relative folder to leave out of the layout, when it lies inside. */
+function insideRepository(repo: string, folder: string | undefined): string[] {
+  if (folder === undefined) return [];
+  const path = relative(repo, folder);
+  return path === '' || path.startsWith('..') || isAbsolute(path) ? [] : [path];
 }

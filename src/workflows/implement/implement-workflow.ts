@@ -76,7 +76,7 @@ export class ImplementWorkflow implements Workflow {
         const path = lldRelativePath(item.id);
         const document = await readFile(join(this.options.repo, path), 'utf8');
         const files = parseFilesChanged(document).changes.filter((change) => !change.directory);
-        const scenarios = parseTestScenarios(document).scenarios.map((scenario) => `${scenario.id} ${scenario.scenario}: ${scenario.input} → ${scenario.expected} (pass: ${scenario.passCriteria})`);
+        const scenarios = parseTestScenarios(document).scenarios.map((scenario) => `${scenario.id} ${scenario.scenario}: ${scenario.input} → ${scenario.expected} (pass: ${scenario.criterion})`);
         return { lld: { id: item.id, title: item.title, path, document }, files: files.map(({ path: file, change, description }) => ({ path: file, change, description })), scenarios };
       },
     });

@@ -4,6 +4,7 @@ import { rejectionPrompt, VERDICT_FORMAT } from '../lld/prompts.js';
 import { verdictJsonSchema, type Verdict } from '../lld/verdict.js';
 import { ISSUE_DRAFTER_SYSTEM_PROMPT, ISSUE_REVIEWER_SYSTEM_PROMPT, issueDraftPrompt, issueFixPrompt, issueReviewPrompt, issueRevisionPrompt } from './issue-prompts.js';
 import { validateIssue } from './validate-issue.js';
+import { fixWhitespace } from '../lld/whitespace-fix.js';
 
 /** The issue document: drafted from a brief with the issue template, reviewed like an LLD. */
 export function issueDocumentKind(options: { template: string; repositoryLayout: () => Promise<string[]> }): DocumentKind {
@@ -20,6 +21,7 @@ export function issueDocumentKind(options: { template: string; repositoryLayout:
     rejectionPrompt,
     parseDraft: draftResult,
     applyRevision: revisionResult,
+    autofix: (document) => fixWhitespace(document),
     validate: (document) => Promise.resolve(validateIssue(document)),
     parseVerdict: verdictResult,
     verdictSchema: { name: 'issue_verdict', schema: verdictJsonSchema },

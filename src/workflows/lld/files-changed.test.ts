@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { normalisePath, parseChangeCell, parseFilesChanged, parsePathCell } from './files-changed.js';
+import { parseChangeCell } from './change-type.js';
+import { locateFilesTable, parseFilesChanged } from './files-changed.js';
+import { normalisePath, parsePathCell } from './path-cell.js';
 import { sampleLld } from './testing/sample-lld.js';
 
 describe('parseFilesChanged', () => {
@@ -8,8 +10,8 @@ describe('parseFilesChanged', () => {
     expect(result.found).toBe(true);
     expect(result.errors).toEqual([]);
     expect(result.changes).toEqual([
-      { path: 'src/clock/clock.ts', change: 'modify', description: 'Add a monotonic reading', directory: false },
-      { path: 'src/clock/timer.ts', change: 'add', description: 'Timer built on the clock', directory: false },
+      { path: 'src/clock/clock.ts', change: 'modify', description: 'Add a monotonic reading', directory: false, glob: false },
+      { path: 'src/clock/timer.ts', change: 'add', description: 'Timer built on the clock', directory: false, glob: false },
     ]);
   });
 
@@ -26,9 +28,9 @@ describe('parseFilesChanged', () => {
     const result = parseFilesChanged(markdown);
     expect(result.errors).toEqual([]);
     expect(result.changes).toEqual([
-      { path: 'tools/old.sh', change: 'delete', description: 'old script', directory: false },
-      { path: 'src/new', change: 'add', description: 'new home', directory: true },
-      { path: 'README.md', change: 'modify', description: 'later', directory: false },
+      { path: 'tools/old.sh', change: 'delete', description: 'old script', directory: false, glob: false },
+      { path: 'src/new', change: 'add', description: 'new home', directory: true, glob: false },
+      { path: 'README.md', change: 'modify', description: 'later', directory: false, glob: false },
     ]);
   });
 
@@ -39,7 +41,6 @@ describe('parseFilesChanged', () => {
         '|  | Add | no path |',
         '| `/etc/passwd` | Modify | absolute |',
         '| `../outside.ts` | Add | escapes |',
-        '| `src/*.ts` | Modify | wildcard |',
         '| `a.ts` or `b.ts` | Modify | two paths |',
         '| `ok.ts` | Add | fine |',
       ],
@@ -52,8 +53,70 @@ describe('parseFilesChanged', () => {
       '2: Row 2: the path is empty.',
       '3: Row 3 (`/etc/passwd`): `/etc/passwd` is an absolute path; write it relative to the repository root.',
       "4: Row 4 (`../outside.ts`): `../outside.ts` leaves the repository with '..'; write the path from the repository root.",
-      '5: Row 5 (`src/*.ts`): `src/*.ts` is a wildcard; list each file on its own row.',
-      '6: Row 6 (`a.ts` or `b.ts`): the File cell must hold exactly one path (one row per file), without other text.',
+      '5: Row 5 (`a.ts` or `b.ts`): the File cell must hold exactly one path (one row per file), without other text.',
+    ]);
+  });
+
+  it('accepts wildcard rows and flags them as globs', () => {
+    const result = parseFilesChanged(sampleLld({ fileRows: ['| `src/nodes/*.py` | Modify | every node |', '| `tests/**/test_*.py` (various) | Add | new tests |'] }));
+    expect(result.errors).toEqual([]);
+    expect(result.changes).toEqual([
+      { path: 'src/nodes/*.py', change: 'modify', description: 'every node', directory: false, glob: true },
+      { path: 'tests/**/test_*.py', change: 'add', description: 'new tests various', directory: false, glob: true },
+    ]);
+  });
+
+  it('keeps a remark after the path with the description', () => {
+    const result = parseFilesChanged(sampleLld({ fileRows: ['| `src/legacy/` (or `src/old/` after #139) | Modify | move helpers |'] }));
+    expect(result.errors).toEqual([]);
+    expect(result.changes).toEqual([
+      { path: 'src/legacy', change: 'modify', description: 'move helpers or `src/old/` after #139', directory: true, glob: false },
+    ]);
+  });
+
+  it('sets context rows apart from changes', () => {
+    const result = parseFilesChanged(
+      sampleLld({
+        fileRows: [
+          '| `src/clock/` | Exists (Directory) | where timers go |',
+          '| `src/` | Existing Directory | root |',
+          '| `src/clock/clock.ts` | Unchanged | read only |',
+          '| `docs/api.md` | Reference | see |',
+          '| `src/clock/timer.ts` | Add | new |',
+        ],
+      }),
+    );
+    expect(result.errors).toEqual([]);
+    expect(result.changes.map((change) => change.path)).toEqual(['src/clock/timer.ts']);
+    expect(result.context).toEqual([
+      { path: 'src/clock', label: 'Exists (Directory)' },
+      { path: 'src', label: 'Existing Directory' },
+      { path: 'src/clock/clock.ts', label: 'Unchanged' },
+      { path: 'docs/api.md', label: 'Reference' },
+    ]);
+  });
+
+  it('sets rows that describe a set of files apart from changes', () => {
+    const result = parseFilesChanged(
+      sampleLld({
+        fileRows: ['| All files importing `src/clock/old.ts` | Update | new import path |', '| Any files importing from deprecated paths | Modify | |', '| `src/a.ts` | Add | a |'],
+      }),
+    );
+    expect(result.errors).toEqual([]);
+    expect(result.changes.map((change) => change.path)).toEqual(['src/a.ts']);
+    expect(result.described).toEqual([
+      { text: 'All files importing `src/clock/old.ts`', change: 'modify', description: 'new import path' },
+      { text: 'Any files importing from deprecated paths', change: 'modify', description: '' },
+    ]);
+  });
+
+  it('accepts change-type synonyms', () => {
+    const result = parseFilesChanged(sampleLld({ fileRows: ['| `a.ts` | Create | a |', '| `b.ts` | Update | b |', '| `c.ts` | Remove | c |'] }));
+    expect(result.errors).toEqual([]);
+    expect(result.changes.map((change) => [change.path, change.change])).toEqual([
+      ['a.ts', 'add'],
+      ['b.ts', 'modify'],
+      ['c.ts', 'delete'],
     ]);
   });
 
@@ -61,7 +124,7 @@ describe('parseFilesChanged', () => {
     const result = parseFilesChanged(
       sampleLld({ fileRows: ['| `a.ts` | Modify | first |', '| `a.ts` | Modify | second |', '| `a.ts` | Delete | third |'] }),
     );
-    expect(result.changes).toEqual([{ path: 'a.ts', change: 'modify', description: 'first; second', directory: false }]);
+    expect(result.changes).toEqual([{ path: 'a.ts', change: 'modify', description: 'first; second', directory: false, glob: false }]);
     expect(result.errors.map((error) => error.message)).toEqual([
       'Row 3 (`a.ts`): `a.ts` is marked Delete here but Modify in row 1; give each path one change type.',
     ]);
@@ -71,6 +134,7 @@ describe('parseFilesChanged', () => {
     const result = parseFilesChanged('# 1 - T\n## 2. Proposed Changes\nNo table here.\n');
     expect(result.found).toBe(false);
     expect(result.errors[0]?.message).toMatch(/No Files Changed table found/);
+    expect(result).toMatchObject({ changes: [], context: [], described: [] });
   });
 
   it('reports a table without rows', () => {
@@ -85,6 +149,24 @@ describe('parseFilesChanged', () => {
       '### 2.1 Files Changed\n\n```\n| File | Change Type | Description |\n|---|---|---|\n| `fake.ts` | Add | example |\n```',
     );
     expect(parseFilesChanged(markdown).changes.map((change) => change.path)).toEqual(['src/clock/clock.ts', 'src/clock/timer.ts']);
+  });
+});
+
+describe('locateFilesTable', () => {
+  it('gives the 2.1 table and the offset of the text it was read from', () => {
+    const markdown = sampleLld();
+    const located = locateFilesTable(markdown);
+    expect(located?.table.header).toEqual(['File', 'Change Type', 'Description']);
+    const row = located?.table.rows[0];
+    expect(row && located ? markdown.slice(located.offset + row.start, located.offset + row.end) : undefined).toBe(
+      '| `src/clock/clock.ts` | Modify | Add a monotonic reading |',
+    );
+  });
+
+  it('falls back to the whole document without section 2, and to nothing without a table', () => {
+    const markdown = '# 1 - T\n\n| Path | Action |\n|---|---|\n| `a.ts` | Add |\n';
+    expect(locateFilesTable(markdown)).toMatchObject({ offset: 0, table: { header: ['Path', 'Action'] } });
+    expect(locateFilesTable('# 1 - T\n\nNo table.\n')).toBeUndefined();
   });
 });
 
@@ -118,7 +200,7 @@ describe('parseChangeCell', () => {
     expect(parseChangeCell(cell)).toMatchObject({ ok: true, change });
   });
 
-  it.each(['Existing Directory', 'Add/Modify', '', 'Rename'])('refuses %j', (cell) => {
+  it.each(['Add/Modify', '', 'Rename'])('refuses %j', (cell) => {
     expect(parseChangeCell(cell).ok).toBe(false);
   });
 });

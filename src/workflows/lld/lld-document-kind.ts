@@ -5,6 +5,8 @@ import type { DocumentKind, PromptPair } from '../review-loop/document-kind.js';
 import type { LoadedItem, LoopState } from '../review-loop/state.js';
 import type { DrafterResult, ReviewerResult } from '../review-loop/transitions.js';
 import { parseDraft } from './draft.js';
+import { globMatcher } from './path-cell.js';
+import { autofixLld } from './lld-autofix.js';
 import { DRAFTER_SYSTEM_PROMPT, REVIEWER_SYSTEM_PROMPT, draftPrompt, rejectionPrompt, reviewPrompt, revisionPrompt, validationFixPrompt } from './prompts.js';
 import { applyRevision } from './revision.js';
 import { validateDraft } from './validate-draft.js';
@@ -16,6 +18,8 @@ export interface LldKindOptions {
   template: string;
   /** The repository's files, read once per run and shared by every item. */
   repositoryLayout: () => Promise<string[]>;
+  /** Every file of the repository (not only those shown to models), for Modify/Delete globs. */
+  repositoryFiles: () => Promise<string[]>;
 }
 
 /** The LLD document: the built-in (or --template) LLD template, sections 1–12, repository path checks. */
@@ -27,12 +31,12 @@ export function lldDocumentKind(options: LldKindOptions): DocumentKind {
     async draftPrompt(item) {
       return { system: DRAFTER_SYSTEM_PROMPT, user: draftPrompt({ item, template: options.template, repoLayout: await options.repositoryLayout() }) };
     },
-    fixValidationPrompt(_item, document, errors): PromptPair {
-      return { system: DRAFTER_SYSTEM_PROMPT, user: withDocument(validationFixPrompt(errors.map((message) => ({ code: 'validation', message }))), document) };
+    fixValidationPrompt(item, document, errors): PromptPair {
+      return { system: DRAFTER_SYSTEM_PROMPT, user: withDocument(validationFixPrompt(errors.map((message) => ({ code: 'validation', message })), item), document) };
     },
-    revisePrompt(_item, document, state: LoopState): PromptPair {
+    revisePrompt(item, document, state: LoopState): PromptPair {
       const verdict = state.verdicts.at(-1)?.detail as Verdict;
-      return { system: DRAFTER_SYSTEM_PROMPT, user: revisionPrompt({ document, verdict }) };
+      return { system: DRAFTER_SYSTEM_PROMPT, user: revisionPrompt({ item, document, verdict }) };
     },
     async reviewPrompt(item, document, state) {
       return {
@@ -43,9 +47,15 @@ export function lldDocumentKind(options: LldKindOptions): DocumentKind {
     rejectionPrompt,
     parseDraft: draftResult,
     applyRevision: revisionResult,
-    validate(document, item) {
-      const issues = validateDraft(document, { itemId: item.id, pathExists: (path) => existsSync(join(options.repo, path)) });
-      return Promise.resolve(issues.map((issue) => (issue.section ? `[section ${issue.section}] ${issue.message}` : issue.message)));
+    autofix: (document, item) => autofixLld(document, item.id, (path) => existsSync(join(options.repo, path))),
+    async validate(document, item) {
+      const files = await options.repositoryFiles();
+      const issues = validateDraft(document, {
+        itemId: item.id,
+        pathExists: (path) => existsSync(join(options.repo, path)),
+        globMatches: (pattern) => files.some(globMatcher(pattern)),
+      });
+      return issues.map((issue) => (issue.section ? `[section ${issue.section}] ${issue.message}` : issue.message));
     },
     parseVerdict: (response, meta) => verdictResult(response, meta),
     verdictSchema: { name: 'lld_verdict', schema: verdictJsonSchema },
@@ -61,7 +71,8 @@ export function draftResult(response: string): DrafterResult {
 /** A revision answer (edit blocks or a whole document) applied to the previous document. */
 export function revisionResult(previous: string, response: string): DrafterResult {
   const revised = applyRevision(previous, response);
-  return revised.ok ? { ok: true, document: revised.document } : { ok: false, reason: revised.reason, response };
+  if (revised.ok) return { ok: true, document: revised.document };
+  return { ok: false, reason: revised.reason, response, ...(revised.unchanged ? { unchanged: true } : {}) };
 }
 
 export function verdictResult(response: string, meta: { round: number; reviewer: string; date: string }): ReviewerResult {

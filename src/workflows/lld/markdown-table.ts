@@ -3,7 +3,8 @@ import { isStructural, scanLines } from './markdown-lines.js';
 /** One GitHub-flavoured markdown table: a header row, a delimiter row, then body rows. */
 export interface MarkdownTable {
   header: string[];
-  rows: Array<{ cells: string[]; line: number }>;
+  /** `line` is 1-based in the text read; `start`/`end` are the row's offsets there (without its terminator). */
+  rows: Array<{ cells: string[]; line: number; start: number; end: number }>;
   /** Offset of the header row in the text the table was read from. */
   start: number;
 }
@@ -30,7 +31,7 @@ export function findTables(markdown: string): MarkdownTable[] {
         for (; rowIndex < lines.length; rowIndex += 1) {
           const line = lines[rowIndex];
           if (!line || !isStructural(line) || !isRow(line.text)) break;
-          table.rows.push({ cells: splitRow(line.text), line: rowIndex + 1 });
+          table.rows.push({ cells: splitRow(line.text), line: rowIndex + 1, start: line.start, end: line.start + line.text.length });
         }
         tables.push(table);
         index = rowIndex;
@@ -93,4 +94,10 @@ export function columnIndex(header: string[], patterns: RegExp[]): number {
 /** Cell text without emphasis markers, for comparing header names and keywords. */
 export function plainCell(cell: string): string {
   return cell.replace(/[*_]{1,3}/g, '').replace(/`/g, '').trim();
+}
+
+/** A table row from cells: the inverse of `splitRow`, escaping `|` outside code spans. */
+export function joinRow(cells: readonly string[]): string {
+  const escaped = cells.map((cell) => cell.split(/(`[^`]*`)/).map((part, index) => (index % 2 === 1 ? part : part.replace(/\|/g, '\\|'))).join(''));
+  return `| ${escaped.join(' | ')} |`;
 }

@@ -31,6 +31,7 @@ describe('draftPrompt', () => {
     expect(prompt).toMatch(/1 to 12/);
     expect(prompt).toMatch(/exactly Add, Modify or Delete/);
     expect(prompt).toMatch(/Modify and Delete only paths that appear in the repository layout/);
+    expect(prompt).toMatch(/A glob \(`src\/nodes\/\*\.py`\) may stand for a set of existing files/);
     expect(prompt).toContain('| ID | Scenario | Type | Input | Expected Output | Pass Criteria |');
     expect(prompt).toMatch(/no code fence around it/);
   });
@@ -59,6 +60,11 @@ describe('validationFixPrompt', () => {
     expect(prompt).toContain('- The title does not name item 42.');
     expect(prompt).toContain('<<<<<<< SEARCH');
     expect(prompt).toMatch(/whole revised document/);
+  });
+
+  it('names the item on its first line, so a model without the history knows whose design it fixes', () => {
+    const prompt = validationFixPrompt([{ code: 'title-id', message: 'x' }], item);
+    expect(prompt.split('\n')[0]).toBe('The Low-Level Design for issue 42: Timers on the injected clock');
   });
 });
 
@@ -108,6 +114,11 @@ describe('revisionPrompt', () => {
     expect(prompt).toContain('2. [SUGGESTION] Style: Shorter');
     expect(prompt).toContain('- Keep the flag? → Yes');
     expect(prompt).toContain('One blocking issue.');
+  });
+
+  it('names the item on its first line when given', () => {
+    expect(revisionPrompt({ item, document, verdict }).split('\n')[0]).toBe('The Low-Level Design for issue 42: Timers on the injected clock');
+    expect(prompt.split('\n')[0]).toBe('The reviewer returned REVISE. Revise the document.');
   });
 
   it('explains both reply forms and includes the current document last', () => {

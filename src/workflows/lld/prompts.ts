@@ -53,7 +53,7 @@ export function draftPrompt(input: { item: PromptItem; template: string; repoLay
     '- Section 2.1 Files Changed: one row per file, the path relative to the repository root in backticks, Change',
     '  Type exactly Add, Modify or Delete. Modify and Delete only paths that appear in the repository layout. A',
     '  new file in a directory that does not exist yet needs its own row for that directory (e.g. `src/new/` | Add).',
-    '  No wildcards, no absolute paths, no "..".',
+    '  A glob (`src/nodes/*.py`) may stand for a set of existing files to Modify or Delete. No absolute paths, no "..".',
     '- Section 10.1 Test Scenarios: a table | ID | Scenario | Type | Input | Expected Output | Pass Criteria |.',
     '  Cover every requirement of section 3; every Pass Criteria cell states an observable check (never TBD,',
     '  N/A or a placeholder).',
@@ -65,9 +65,15 @@ export function draftPrompt(input: { item: PromptItem; template: string; repoLay
   ].join('\n');
 }
 
+/** Which item the document designs: the first line of every drafter prompt after the first draft. */
+function designFor(item: PromptItem | undefined): string[] {
+  return item === undefined ? [] : [`The Low-Level Design for issue ${item.id}: ${item.title}`, ''];
+}
+
 /** Sent after the mechanical checks failed on a draft or revision. */
-export function validationFixPrompt(errors: readonly ValidationIssue[]): string {
+export function validationFixPrompt(errors: readonly ValidationIssue[], item?: PromptItem): string {
   return [
+    ...designFor(item),
     `Mechanical checks found ${errors.length} problem${errors.length === 1 ? '' : 's'} in the document:`,
     '',
     ...errors.map((error) => `- ${error.section === undefined ? '' : `[section ${error.section}] `}${error.message}`),
@@ -125,12 +131,13 @@ export function reviewPrompt(input: {
   ].join('\n');
 }
 
-export function revisionPrompt(input: { document: string; verdict: Verdict }): string {
+export function revisionPrompt(input: { item?: PromptItem; document: string; verdict: Verdict }): string {
   const { verdict } = input;
   const items = [...verdict.feedback_items].sort((left, right) => left.tier - right.tier);
   const tierName = { 1: 'BLOCKING', 2: 'SHOULD FIX', 3: 'SUGGESTION' } as const;
   const answered = verdict.open_questions.filter((question) => question.resolved && question.answer.trim() !== '');
   return [
+    ...designFor(input.item),
     `The reviewer returned ${verdict.verdict}. Revise the document.`,
     '',
     '## Feedback',

@@ -39,6 +39,7 @@ describe('applyRevision', () => {
     const same = applyRevision(previous, edit('Content of section 3.', 'Content of section 3.'));
     expect(same).toEqual({
       ok: false,
+      unchanged: true,
       reason: 'The revision changes nothing: the document is identical to the previous version. Make the changes the review asks for.',
     });
     expect(applyRevision(previous, `${previous}\n\n`).ok).toBe(false);

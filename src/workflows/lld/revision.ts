@@ -2,7 +2,10 @@ import { extractDocument } from './draft.js';
 import { applyEditBlocks, containsEditBlocks, parseEditBlocks } from './edit-blocks.js';
 import { findSections } from './sections.js';
 
-export type RevisionResult = { ok: true; document: string; mode: 'edits' | 'whole' } | { ok: false; reason: string };
+export type RevisionResult =
+  | { ok: true; document: string; mode: 'edits' | 'whole' }
+  /** `unchanged`: the response was usable but gave back the previous document. */
+  | { ok: false; reason: string; unchanged?: boolean };
 
 /**
  * The document a drafter's revision response produces from `previous`: edit blocks when the response
@@ -29,6 +32,7 @@ export function applyRevision(previous: string, response: string): RevisionResul
   if (sameText(previous, document)) {
     return {
       ok: false,
+      unchanged: true,
       reason: 'The revision changes nothing: the document is identical to the previous version. Make the changes the review asks for.',
     };
   }

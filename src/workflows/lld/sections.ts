@@ -163,7 +163,7 @@ function stripDecorations(text: string): string {
  * `1. Context & Goal` → { 1, 'Context & Goal' }. A level-1 heading needs `1.` / `1)` / `1:` so a title
  * such as `# 7 - Feature: …` is never read as section 7; `2.1` is a sub-section, not section 2.
  */
-function numberedTitle(text: string, needsPunctuation: boolean): { number: number; title: string } | undefined {
+export function numberedTitle(text: string, needsPunctuation: boolean): { number: number; title: string } | undefined {
   const plain = stripDecorations(text).replace(/^(?:section|§)\s*/i, '');
   const pattern = needsPunctuation ? /^(\d{1,2})[.):](?!\d)\s*(.*)$/ : /^(\d{1,2})(?:[.):](?!\d)|(?=\s)|$)\s*(?:[-–—:]\s+)?(.*)$/;
   const match = pattern.exec(plain);

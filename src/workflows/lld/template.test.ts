@@ -26,7 +26,7 @@ describe('loadTemplate', () => {
   });
 
   it('ships a template that fails validation until it is filled in', async () => {
-    const codes = validateDraft(await loadTemplate('lld'), { itemId: '42', pathExists: () => false }).map((issue) => issue.code);
+    const codes = validateDraft(await loadTemplate('lld'), { itemId: '42', pathExists: () => false, globMatches: () => false }).map((issue) => issue.code);
     expect(codes).toEqual(['title-id', 'path-not-found', 'placeholder-pass-criteria']);
   });
 

@@ -14,6 +14,7 @@ describe('parseTestScenarios', () => {
       input: '5 s delay',
       expected: 'callback once',
       passCriteria: 'callback count is 1 after 5 s',
+      criterion: 'callback count is 1 after 5 s',
     });
     expect(result.scenarios).toHaveLength(2);
   });
@@ -27,7 +28,7 @@ describe('parseTestScenarios', () => {
       '| 010 | Empty list | `[]` | `0` | Unit | returns 0 | REQ-1 |',
     ].join('\n');
     expect(parseTestScenarios(markdown).scenarios).toEqual([
-      { id: '010', scenario: 'Empty list', type: 'Unit', input: '`[]`', expected: '`0`', passCriteria: 'returns 0' },
+      { id: '010', scenario: 'Empty list', type: 'Unit', input: '`[]`', expected: '`0`', passCriteria: 'returns 0', criterion: 'returns 0' },
     ]);
   });
 
@@ -69,6 +70,28 @@ describe('parseTestScenarios', () => {
     const result = parseTestScenarios(markdown);
     expect(result.scenarios).toHaveLength(1);
     expect(result.hasPassCriteriaColumn).toBe(false);
+  });
+
+  it.each(['Expected Output', 'Expected Outcome', 'Expected Result', 'Expected Behaviour', 'Expected Behavior', 'Result', 'Outcome'])(
+    'without Pass Criteria, the %s cell is the criterion',
+    (column) => {
+      const markdown = `## 10. Verification & Testing\n### 10.1 Test Scenarios\n| ID | Scenario | ${column} |\n|---|---|---|\n| T1 | empty list | returns 0 |\n`;
+      const result = parseTestScenarios(markdown);
+      expect(result.hasPassCriteriaColumn).toBe(false);
+      expect(result.scenarios).toEqual([
+        { id: 'T1', scenario: 'empty list', type: '', input: '', expected: 'returns 0', passCriteria: '', criterion: 'returns 0' },
+      ]);
+    },
+  );
+
+  it('with neither column, the scenario text is the criterion', () => {
+    const markdown = '## 10. Verification & Testing\n### 10.1 Test Scenarios\n| ID | Scenario | Type |\n|---|---|---|\n| T1 | Verify sum([]) returns 0 | Unit |\n';
+    expect(parseTestScenarios(markdown).scenarios[0]?.criterion).toBe('Verify sum([]) returns 0');
+  });
+
+  it('prefers Pass Criteria over Expected Output, even when it is a placeholder', () => {
+    const markdown = '## 10. Verification & Testing\n### 10.1 Test Scenarios\n| ID | Scenario | Expected Output | Pass Criteria |\n|---|---|---|---|\n| T1 | a | returns 0 | TBD |\n';
+    expect(parseTestScenarios(markdown).scenarios[0]?.criterion).toBe('TBD');
   });
 
   it('finds nothing without section 10', () => {

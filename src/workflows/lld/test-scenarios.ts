@@ -9,6 +9,12 @@ export interface TestScenario {
   input: string;
   expected: string;
   passCriteria: string;
+  /**
+   * What decides that the scenario passes: its Pass Criteria cell; in a table without that column,
+   * its Expected Output / Outcome / Result / Behaviour cell; in a table with neither, the scenario's
+   * own words (`Verify X returns 0`), as approved designs write them.
+   */
+  criterion: string;
 }
 
 export interface TestScenarioTables {
@@ -23,7 +29,7 @@ const ID_COLUMN = [/^(test )?id$/i, /^#$/, /\bid\b/i];
 const SCENARIO_COLUMN = [/^scenario$/i, /scenario|description|name|case/i];
 const TYPE_COLUMN = [/^type$/i, /^test type$/i, /\btype\b/i];
 const INPUT_COLUMN = [/^input$/i, /input|given|setup/i];
-const EXPECTED_COLUMN = [/^expected( output)?$/i, /expected|output|result/i];
+const EXPECTED_COLUMN = [/^expected( output| outcome| result| behaviou?r)?$/i, /expected|output|outcome|result|behaviou?r/i];
 const PASS_COLUMN = [/^pass criteria$/i, /pass|criteria|acceptance/i];
 
 /**
@@ -63,6 +69,7 @@ function readScenarios(table: MarkdownTable): TestScenario[] {
   const input = column(INPUT_COLUMN, [id, scenario]);
   const expected = column(EXPECTED_COLUMN, [id, scenario]);
   const passCriteria = column(PASS_COLUMN, [id, scenario, expected]);
+  const criterion = [passCriteria, expected, scenario].find((index) => index !== -1) ?? -1;
   const cell = (cells: string[], index: number): string => (index === -1 ? '' : (cells[index] ?? '').trim());
   return table.rows
     .filter((row) => row.cells.some((value) => value.trim() !== ''))
@@ -73,6 +80,7 @@ function readScenarios(table: MarkdownTable): TestScenario[] {
       input: cell(row.cells, input),
       expected: cell(row.cells, expected),
       passCriteria: cell(row.cells, passCriteria),
+      criterion: cell(row.cells, criterion),
     }));
 }
 

@@ -1,4 +1,5 @@
 import { parseFilesChanged } from './files-changed.js';
+import { globBase } from './path-cell.js';
 import type { FileChange } from './files-changed.js';
 import { LLD_SECTIONS, documentTitle, missingSections } from './sections.js';
 import { isPlaceholder, parseTestScenarios } from './test-scenarios.js';
@@ -16,6 +17,8 @@ export interface ValidateDraftOptions {
   itemId: string;
   /** Whether a repository-relative path (file or directory) exists in the target repository. */
   pathExists: (relativePath: string) => boolean;
+  /** Whether a glob (`src/nodes/*.py`) matches at least one file of the target repository. */
+  globMatches: (pattern: string) => boolean;
   /** Only check that sections 1–12 are present (corpus statistics). */
   sectionsOnly?: boolean;
 }
@@ -46,7 +49,7 @@ export function validateDraft(markdown: string, options: ValidateDraftOptions): 
   for (const error of files.errors) {
     issues.push({ code: files.found ? 'files-table-row' : 'files-table-missing', section: '2.1', message: error.message });
   }
-  issues.push(...checkPaths(files.changes, options.pathExists));
+  issues.push(...checkPaths(files.changes, options));
 
   issues.push(...checkScenarios(markdown));
   return issues;
@@ -77,24 +80,30 @@ export function titleCarriesId(title: string, itemId: string): boolean {
   return pattern.test(title);
 }
 
-function checkPaths(changes: FileChange[], pathExists: (relativePath: string) => boolean): ValidationIssue[] {
+/**
+ * Modify and Delete need something to change: the file, or for a glob at least one matching file. Add
+ * needs a parent folder that exists or is added too (for a glob, the folder its wildcards start in).
+ */
+function checkPaths(changes: FileChange[], options: Pick<ValidateDraftOptions, 'pathExists' | 'globMatches'>): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const added = new Set(changes.filter((change) => change.change === 'add').map((change) => change.path));
   for (const change of changes) {
     if (change.change !== 'add') {
-      if (!pathExists(change.path)) {
+      if (change.glob ? !options.globMatches(change.path) : !options.pathExists(change.path)) {
         const verb = change.change === 'modify' ? 'Modify' : 'Delete';
         issues.push({
           code: 'path-not-found',
           section: '2.1',
-          message: `\`${change.path}\` is marked ${verb} but does not exist in the repository: correct the path from the repository layout${change.change === 'modify' ? ', or mark it Add if it is a new file' : ''}.`,
+          message: change.glob
+            ? `\`${change.path}\` is marked ${verb} but matches no file in the repository: correct the pattern from the repository layout, or list the files.`
+            : `\`${change.path}\` is marked ${verb} but does not exist in the repository: correct the path from the repository layout${change.change === 'modify' ? ', or mark it Add if it is a new file' : ''}.`,
         });
       }
       continue;
     }
-    const parent = parentOf(change.path);
-    if (parent === '' || pathExists(parent)) continue;
-    if (ancestorsOf(change.path).some((ancestor) => added.has(ancestor))) continue;
+    const parent = change.glob ? globBase(change.path) : parentOf(change.path);
+    if (parent === '' || options.pathExists(parent)) continue;
+    if ([parent, ...ancestorsOf(parent)].some((ancestor) => added.has(ancestor))) continue;
     issues.push({
       code: 'parent-missing',
       section: '2.1',
@@ -116,16 +125,7 @@ function checkScenarios(markdown: string): ValidationIssue[] {
       },
     ];
   }
-  if (!tables.hasPassCriteriaColumn) {
-    return [
-      {
-        code: 'missing-pass-criteria',
-        section: '10.1',
-        message: 'The test scenario table has no Pass Criteria column: add one and give every scenario a checkable pass criterion.',
-      },
-    ];
-  }
-  const vague = tables.scenarios.filter((scenario) => isPlaceholder(scenario.passCriteria));
+  const vague = tables.scenarios.filter((scenario) => isPlaceholder(scenario.criterion));
   if (vague.length === 0) return [];
   const names = vague.map((scenario) => scenario.id || scenario.scenario || '(unnamed)').join(', ');
   return [

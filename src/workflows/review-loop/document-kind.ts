@@ -1,4 +1,5 @@
 import type { ModelMessage } from '../../providers/model-client.js';
+import type { AutofixResult } from './autofix.js';
 import type { DrafterResult, ReviewerResult } from './transitions.js';
 import type { LoadedItem, LoopState } from './state.js';
 
@@ -24,6 +25,8 @@ export interface DocumentKind {
   rejectionPrompt(reason: string): string;
   parseDraft(response: string): DrafterResult;
   applyRevision(previous: string, response: string): DrafterResult;
+  /** Mechanical fixes made before validation, with no model call (see autofix.ts). */
+  autofix(document: string, item: LoadedItem): AutofixResult;
   /** Mechanical checks; each string is an error the drafter will be shown. */
   validate(document: string, item: LoadedItem): Promise<string[]>;
   parseVerdict(response: string, meta: { round: number; reviewer: string; date: string }): ReviewerResult;

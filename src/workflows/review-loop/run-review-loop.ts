@@ -4,7 +4,8 @@ import type { ItemContext, ItemOutcome } from '../../runner/types.js';
 import { conversation, type DocumentKind, type PromptPair } from './document-kind.js';
 import { LineageWriter } from './lineage-writer.js';
 import { initialState, type LoadedItem, type LoopLimits, type LoopState } from './state.js';
-import { afterDrafter, afterFinalize, afterLoad, afterReviewer, afterValidation, block, decideNextStep } from './transitions.js';
+import { summariseFixes } from './autofix.js';
+import { afterAutofix, afterDrafter, afterFinalize, afterLoad, afterReviewer, afterValidation, block, decideNextStep } from './transitions.js';
 
 export interface ReviewLoopSetup {
   context: ItemContext;
@@ -70,7 +71,11 @@ async function driveLoop(setup: ReviewLoopSetup, initial: LoopState, lineage: Li
         break;
       }
       case 'validate': {
-        const errors = await kind.validate(state.document ?? '', requireItem(state));
+        const item = requireItem(state);
+        const fixed = kind.autofix(state.document ?? '', item);
+        if (fixed.fixes.length > 0) context.log(`autofixed: ${summariseFixes(fixed.fixes)}`);
+        state = afterAutofix(state, fixed);
+        const errors = await kind.validate(state.document ?? '', item);
         if (errors.length > 0) context.log(`mechanical validation: ${errors.length} problem(s)\n${errors.map((error) => `  - ${error}`).join('\n')}`);
         state = afterValidation(state, errors, limits);
         break;

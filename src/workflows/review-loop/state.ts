@@ -62,6 +62,8 @@ export interface LoopState {
   validationErrors: string[];
   /** Validations failed in a row since the last clean one. */
   validationFailures: number;
+  /** The document that last failed validation, to tell a drafter that sends it back unchanged. */
+  validationFailedDocument?: string | undefined;
   pendingRejection: PendingRejection | undefined;
   verdicts: VerdictRecord[];
   /** Model calls and cost over every run of this item. */

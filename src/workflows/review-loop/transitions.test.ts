@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { fenced } from '../markdown-fence.js';
+import { renderAutofix, type AutofixResult } from './autofix.js';
 import { initialState, type LoopLimits, type LoopState } from './state.js';
-import { afterDrafter, afterLoad, afterReviewer, afterValidation, decideNextStep, UnusableResponseError, type ReviewerResult } from './transitions.js';
+import {
+  afterAutofix,
+  afterDrafter,
+  afterLoad,
+  afterReviewer,
+  afterValidation,
+  decideNextStep,
+  UnusableResponseError,
+  type ReviewerResult,
+} from './transitions.js';
 
 const limits: LoopLimits = { maxIterations: 5, budgetUsd: undefined, maxValidationFailures: 3 };
 const call = { costUsd: 0.5 };
@@ -81,8 +92,107 @@ describe('review loop transitions', () => {
     state = afterValidation(state, ['section 3 is missing'], limits);
     expect(state).toMatchObject({ stage: 'draft', drafterPurpose: 'fix-validation', validationErrors: ['section 3 is missing'], validationFailures: 1 });
     expect(decideNextStep(state, limits)).toMatchObject({ kind: 'call-drafter', purpose: 'fix-validation' });
-    state = afterValidation(afterDrafter(state, { ok: true, document: '# bad' }, call), ['x'], limits);
-    state = afterValidation(afterDrafter(state, { ok: true, document: '# bad' }, call), ['x'], limits);
-    expect(state.outcome?.status).toBe('blocked');
+    state = afterValidation(afterDrafter(state, { ok: true, document: '# bad 2' }, call), ['x'], limits);
+    expect(state).toMatchObject({ stage: 'draft', validationFailures: 2 });
+    state = afterValidation(afterDrafter(state, { ok: true, document: '# bad 3' }, call), ['x'], limits);
+    expect(state.outcome).toEqual({ status: 'blocked', reason: 'the draft still fails mechanical validation after 3 attempts: x' });
+    expect(state.stage).toBe('finalize');
+  });
+
+  it('a clean validation resets the failure count and the remembered failing document', () => {
+    let state = afterValidation(afterDrafter(loadedItem(), { ok: true, document: '# bad' }, call), ['x'], limits);
+    expect(state.validationFailedDocument).toBe('# bad');
+    state = afterValidation(afterDrafter(state, { ok: true, document: '# 7 - good' }, call), [], limits);
+    expect(state).toMatchObject({ stage: 'review', validationErrors: [], validationFailures: 0, validationFailedDocument: undefined });
+  });
+});
+
+function loadedItem(): LoopState {
+  return afterLoad(initialState('run-1', 'now'), item, '# Issue');
+}
+
+describe('afterAutofix', () => {
+  const fixed: AutofixResult = {
+    document: '# 7 - Doc\n\n## 1. Context & Goal\n',
+    fixes: [
+      { kind: 'title number', detail: '`# 1007 - Doc` → `# 7 - Doc`' },
+      { kind: 'heading', detail: '`## 1 Context & Goal` → `## 1. Context & Goal`' },
+    ],
+  };
+
+  it('replaces the document and records the fixes in the lineage', () => {
+    const drafted = afterDrafter(loadedItem(), { ok: true, document: '# 1007 - Doc\n\n## 1 Context & Goal\n' }, call);
+    const state = afterAutofix(drafted, fixed);
+    expect(state.document).toBe(fixed.document);
+    expect(state.stage).toBe('validate');
+    expect(state.calls).toBe(drafted.calls);
+    expect(state.lineage.map((entry) => `${entry.number}-${entry.name}`)).toEqual(['1-issue.md', '2-draft.md', '3-autofix.md']);
+    expect(state.lineage.at(-1)?.content).toBe(renderAutofix(fixed, fenced));
+    expect(state.lineage.at(-1)?.content).toContain('- title number: `# 1007 - Doc` → `# 7 - Doc`');
+  });
+
+  it('changes nothing when there is nothing to fix', () => {
+    const drafted = afterDrafter(loadedItem(), { ok: true, document: fixed.document }, call);
+    expect(afterAutofix(drafted, { document: fixed.document, fixes: [] })).toBe(drafted);
+    expect(afterAutofix(drafted, fixed)).toBe(drafted);
+  });
+
+  it('the fixed document is the one validation remembers', () => {
+    const drafted = afterDrafter(loadedItem(), { ok: true, document: '# 1007 - Doc' }, call);
+    const state = afterValidation(afterAutofix(drafted, fixed), ['section 2 is missing'], limits);
+    expect(state.validationFailedDocument).toBe(fixed.document);
+  });
+});
+
+describe('a drafter that cannot fix the mechanical problems', () => {
+  const reason = /^the drafter could not fix the mechanical problems/;
+
+  function failedOnce(): LoopState {
+    return afterValidation(afterDrafter(loadedItem(), { ok: true, document: '# bad' }, call), ['section 3 is missing', 'no title'], limits);
+  }
+
+  it('sending the document back unchanged when asked to fix validation blocks the item', () => {
+    const before = failedOnce();
+    const state = afterDrafter(before, { ok: false, reason: 'the revision changed nothing', response: '# bad', unchanged: true }, call);
+    expect(state.stage).toBe('finalize');
+    expect(state.outcome).toEqual({
+      status: 'blocked',
+      reason: 'the drafter could not fix the mechanical problems (it sent the same document back): section 3 is missing; no title',
+    });
+    expect(state.validationErrors).toEqual(['section 3 is missing', 'no title']);
+    expect(state.lineage.at(-1)).toMatchObject({ name: 'rejected-draft.md', content: '<!-- rejected: the revision changed nothing -->\n\n# bad' });
+    expect(state.calls).toBe(before.calls + 1);
+    expect(state.pendingRejection).toBeUndefined();
+    expect(decideNextStep(state, limits)).toEqual({ kind: 'finalize' });
+  });
+
+  it('an unchanged answer to a revision is asked for again, not blocked', () => {
+    const revising = afterReviewer(drafted(), verdict('REVISE', ['missing tests']), review, limits);
+    const state = afterDrafter(revising, { ok: false, reason: 'the revision changed nothing', response: '# 7 - Doc', unchanged: true }, call);
+    expect(state.outcome).toBeUndefined();
+    expect(state.stage).toBe('revise');
+    expect(state.pendingRejection).toEqual({ reason: 'the revision changed nothing', response: '# 7 - Doc' });
+  });
+
+  it('another unusable answer while fixing validation is asked for again, not blocked', () => {
+    const state = afterDrafter(failedOnce(), { ok: false, reason: 'no edit blocks', response: 'hmm' }, call);
+    expect(state.outcome).toBeUndefined();
+    expect(state.pendingRejection).toEqual({ reason: 'no edit blocks', response: 'hmm' });
+  });
+
+  it('the same failing document validated twice in a row blocks the item', () => {
+    const first = failedOnce();
+    const state = afterValidation(afterDrafter(first, { ok: true, document: '# bad' }, call), ['section 3 is missing'], limits);
+    expect(state.stage).toBe('finalize');
+    expect(state.outcome).toEqual({ status: 'blocked', reason: expect.stringMatching(reason) as string });
+    expect(state.outcome?.status === 'blocked' ? state.outcome.reason : '').toContain('section 3 is missing');
+    expect(state.validationErrors).toEqual(['section 3 is missing']);
+    expect(state.lineage.at(-1)?.name).toBe('validation.md');
+  });
+
+  it('a changed document that still fails goes back to the drafter', () => {
+    const state = afterValidation(afterDrafter(failedOnce(), { ok: true, document: '# bad, less so' }, call), ['section 3 is missing'], limits);
+    expect(state.outcome).toBeUndefined();
+    expect(state).toMatchObject({ stage: 'draft', drafterPurpose: 'fix-validation', validationFailures: 2 });
   });
 });

@@ -1,3 +1,5 @@
+import { fenced } from '../markdown-fence.js';
+import { renderAutofix, type AutofixResult } from './autofix.js';
 import type { LineageEntry, LoadedItem, LoopLimits, LoopState, VerdictLabel } from './state.js';
 
 /** What the executor must do next. Decided purely from the state and the limits. */
@@ -61,8 +63,11 @@ function counted(state: LoopState, call: CallCost, role: 'drafter' | 'reviewer')
   };
 }
 
-/** The drafter's answer, already parsed by the document kind: a document, or the reason it was unusable. */
-export type DrafterResult = { ok: true; document: string } | { ok: false; reason: string; response: string };
+/**
+ * The drafter's answer, already parsed by the document kind: a document, or the reason it was
+ * unusable (`unchanged`: it gave back the document it was asked to change).
+ */
+export type DrafterResult = { ok: true; document: string } | { ok: false; reason: string; response: string; unchanged?: boolean };
 
 /**
  * A usable document goes to mechanical validation. An unusable one is asked for again once with the
@@ -71,14 +76,25 @@ export type DrafterResult = { ok: true; document: string } | { ok: false; reason
  */
 export function afterDrafter(state: LoopState, result: DrafterResult, call: CallCost): LoopState {
   const next = counted(state, call, 'drafter');
+  // Asked to fix mechanical problems, the drafter sent the same document: it cannot fix them, a human must look.
+  if (!result.ok && result.unchanged && state.drafterPurpose === 'fix-validation') {
+    return cannotFix(withLineage(next, 'rejected-draft.md', `<!-- rejected: ${result.reason} -->\n\n${result.response}`), state.validationErrors);
+  }
   if (!result.ok) return rejected(next, result.reason, result.response, 'drafter', 'rejected-draft.md');
   return withLineage({ ...next, document: result.document, stage: 'validate', pendingRejection: undefined }, 'draft.md', result.document);
 }
 
+/** The autofixed document replaces the draft; the lineage records what was fixed. Nothing fixed: no entry. */
+export function afterAutofix(state: LoopState, result: AutofixResult): LoopState {
+  if (result.fixes.length === 0 || result.document === state.document) return state;
+  return withLineage({ ...state, document: result.document }, 'autofix.md', renderAutofix(result, fenced));
+}
+
 export function afterValidation(state: LoopState, errors: string[], limits: LoopLimits): LoopState {
-  if (errors.length === 0) return { ...state, stage: 'review', validationErrors: [], validationFailures: 0 };
+  if (errors.length === 0) return { ...state, stage: 'review', validationErrors: [], validationFailures: 0, validationFailedDocument: undefined };
   const failures = state.validationFailures + 1;
-  const listed = withLineage(state, 'validation.md', renderValidation(errors, failures));
+  const listed = withLineage({ ...state, validationFailedDocument: state.document }, 'validation.md', renderValidation(errors, failures));
+  if (state.validationFailures > 0 && state.document === state.validationFailedDocument) return cannotFix(listed, errors);
   if (failures >= limits.maxValidationFailures) {
     return block(
       { ...listed, validationErrors: errors, validationFailures: failures },
@@ -111,6 +127,13 @@ export function afterReviewer(
   }
   if (round >= limits.maxIterations) return block(reviewed, `not approved after ${round} review rounds (--max-iterations ${limits.maxIterations})`);
   return { ...reviewed, stage: 'revise', drafterPurpose: 'revise' };
+}
+
+function cannotFix(state: LoopState, errors: readonly string[]): LoopState {
+  return block(
+    { ...state, validationErrors: [...errors] },
+    `the drafter could not fix the mechanical problems (it sent the same document back): ${errors.slice(0, 3).join('; ')}`,
+  );
 }
 
 export function block(state: LoopState, reason: string): LoopState {

@@ -1,8 +1,9 @@
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { systemClock } from '../../src/clock/clock.js';
-import type { CliIo, OutputStream } from '../../src/cli/cli-io.js';
+import type { CliIo } from '../../src/cli/cli-io.js';
 import { runCli } from '../../src/cli/program.js';
+import { CaptureStream } from '../../src/output/testing/capture-stream.js';
 import type { RunSummary } from '../../src/runner/types.js';
 import { temporaryRepository } from '../../test/support/temporary-repository.js';
 import { checkCooldowns } from '../cooldown-violations.js';
@@ -16,16 +17,6 @@ const PARALLEL = 10;
 const LATENCY_MS = 300;
 const KEYS = 10;
 const TIMED_RUNS = 5;
-
-/** Collects what the CLI prints instead of showing it: the bench prints only its own result line. */
-class SinkStream implements OutputStream {
-  readonly isTTY = false;
-  text = '';
-  write(chunk: string): boolean {
-    this.text += chunk;
-    return true;
-  }
-}
 
 /**
  * The real `lldflow requirements --type lld` (commander parsing, ModelRegistry with the OpenAI SDK over
@@ -111,8 +102,8 @@ interface RequirementsRun {
 }
 
 async function requirements(target: { repo: string; items: string }, baseUrl: string, parallel: number): Promise<RequirementsRun> {
-  const stdout = new SinkStream();
-  const stderr = new SinkStream();
+  const stdout = new CaptureStream();
+  const stderr = new CaptureStream();
   const io: CliIo = {
     cwd: target.repo,
     env: { ...process.env, NO_COLOR: '1', OPENAI_BASE_URL: baseUrl, OPENAI_API_KEYS: benchKeys(), OPENAI_API_KEY: undefined, LLDFLOW_DRAFTER: undefined, LLDFLOW_REVIEWER: undefined },

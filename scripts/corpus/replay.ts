@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock } from '../../src/clock/clock.js';
-import type { OutputStream } from '../../src/cli/cli-io.js';
 import { runCli } from '../../src/cli/program.js';
+import { CaptureStream } from '../../src/output/testing/capture-stream.js';
 import type { ItemSummary, RunSummary } from '../../src/runner/types.js';
 import { caseLayout } from './case-layout.js';
 import { recordedOutcome, type CorpusCase } from './cases.js';
@@ -68,8 +68,8 @@ async function replayBatch(batch: readonly CorpusCase[], base: string, parallel:
   }
   const server = await new ReplayServer(batch).start();
   try {
-    const stdout = new TextSink();
-    const stderr = new TextSink();
+    const stdout = new CaptureStream();
+    const stderr = new CaptureStream();
     const keys = Array.from({ length: Math.max(parallel, 1) }, (_, index) => `replay-key-${index + 1}`).join(',');
     const maxIterations = Math.max(5, ...batch.map((recorded) => recorded.verdicts.length));
     const code = await runCli(
@@ -146,15 +146,6 @@ function readdirOrEmpty(path: string): string[] {
     return readdirSync(path);
   } catch {
     return [];
-  }
-}
-
-class TextSink implements OutputStream {
-  readonly isTTY = false;
-  text = '';
-  write(chunk: string): boolean {
-    this.text += chunk;
-    return true;
   }
 }
 

@@ -3,8 +3,8 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock/clock.js';
-import type { OutputStream } from '../../src/cli/cli-io.js';
 import { runCli } from '../../src/cli/program.js';
+import { CaptureStream } from '../../src/output/testing/capture-stream.js';
 import type { FakeHttpServer, FakeRequest } from '../../src/providers/testing/fake-http-server.js';
 import { fakeOpenAIServer } from '../../src/providers/testing/fake-openai-server.js';
 import type { RunSummary } from '../../src/runner/types.js';
@@ -18,14 +18,6 @@ afterEach(async () => {
   server = undefined;
 });
 
-class Sink implements OutputStream {
-  text = '';
-  write(chunk: string): boolean {
-    this.text += chunk;
-    return true;
-  }
-}
-
 /** A draft in the shapes real drafters write: `1NNN` title, `Create`, a glob row, an Expected Outcome column. */
 function conventionalLld(itemId: string): string {
   return validLld(itemId, `Feature ${itemId}`)
@@ -37,8 +29,8 @@ function conventionalLld(itemId: string): string {
 }
 
 async function requirements(repo: string, items: string, baseUrl: string): Promise<{ code: number; stderr: string; summary: RunSummary }> {
-  const stdout = new Sink();
-  const stderr = new Sink();
+  const stdout = new CaptureStream();
+  const stderr = new CaptureStream();
   const code = await runCli(['requirements', '--repo', repo, '--source', items, '--all', '--parallel', '2', '--drafter', 'openai:d', '--reviewer', 'openai:r', '--json'], {
     cwd: repo,
     env: { ...process.env, NO_COLOR: '1', OPENAI_BASE_URL: baseUrl, OPENAI_API_KEYS: 'k-one,k-two', OPENAI_API_KEY: undefined, LLDFLOW_DRAFTER: undefined, LLDFLOW_REVIEWER: undefined },

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseChangeCell } from './change-type.js';
 import { locateFilesTable, parseFilesChanged } from './files-changed.js';
-import { normalisePath, parsePathCell } from './path-cell.js';
 import { sampleLld } from './testing/sample-lld.js';
 
 describe('parseFilesChanged', () => {
@@ -167,40 +165,5 @@ describe('locateFilesTable', () => {
     const markdown = '# 1 - T\n\n| Path | Action |\n|---|---|\n| `a.ts` | Add |\n';
     expect(locateFilesTable(markdown)).toMatchObject({ offset: 0, table: { header: ['Path', 'Action'] } });
     expect(locateFilesTable('# 1 - T\n\nNo table.\n')).toBeUndefined();
-  });
-});
-
-describe('parsePathCell and normalisePath', () => {
-  it.each([
-    ['`src/a.ts`', 'src/a.ts'],
-    ['src/a.ts', 'src/a.ts'],
-    ['`./src//./a.ts`', 'src/a.ts'],
-    ['`src\\win\\a.ts`', 'src/win/a.ts'],
-    ['**`src/a.ts`**', 'src/a.ts'],
-    ['[src/a.ts](src/a.ts)', 'src/a.ts'],
-    ['`src/a.ts` (new)', 'src/a.ts'],
-  ])('%s → %s', (cell, path) => {
-    expect(parsePathCell(cell)).toMatchObject({ ok: true, path });
-  });
-
-  it.each(['C:/x.ts', '~/x', '/x', 'a/../../x', '.', ''])('refuses %j', (raw) => {
-    expect(normalisePath(raw).ok).toBe(false);
-  });
-});
-
-describe('parseChangeCell', () => {
-  it.each([
-    ['Add', 'add'],
-    ['**Modify**', 'modify'],
-    ['delete', 'delete'],
-    ['Create', 'add'],
-    ['Update', 'modify'],
-    ['Remove', 'delete'],
-  ])('%s → %s', (cell, change) => {
-    expect(parseChangeCell(cell)).toMatchObject({ ok: true, change });
-  });
-
-  it.each(['Add/Modify', '', 'Rename'])('refuses %j', (cell) => {
-    expect(parseChangeCell(cell).ok).toBe(false);
   });
 });

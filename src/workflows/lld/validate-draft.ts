@@ -28,8 +28,8 @@ export interface ValidateDraftOptions {
  *
  * The title must carry the item id as its own token: `# 137 - Feature: …`, `# LLD-137: …`,
  * `# Issue #137 …`; numeric ids may be zero-padded (`# 081 …` for 81). A number that merely contains
- * the id (`# 1137` for 37, the recorded corpus's repository-prefix convention) does not count: the
- * prompt puts the id in the title explicitly, and a loose match would accept another item's design.
+ * the id (`# 1137` for 37) does not count: a loose match would accept another item's design. The
+ * `1NNN` convention is rewritten by autofix (title-number.ts) when section 1 names the item.
  */
 export function validateDraft(markdown: string, options: ValidateDraftOptions): ValidationIssue[] {
   const issues: ValidationIssue[] = [];

@@ -19,16 +19,15 @@ describe('summariseFixes', () => {
 });
 
 describe('renderAutofix', () => {
-  it('lists the fixes, then the fixed document in the given fence', () => {
+  it('lists the fixes, then the fixed document fenced longer than any fence inside it', () => {
     const result: AutofixResult = {
-      document: '\n# 7 - T\n\nBody.\n\n',
+      document: '\n# 7 - T\n\n```js\nx\n```\n\n',
       fixes: [
         { kind: 'heading', detail: '`## 1 Context` → `## 1. Context`' },
         { kind: 'whitespace', detail: 'Windows line ends' },
       ],
     };
-    const fence = (text: string, info: string): string => `<<${info}>>\n${text}\n<</${info}>>`;
-    expect(renderAutofix(result, fence)).toBe(
+    expect(renderAutofix(result)).toBe(
       [
         '# Autofix (no model call)',
         '',
@@ -37,11 +36,13 @@ describe('renderAutofix', () => {
         '',
         '## The fixed document',
         '',
-        '<<markdown>>',
+        '````markdown',
         '# 7 - T',
         '',
-        'Body.',
-        '<</markdown>>',
+        '```js',
+        'x',
+        '```',
+        '````',
         '',
       ].join('\n'),
     );

@@ -1,3 +1,5 @@
+import { fenced } from '../markdown-fence.js';
+
 /**
  * Autofix: mechanical corrections made to a draft between the drafter's answer and validation, with
  * no model call. Each one is recorded so the lineage shows what changed and why.
@@ -22,7 +24,7 @@ export function summariseFixes(fixes: readonly AutofixChange[]): string {
 }
 
 /** The lineage entry of one autofix pass: what was fixed, then the fixed document. */
-export function renderAutofix(result: AutofixResult, fence: (text: string, info: string) => string): string {
+export function renderAutofix(result: AutofixResult): string {
   return [
     '# Autofix (no model call)',
     '',
@@ -30,7 +32,7 @@ export function renderAutofix(result: AutofixResult, fence: (text: string, info:
     '',
     '## The fixed document',
     '',
-    fence(result.document.trim(), 'markdown'),
+    fenced(result.document.trim(), 'markdown'),
     '',
   ].join('\n');
 }

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { fenced } from '../markdown-fence.js';
 import { renderAutofix, type AutofixResult } from './autofix.js';
 import { initialState, type LoopLimits, type LoopState } from './state.js';
 import {
@@ -127,7 +126,7 @@ describe('afterAutofix', () => {
     expect(state.stage).toBe('validate');
     expect(state.calls).toBe(drafted.calls);
     expect(state.lineage.map((entry) => `${entry.number}-${entry.name}`)).toEqual(['1-issue.md', '2-draft.md', '3-autofix.md']);
-    expect(state.lineage.at(-1)?.content).toBe(renderAutofix(fixed, fenced));
+    expect(state.lineage.at(-1)?.content).toBe(renderAutofix(fixed));
     expect(state.lineage.at(-1)?.content).toContain('- title number: `# 1007 - Doc` → `# 7 - Doc`');
   });
 

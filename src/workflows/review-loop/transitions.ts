@@ -1,4 +1,3 @@
-import { fenced } from '../markdown-fence.js';
 import { renderAutofix, type AutofixResult } from './autofix.js';
 import type { LineageEntry, LoadedItem, LoopLimits, LoopState, VerdictLabel } from './state.js';
 
@@ -87,7 +86,7 @@ export function afterDrafter(state: LoopState, result: DrafterResult, call: Call
 /** The autofixed document replaces the draft; the lineage records what was fixed. Nothing fixed: no entry. */
 export function afterAutofix(state: LoopState, result: AutofixResult): LoopState {
   if (result.fixes.length === 0 || result.document === state.document) return state;
-  return withLineage({ ...state, document: result.document }, 'autofix.md', renderAutofix(result, fenced));
+  return withLineage({ ...state, document: result.document }, 'autofix.md', renderAutofix(result));
 }
 
 export function afterValidation(state: LoopState, errors: string[], limits: LoopLimits): LoopState {

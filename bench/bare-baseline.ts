@@ -1,4 +1,4 @@
-import type { ProviderTransport } from '../src/providers/model-client.js';
+import type { ProviderTransport } from '../src/model-call/model-client.js';
 
 export interface BaselineMeasurement {
   wallMs: number;

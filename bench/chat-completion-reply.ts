@@ -1,6 +1,6 @@
 import { parseRetryAfter } from '../src/keys/retry-after.js';
-import { ModelCallError, RateLimitedError, TransientModelError } from '../src/providers/errors.js';
-import type { ModelReply, ModelRequest } from '../src/providers/model-client.js';
+import { ModelCallError, RateLimitedError, TransientModelError } from '../src/model-call/errors.js';
+import type { ModelReply, ModelRequest } from '../src/model-call/model-client.js';
 
 interface ChatCompletion {
   model?: string;

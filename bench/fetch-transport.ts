@@ -1,5 +1,5 @@
-import { abortReason } from '../src/clock/clock.js';
-import type { ModelReply, ModelRequest, ProviderTransport } from '../src/providers/model-client.js';
+import { abortReason } from '../src/core/abort.js';
+import type { ModelReply, ModelRequest, ProviderTransport } from '../src/model-call/model-client.js';
 import { chatCompletionBody, chatCompletionReply, connectionFailure } from './chat-completion-reply.js';
 import { SeenRateLimits } from './seen-rate-limits.js';
 

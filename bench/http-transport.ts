@@ -1,6 +1,6 @@
 import { Agent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { abortReason } from '../src/clock/clock.js';
-import type { ModelReply, ModelRequest, ProviderTransport } from '../src/providers/model-client.js';
+import { abortReason } from '../src/core/abort.js';
+import type { ModelReply, ModelRequest, ProviderTransport } from '../src/model-call/model-client.js';
 import { chatCompletionBody, chatCompletionReply, connectionFailure } from './chat-completion-reply.js';
 import { SeenRateLimits } from './seen-rate-limits.js';
 

@@ -2,11 +2,11 @@ import { MemoryCheckpointStoreFactory } from '../src/checkpoints/memory-store.js
 import { systemClock } from '../src/clock/clock.js';
 import type { KeyEvent } from '../src/keys/call-with-key.js';
 import { KeyPool } from '../src/keys/key-pool.js';
-import type { ProviderTransport } from '../src/providers/model-client.js';
+import type { ProviderTransport } from '../src/model-call/model-client.js';
 import { PooledModelClient } from '../src/providers/pooled-model-client.js';
 import type { RunEvent } from '../src/runner/events.js';
 import { runWorkflow } from '../src/runner/run-workflow.js';
-import type { RunSummary } from '../src/runner/types.js';
+import type { RunSummary } from '../src/core/items.js';
 import { bareBaseline, type BaselineMeasurement } from './bare-baseline.js';
 import type { FakeServerConfig, ServedRequest } from './fake-server/protocol.js';
 import { FakeServerHandle } from './fake-server/server-handle.js';

@@ -1,7 +1,8 @@
 import type { KeyEvent } from '../src/keys/call-with-key.js';
 import type { CompleteHooks } from '../src/providers/pooled-model-client.js';
-import type { ModelClient } from '../src/providers/model-client.js';
-import type { ItemContext, ItemOutcome, Workflow, WorkItem } from '../src/runner/types.js';
+import type { ModelClient } from '../src/model-call/model-client.js';
+import type { ItemContext, Workflow } from '../src/runner/types.js';
+import type { ItemOutcome, WorkItem } from '../src/core/items.js';
 
 export interface SyntheticWorkflowOptions {
   itemCount: number;

@@ -1,4 +1,4 @@
-import type { ProviderTransport } from '../src/providers/model-client.js';
+import type { ProviderTransport } from '../src/model-call/model-client.js';
 import { FetchTransport } from './fetch-transport.js';
 import { HttpTransport } from './http-transport.js';
 

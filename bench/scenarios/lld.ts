@@ -4,7 +4,7 @@ import { systemClock } from '../../src/clock/clock.js';
 import type { CliIo } from '../../src/cli/cli-io.js';
 import { runCli } from '../../src/cli/program.js';
 import { CaptureStream } from '../../src/output/testing/capture-stream.js';
-import type { RunSummary } from '../../src/runner/types.js';
+import type { RunSummary } from '../../src/core/items.js';
 import { temporaryRepository } from '../../test/support/temporary-repository.js';
 import { checkCooldowns } from '../cooldown-violations.js';
 import { FakeServerHandle } from '../fake-server/server-handle.js';

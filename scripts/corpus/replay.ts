@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { systemClock } from '../../src/clock/clock.js';
 import { runCli } from '../../src/cli/program.js';
 import { CaptureStream } from '../../src/output/testing/capture-stream.js';
-import type { ItemSummary, RunSummary } from '../../src/runner/types.js';
+import type { ItemSummary, RunSummary } from '../../src/core/items.js';
 import { caseLayout } from './case-layout.js';
 import { recordedOutcome, type CorpusCase } from './cases.js';
 import { DRAFTER_MODEL, REVIEWER_MODEL, ReplayServer, type ServedCase } from './replay-server.js';

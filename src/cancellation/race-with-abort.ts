@@ -1,4 +1,4 @@
-import { abortReason } from '../clock/clock.js';
+import { abortReason } from '../core/abort.js';
 
 /**
  * Settles with the work's result, or rejects with the signal's reason as soon as the signal aborts,

@@ -1,5 +1,5 @@
-import { compareItemIds } from '../items/compare-item-ids.js';
-import type { WorkflowName } from '../runner/types.js';
+import { compareItemIds } from '../core/compare-item-ids.js';
+import type { WorkflowName } from '../core/items.js';
 
 /** Stores list items in one stable order: by workflow, then by id with numeric ids numerically. */
 export function compareListEntries(

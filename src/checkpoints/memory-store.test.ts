@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../clock/fake-clock.js';
+import { FakeClock } from '../clock/testing/fake-clock.js';
 import { MemoryCheckpointStoreFactory } from './memory-store.js';
 import { describeCheckpointStoreContract } from './store-contract.test-suite.js';
 

@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from '../clock/clock.js';
-import { validateItemId } from '../items/item-id.js';
-import type { WorkflowName } from '../runner/types.js';
+import { validateItemId } from '../core/item-id.js';
+import type { WorkflowName } from '../core/items.js';
 import { promiseOf } from './promise-of.js';
 import { compareListEntries } from './list-order.js';
 import type { Checkpoint, CheckpointStatus, CheckpointStore, CheckpointStoreFactory } from './store.js';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import type { WorkflowName } from '../runner/types.js';
+import type { WorkflowName } from '../core/items.js';
 import { CHECKPOINT_SCHEMA_VERSION, CheckpointSchemaError, type Checkpoint, type CheckpointStatus } from './store.js';
 
 /*

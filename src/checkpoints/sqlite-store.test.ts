@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeClock } from '../clock/fake-clock.js';
+import { FakeClock } from '../clock/testing/fake-clock.js';
 import { SqliteCheckpointStoreFactory } from './sqlite-store.js';
 import { CHECKPOINT_SCHEMA_VERSION, CheckpointSchemaError } from './store.js';
 import { describeCheckpointStoreContract } from './store-contract.test-suite.js';

@@ -1,4 +1,4 @@
-import type { WorkflowName } from '../runner/types.js';
+import type { WorkflowName } from '../core/items.js';
 
 /** Bumped whenever the stored layout changes; a store refuses a database of another version. */
 export const CHECKPOINT_SCHEMA_VERSION = 1;

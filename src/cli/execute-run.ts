@@ -11,7 +11,7 @@ import { ProgressReporter } from '../output/progress-reporter.js';
 import { combineReporters } from '../output/reporters.js';
 import { renderSummary } from '../output/summary-table.js';
 import { TerminalWriter } from '../output/terminal-writer.js';
-import { ConfigurationError } from '../runner/errors.js';
+import { ConfigurationError } from '../core/errors.js';
 import type { RunnerOptions } from '../runner/run-options.js';
 import { planRun, runWorkflow } from '../runner/run-workflow.js';
 import { exitCodeFor } from '../runner/summary.js';

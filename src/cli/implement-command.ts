@@ -4,7 +4,7 @@ import { currentHead, isGitRepository, isWorkingTreeClean, resolveRef, runGit } 
 import { pushBranch } from '../git/commit.js';
 import { gitHubCollection } from '../items/collect-items.js';
 import { ModelRegistry } from '../providers/resolve-model.js';
-import { ConfigurationError } from '../runner/errors.js';
+import { ConfigurationError } from '../core/errors.js';
 import type { ImplementState } from '../workflows/implement/implement-state.js';
 import { ImplementWorkflow } from '../workflows/implement/implement-workflow.js';
 import { detectTestCommand } from '../workflows/implement/test-command.js';

@@ -1,4 +1,4 @@
-import { InterruptedError } from '../runner/errors.js';
+import { InterruptedError } from '../core/errors.js';
 
 export interface InterruptProcess {
   on(signal: 'SIGINT' | 'SIGTERM', listener: (signal: NodeJS.Signals) => void): unknown;

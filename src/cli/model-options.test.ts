@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ModelClient } from '../providers/model-client.js';
+import type { ModelClient } from '../model-call/model-client.js';
 import { budgetWarnings, requireModelSpec } from './model-options.js';
 
 const client = (provider: string, model: string): ModelClient => ({ provider, model, label: `${provider}:${model}`, complete: () => Promise.reject(new Error('not called')) });

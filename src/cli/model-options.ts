@@ -1,6 +1,6 @@
 import { isPriced } from '../providers/pricing.js';
-import type { ModelClient } from '../providers/model-client.js';
-import { ConfigurationError } from '../runner/errors.js';
+import type { ModelClient } from '../model-call/model-client.js';
+import { ConfigurationError } from '../core/errors.js';
 
 /** A model spec from its flag, else its environment variable; missing is a configuration error naming both. */
 export function requireModelSpec(flagValue: string | undefined, flag: string, variable: string, env: Record<string, string | undefined>): string {

@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from '@commander-js/extra-typings';
-import { ConfigurationError, UsageError } from '../runner/errors.js';
+import { ConfigurationError, UsageError } from '../core/errors.js';
 import type { CliIo } from './cli-io.js';
 import { runDemoCommand } from './demo-command.js';
 import { runImplementCommand } from './implement-command.js';

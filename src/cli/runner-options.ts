@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command, type OptionValues } from '@commander-js/extra-typings';
-import { validateItemId } from '../items/item-id.js';
+import { validateItemId } from '../core/item-id.js';
 import { BARE_PARALLEL, DEFAULT_TIMEOUT_MINUTES, MAX_PARALLEL, type RunnerOptions } from '../runner/run-options.js';
 
 /**

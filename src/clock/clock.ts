@@ -1,3 +1,5 @@
+import { abortReason } from '../core/abort.js';
+
 /**
  * Time as a dependency: everything that waits (back-off, cool-down, time-outs, progress throttling)
  * takes a Clock so tests drive time instead of sleeping.
@@ -17,10 +19,6 @@ export function calendarDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-export function abortReason(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  return reason instanceof Error ? reason : new DOMException('The operation was aborted.', 'AbortError');
-}
 
 export const systemClock: Clock = {
   now: () => Date.now(),

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigurationError } from '../runner/errors.js';
+import { ConfigurationError } from '../core/errors.js';
 import { maskCredentials } from './git-error.js';
 import { currentHead, GitError, isGitRepository, isWorkingTreeClean, repositoryRoot, resolveRef, runGit } from './git.js';
 import { createTemporaryRepository, type TemporaryRepository } from './testing/temporary-repository.js';

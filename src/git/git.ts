@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { settleOnce } from '../cancellation/settle-once.js';
-import { abortReason } from '../clock/clock.js';
-import { ConfigurationError } from '../runner/errors.js';
+import { abortReason } from '../core/abort.js';
+import { ConfigurationError } from '../core/errors.js';
 import { GitError } from './git-error.js';
 
 export { GitError } from './git-error.js';

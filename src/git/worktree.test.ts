@@ -1,7 +1,7 @@
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigurationError, UsageError } from '../runner/errors.js';
+import { ConfigurationError, UsageError } from '../core/errors.js';
 import { isWorkingTreeClean } from './git.js';
 import { createTemporaryRepository, type TemporaryRepository } from './testing/temporary-repository.js';
 import { ensureLocalStateExcluded, ensureWorktree, worktreePath } from './worktree.js';

@@ -1,8 +1,8 @@
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../files/atomic-write.js';
-import { validateItemId } from '../items/item-id.js';
-import { ConfigurationError } from '../runner/errors.js';
+import { validateItemId } from '../core/item-id.js';
+import { ConfigurationError } from '../core/errors.js';
 import { GitError, resolveRef, runGit } from './git.js';
 
 export { commitAll, pushBranch } from './commit.js';

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../runner/errors.js';
+import { ConfigurationError } from '../core/errors.js';
 import { GitHubIssueSource, parseGitHubRemote, readOriginRemote } from './github-issues.js';
 import { readSourceFolder } from './source-folder.js';
 import type { SourceItem } from './source-item.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigurationError, InterruptedError, UsageError } from '../runner/errors.js';
+import { ConfigurationError, InterruptedError, UsageError } from '../core/errors.js';
 import { GitHubIssueSource, parseGitHubRemote, readOriginRemote } from './github-issues.js';
 import { FakeGitHubServer } from './testing/fake-github-server.js';
 

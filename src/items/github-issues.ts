@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
-import { abortReason } from '../clock/clock.js';
-import { ConfigurationError, UsageError } from '../runner/errors.js';
-import { compareItemIds } from './compare-item-ids.js';
+import { abortReason } from '../core/abort.js';
+import { ConfigurationError, UsageError } from '../core/errors.js';
+import { compareItemIds } from '../core/compare-item-ids.js';
 import type { SourceItem } from './source-item.js';
 
 const GITHUB_API = 'https://api.github.com';

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigurationError, UsageError } from '../runner/errors.js';
+import { ConfigurationError, UsageError } from '../core/errors.js';
 import { readSourceFolder, slugify } from './source-folder.js';
 
 describe('readSourceFolder', () => {

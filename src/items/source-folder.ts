@@ -2,9 +2,9 @@ import { readFileSync, type Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
-import { ConfigurationError, UsageError } from '../runner/errors.js';
-import { compareItemIds } from './compare-item-ids.js';
-import { isValidItemId, validateItemId } from './item-id.js';
+import { ConfigurationError, UsageError } from '../core/errors.js';
+import { compareItemIds } from '../core/compare-item-ids.js';
+import { isValidItemId, validateItemId } from '../core/item-id.js';
 import type { SourceItem } from './source-item.js';
 
 export interface SourceFolderOptions {

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../clock/fake-clock.js';
-import { RateLimitedError, TransientModelError } from '../providers/errors.js';
+import { FakeClock } from '../clock/testing/fake-clock.js';
+import { RateLimitedError, TransientModelError } from '../model-call/errors.js';
 import { callWithKey, type KeyEvent } from './call-with-key.js';
 import { KeyPool } from './key-pool.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock, flushPromises } from '../clock/fake-clock.js';
-import { ModelCallError, RateLimitedError, TransientModelError } from '../providers/errors.js';
+import { FakeClock, flushPromises } from '../clock/testing/fake-clock.js';
+import { ModelCallError, RateLimitedError, TransientModelError } from '../model-call/errors.js';
 import { callWithKey, type KeyEvent } from './call-with-key.js';
 import { KeyPool, KeyPoolExhaustedError, type KeyLease, type KeyPoolOptions, type KeyWaitInfo } from './key-pool.js';
 import { parseRetryAfter } from './retry-after.js';

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock/clock.js';
-import { ModelCallError, RateLimitedError, TransientModelError } from '../providers/errors.js';
+import { ModelCallError, RateLimitedError, TransientModelError } from '../model-call/errors.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import { usesRetryAfter } from './cooldown.js';
 import type { KeyLease, KeyPool, KeyWaitInfo } from './key-pool.js';

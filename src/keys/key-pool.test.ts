@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock, flushPromises } from '../clock/fake-clock.js';
+import { FakeClock, flushPromises } from '../clock/testing/fake-clock.js';
 import { KeyPool, KeyPoolExhaustedError, type KeyLease, type KeyPoolOptions, type KeyWaitInfo } from './key-pool.js';
 import { parseRetryAfter } from './retry-after.js';
 import { track } from '../../test/support/track-promise.js';

@@ -1,4 +1,5 @@
-import { abortReason, type Clock } from '../clock/clock.js';
+import { abortReason } from '../core/abort.js';
+import { type Clock } from '../clock/clock.js';
 import type { BackoffOptions } from './backoff.js';
 import { cooldownAfterRateLimit } from './cooldown.js';
 import { KeyPoolExhaustedError } from './key-pool-exhausted-error.js';

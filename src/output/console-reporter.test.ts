@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PlannedItem } from '../runner/events.js';
-import type { ItemSummary } from '../runner/types.js';
+import type { ItemSummary } from '../core/items.js';
 import { ConsoleReporter } from './console-reporter.js';
 import { TerminalWriter } from './terminal-writer.js';
 import { CaptureStream, hasEscapeCodes, stripEscapeCodes } from './testing/capture-stream.js';

@@ -1,5 +1,5 @@
 import picocolors from 'picocolors';
-import type { ItemSummary } from '../runner/types.js';
+import type { ItemSummary } from '../core/items.js';
 import type { Reporter, RunEvent } from '../runner/events.js';
 import { formatCost, formatDuration } from './format.js';
 import { LinePrefixer } from './line-prefixer.js';

@@ -1,5 +1,5 @@
 import type { PlannedItem } from '../runner/events.js';
-import type { ItemPlanAction } from '../runner/types.js';
+import type { ItemPlanAction } from '../core/items.js';
 import { renderColumns } from './text-table.js';
 
 /** Long enough to recognise an issue, short enough for the table to fit a 100-column terminal. */

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ItemSummary } from '../runner/types.js';
+import type { ItemSummary } from '../core/items.js';
 import { LogFileReporter } from './log-file-reporter.js';
 
 const T0 = Date.UTC(2026, 0, 2, 3, 4, 5, 678);

@@ -1,8 +1,8 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Reporter, RunEvent } from '../runner/events.js';
-import type { ItemSummary, ModelCallRecord } from '../runner/types.js';
-import { validateItemId } from '../items/item-id.js';
+import type { ItemSummary, ModelCallRecord } from '../core/items.js';
+import { validateItemId } from '../core/item-id.js';
 import { formatCost, formatDuration } from './format.js';
 import { LinePrefixer } from './line-prefixer.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../clock/fake-clock.js';
+import { FakeClock } from '../clock/testing/fake-clock.js';
 import type { PlannedItem } from '../runner/events.js';
-import type { ItemSummary, RunSummary } from '../runner/types.js';
+import type { ItemSummary, RunSummary } from '../core/items.js';
 import { ProgressReporter, REDRAW_INTERVAL_MS } from './progress-reporter.js';
 import { TerminalWriter } from './terminal-writer.js';
 import { CaptureStream, hasEscapeCodes } from './testing/capture-stream.js';

@@ -1,5 +1,5 @@
 import type { Reporter, RunEvent } from '../runner/events.js';
-import type { ItemStatus } from '../runner/types.js';
+import type { ItemStatus } from '../core/items.js';
 import { formatDuration } from './format.js';
 import type { TerminalWriter } from './terminal-writer.js';
 import { intervalTicker, type Ticker } from './ticker.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ItemSummary, RunSummary } from '../runner/types.js';
+import type { ItemSummary, RunSummary } from '../core/items.js';
 import { renderSummary } from './summary-table.js';
 import { hasEscapeCodes, stripEscapeCodes } from './testing/capture-stream.js';
 

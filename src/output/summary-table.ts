@@ -1,5 +1,5 @@
 import picocolors from 'picocolors';
-import type { ItemStatus, ItemSummary, RunSummary } from '../runner/types.js';
+import type { ItemStatus, ItemSummary, RunSummary } from '../core/items.js';
 import { formatCost, formatDuration } from './format.js';
 import { renderColumns, type TableCell } from './text-table.js';
 

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import type { Clock } from '../clock/clock.js';
 import { settleOnce } from '../cancellation/settle-once.js';
-import { abortReason } from '../clock/clock.js';
-import { ModelCallError } from '../providers/errors.js';
+import { abortReason } from '../core/abort.js';
+import { ModelCallError } from '../model-call/errors.js';
 import { terminateProcessGroup } from './terminate-process-group.js';
 
 export interface ProcessGroupOptions {

@@ -1,6 +1,6 @@
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { sharedHttpFetch } from './http-fetch.js';
-import type { ModelReply, ModelRequest, ProviderTransport } from './model-client.js';
+import type { ModelReply, ModelRequest, ProviderTransport } from '../model-call/model-client.js';
 import { generateWithSdk, perKey, requireKey, type HttpTransportOptions } from './sdk-generate.js';
 
 export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com/v1';

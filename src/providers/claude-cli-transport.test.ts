@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FakeClock } from '../clock/fake-clock.js';
+import { FakeClock } from '../clock/testing/fake-clock.js';
 import { systemClock } from '../clock/clock.js';
 import { KeyPool } from '../keys/key-pool.js';
-import { InterruptedError } from '../runner/errors.js';
+import { InterruptedError } from '../core/errors.js';
 import { ClaudeCliTransport, flattenPrompt } from './claude-cli-transport.js';
-import { ModelCallError } from './errors.js';
-import type { ModelRequest } from './model-client.js';
+import { ModelCallError } from '../model-call/errors.js';
+import type { ModelRequest } from '../model-call/model-client.js';
 import { PooledModelClient } from './pooled-model-client.js';
 import { createFakeClaude, fakeClaudeEnv, type FakeClaude, type FakeClaudeMode } from './testing/fake-claude-cli.js';
 

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock/clock.js';
-import { ModelCallError } from './errors.js';
-import type { ModelRequest, ProviderTransport } from './model-client.js';
+import { ModelCallError } from '../model-call/errors.js';
+import type { ModelRequest, ProviderTransport } from '../model-call/model-client.js';
 import type { ReplyWithCost } from './pricing.js';
 import { runProcessGroup } from '../process/run-process-group.js';
 

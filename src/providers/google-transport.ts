@@ -1,6 +1,6 @@
 import { createGoogleGenerativeAI } from '@ai-sdk/google';
 import { sharedHttpFetch } from './http-fetch.js';
-import type { ModelReply, ModelRequest, ProviderTransport } from './model-client.js';
+import type { ModelReply, ModelRequest, ProviderTransport } from '../model-call/model-client.js';
 import { generateWithSdk, perKey, requireKey, type HttpTransportOptions } from './sdk-generate.js';
 
 export const GOOGLE_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com/v1beta';

@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { settleOnce } from '../cancellation/settle-once.js';
-import { abortReason } from '../clock/clock.js';
+import { abortReason } from '../core/abort.js';
 import type { FetchFunction } from './sdk-generate.js';
 
 const IDLE_SOCKET_TIMEOUT_MS = 4_000;

@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../clock/clock.js';
-import { FakeClock } from '../clock/fake-clock.js';
+import { FakeClock } from '../clock/testing/fake-clock.js';
 import type { KeyEvent } from '../keys/call-with-key.js';
 import { KeyPool } from '../keys/key-pool.js';
 import { SecretRedactor } from '../keys/redact.js';
-import { InterruptedError } from '../runner/errors.js';
+import { InterruptedError } from '../core/errors.js';
 import { AnthropicTransport } from './anthropic-transport.js';
-import { ModelCallError } from './errors.js';
+import { ModelCallError } from '../model-call/errors.js';
 import { GoogleTransport } from './google-transport.js';
-import type { ModelRequest, ProviderTransport } from './model-client.js';
+import type { ModelRequest, ProviderTransport } from '../model-call/model-client.js';
 import { OpenAITransport } from './openai-transport.js';
 import { PooledModelClient } from './pooled-model-client.js';
 import { fakeAnthropicServer } from './testing/fake-anthropic-server.js';

@@ -1,6 +1,6 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import { describe, expect, it } from 'vitest';
-import { ModelCallError, RateLimitedError, TransientModelError } from './errors.js';
+import { ModelCallError, RateLimitedError, TransientModelError } from '../model-call/errors.js';
 import { translateOpenAIError } from './openai-errors.js';
 import { instructionRole } from './openai-transport.js';
 

@@ -1,6 +1,6 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import { abortReason } from '../clock/clock.js';
-import { ModelCallError, TransientModelError } from './errors.js';
+import { abortReason } from '../core/abort.js';
+import { ModelCallError, TransientModelError } from '../model-call/errors.js';
 import { causeChain, clean, errorMessage, FETCH_TIMEOUT_CODES, fromHttpStatus, networkCode, serverMessage, type SdkErrorContext } from './sdk-errors.js';
 
 /**

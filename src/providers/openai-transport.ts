@@ -1,8 +1,8 @@
 import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { ModelCallError } from './errors.js';
+import { ModelCallError } from '../model-call/errors.js';
 import { sharedHttpFetch } from './http-fetch.js';
-import type { ModelReply, ModelRequest, ProviderTransport } from './model-client.js';
+import type { ModelReply, ModelRequest, ProviderTransport } from '../model-call/model-client.js';
 import { translateOpenAIError } from './openai-errors.js';
 import type { HttpTransportOptions } from './sdk-generate.js';
 

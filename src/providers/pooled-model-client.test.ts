@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../clock/fake-clock.js';
+import { FakeClock } from '../clock/testing/fake-clock.js';
 import { KeyPool } from '../keys/key-pool.js';
 import { SecretRedactor } from '../keys/redact.js';
-import { InterruptedError } from '../runner/errors.js';
-import { ModelCallError } from './errors.js';
-import type { ModelRequest, ProviderTransport } from './model-client.js';
+import { InterruptedError } from '../core/errors.js';
+import { ModelCallError } from '../model-call/errors.js';
+import type { ModelRequest, ProviderTransport } from '../model-call/model-client.js';
 import { PooledModelClient } from './pooled-model-client.js';
 import type { ReplyWithCost } from './pricing.js';
 

@@ -4,9 +4,9 @@ import type { BackoffOptions } from '../keys/backoff.js';
 import { callWithKey, type KeyEvent } from '../keys/call-with-key.js';
 import type { KeyPool } from '../keys/key-pool.js';
 import type { SecretRedactor } from '../keys/redact.js';
-import { ModelCallError } from './errors.js';
+import { ModelCallError } from '../model-call/errors.js';
 import { describeKeyEvent } from './key-event-message.js';
-import type { ModelCallHooks, ModelClient, ModelReply, ModelRequest, ModelResponse, ProviderTransport } from './model-client.js';
+import type { ModelCallHooks, ModelClient, ModelReply, ModelRequest, ModelResponse, ProviderTransport } from '../model-call/model-client.js';
 import { costOf, isPriced, type ReplyWithCost } from './pricing.js';
 
 /** Built once: aborting without a reason would build a DOMException on every call. */

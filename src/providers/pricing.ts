@@ -1,4 +1,4 @@
-import type { ModelReply, ModelUsage } from './model-client.js';
+import type { ModelReply, ModelUsage } from '../model-call/model-client.js';
 
 /** US dollars per million tokens. */
 export interface ModelPrice {

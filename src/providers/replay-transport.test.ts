@@ -2,11 +2,11 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeClock } from '../clock/fake-clock.js';
+import { FakeClock } from '../clock/testing/fake-clock.js';
 import { KeyPool } from '../keys/key-pool.js';
-import { ConfigurationError, InterruptedError } from '../runner/errors.js';
-import { ModelCallError, RateLimitedError } from './errors.js';
-import type { ModelRequest } from './model-client.js';
+import { ConfigurationError, InterruptedError } from '../core/errors.js';
+import { ModelCallError, RateLimitedError } from '../model-call/errors.js';
+import type { ModelRequest } from '../model-call/model-client.js';
 import { PooledModelClient } from './pooled-model-client.js';
 import { loadReplaySettings, ReplayTransport } from './replay-transport.js';
 

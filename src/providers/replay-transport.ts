@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../clock/clock.js';
-import { ConfigurationError } from '../runner/errors.js';
-import { ModelCallError, RateLimitedError } from './errors.js';
-import type { ModelReply, ModelRequest, ProviderTransport } from './model-client.js';
+import { ConfigurationError } from '../core/errors.js';
+import { ModelCallError, RateLimitedError } from '../model-call/errors.js';
+import type { ModelReply, ModelRequest, ProviderTransport } from '../model-call/model-client.js';
 
 /**
  * Recorded responses, no network: the `replay:<dir>` provider, for the demo, tests and the benchmark.

@@ -1,6 +1,6 @@
 import { APICallError, JSONParseError, RetryError } from 'ai';
 import { describe, expect, it } from 'vitest';
-import { ModelCallError, RateLimitedError, TransientModelError } from './errors.js';
+import { ModelCallError, RateLimitedError, TransientModelError } from '../model-call/errors.js';
 import { OpenAITransport } from './openai-transport.js';
 import { clean, translateSdkError } from './sdk-errors.js';
 import { fakeOpenAIServer } from './testing/fake-openai-server.js';

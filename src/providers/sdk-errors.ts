@@ -1,7 +1,7 @@
 import { APICallError, EmptyResponseBodyError, InvalidResponseDataError, JSONParseError, NoContentGeneratedError, RetryError, TypeValidationError } from 'ai';
-import { abortReason } from '../clock/clock.js';
+import { abortReason } from '../core/abort.js';
 import { parseRetryAfter } from '../keys/retry-after.js';
-import { ModelCallError, RateLimitedError, TransientModelError } from './errors.js';
+import { ModelCallError, RateLimitedError, TransientModelError } from '../model-call/errors.js';
 
 export interface SdkErrorContext {
   /** `provider:model`, the start of every message. */

@@ -1,6 +1,6 @@
 import { generateText, type LanguageModel, type OutputInterface } from 'ai';
-import { ModelCallError } from './errors.js';
-import type { ModelReply, ModelRequest } from './model-client.js';
+import { ModelCallError } from '../model-call/errors.js';
+import type { ModelReply, ModelRequest } from '../model-call/model-client.js';
 import { translateSdkError } from './sdk-errors.js';
 
 /** What `fetch` the SDK providers use; injectable so tests and callers can supply their own. */

@@ -1,4 +1,4 @@
-import type { ItemPlanAction, ItemSummary, ModelCallRecord, RunSummary, WorkflowName } from './types.js';
+import type { ItemPlanAction, ItemSummary, ModelCallRecord, RunSummary, WorkflowName } from '../core/items.js';
 
 /**
  * Everything a run reports. Logic emits these; reporters (console, log files, progress, JSON) print.

@@ -1,6 +1,6 @@
 import type { Checkpoint } from '../checkpoints/store.js';
 import type { PlannedItem } from './events.js';
-import type { ItemPlanAction, ItemStatus, WorkItem } from './types.js';
+import type { ItemPlanAction, ItemStatus, WorkItem } from '../core/items.js';
 
 /** What is known about one candidate item before the run. */
 export interface ItemFacts {

@@ -1,10 +1,11 @@
 import type { Clock } from '../clock/clock.js';
 import type { Checkpoint, CheckpointStore, CheckpointStoreFactory } from '../checkpoints/store.js';
 import { raceWithAbort } from '../cancellation/race-with-abort.js';
-import { abortReason } from '../clock/clock.js';
-import { InterruptedError, ItemTimeoutError } from './errors.js';
+import { abortReason } from '../core/abort.js';
+import { InterruptedError, ItemTimeoutError } from '../core/errors.js';
 import type { EmitEvent } from './events.js';
-import type { ItemContext, ItemPlanAction, ItemStatus, ItemSummary, Workflow, WorkItem } from './types.js';
+import type { ItemContext, Workflow } from './types.js';
+import type { ItemPlanAction, ItemStatus, ItemSummary, WorkItem } from '../core/items.js';
 
 /** Built once: an error per item would capture a stack trace for nothing. */
 const ITEM_FINISHED = new InterruptedError('item finished');

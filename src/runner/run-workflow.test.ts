@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryCheckpointStoreFactory } from '../checkpoints/memory-store.js';
-import { FakeClock } from '../clock/fake-clock.js';
-import { InterruptedError } from './errors.js';
+import { FakeClock } from '../clock/testing/fake-clock.js';
+import { InterruptedError } from '../core/errors.js';
 import type { RunEvent } from './events.js';
 import { runWorkflow, type RunSettings } from './run-workflow.js';
 import { exitCodeFor } from './summary.js';

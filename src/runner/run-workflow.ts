@@ -2,12 +2,13 @@ import type { Clock } from '../clock/clock.js';
 import type { CheckpointStoreFactory } from '../checkpoints/store.js';
 import type { EmitEvent, PlannedItem } from './events.js';
 import { setMaxListeners } from 'node:events';
-import { compareItemIds } from '../items/compare-item-ids.js';
+import { compareItemIds } from '../core/compare-item-ids.js';
 import { DeferredWork } from './deferred-work.js';
 import { planItems, type ItemFacts, type Selection } from './plan.js';
 import { runOneItem } from './run-item.js';
 import { buildSummary } from './summary.js';
-import type { ItemStatus, ItemSummary, RunSummary, Workflow, WorkItem } from './types.js';
+import type { ItemStatus, ItemSummary, RunSummary, WorkItem } from '../core/items.js';
+import type { Workflow } from './types.js';
 
 export interface RunWorkflowDependencies {
   workflow: Workflow;

@@ -1,4 +1,4 @@
-import type { ItemStatus, ItemSummary, RunSummary, WorkflowName } from './types.js';
+import type { ItemStatus, ItemSummary, RunSummary, WorkflowName } from '../core/items.js';
 
 const STATUSES: ItemStatus[] = ['succeeded', 'failed', 'blocked', 'skipped', 'interrupted', 'cancelled'];
 /** Statuses worth running again without a human changing anything first. */

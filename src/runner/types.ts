@@ -1,38 +1,6 @@
 import type { Clock } from '../clock/clock.js';
 import type { Checkpoint, CheckpointStore } from '../checkpoints/store.js';
-
-export type WorkflowName = 'lld' | 'issue' | 'implement';
-
-/** One unit of work: an issue, a brief or an approved LLD. `id` is already validated. */
-export interface WorkItem {
-  id: string;
-  title: string;
-}
-
-/** How an item's run ended. */
-export type ItemStatus = 'succeeded' | 'failed' | 'blocked' | 'skipped' | 'interrupted' | 'cancelled';
-
-/** One model call as recorded for the summary, events and lineage. Never holds a key value. */
-export interface ModelCallRecord {
-  provider: string;
-  model: string;
-  /** Masked key name (`openai#2`), absent for providers without keys. */
-  keyName?: string;
-  role: string;
-  durationMs: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-}
-
-/** What a workflow reports for an item that ran to an end it chose (errors are thrown instead). */
-export interface ItemOutcome {
-  status: 'succeeded' | 'blocked';
-  /** The main output file, relative to the target repository. */
-  output?: string;
-  /** Why the item is blocked. */
-  reason?: string;
-}
+import type { ItemOutcome, ModelCallRecord, WorkflowName, WorkItem } from '../core/items.js';
 
 /** Everything one running item needs; travels explicitly, never through module state. */
 export interface ItemContext {
@@ -57,12 +25,6 @@ export interface ItemContext {
   recordModelCall(call: ModelCallRecord): void;
 }
 
-/** What the runner knows about an item before running it. */
-export type ItemPlanAction =
-  | { kind: 'start' }
-  | { kind: 'resume'; stage: string }
-  | { kind: 'skip'; reason: string };
-
 export interface Workflow {
   readonly name: WorkflowName;
   /**
@@ -74,28 +36,4 @@ export interface Workflow {
   completedOutput(item: WorkItem): Promise<string | undefined>;
   /** Runs or resumes one item. Throws on failure; returns blocked when a human must decide. */
   runItem(item: WorkItem, context: ItemContext): Promise<ItemOutcome>;
-}
-
-export interface ItemSummary {
-  id: string;
-  title: string;
-  status: ItemStatus;
-  /** The last stage the item reached. */
-  stage: string;
-  durationMs: number;
-  llmCalls: number;
-  costUsd: number;
-  output: string | null;
-  error: string | null;
-}
-
-export interface RunSummary {
-  runId: string;
-  workflow: WorkflowName;
-  startedAt: string;
-  durationMs: number;
-  parallel: number;
-  counts: Record<Exclude<ItemStatus, never>, number>;
-  items: ItemSummary[];
-  retryCommand: string | null;
 }

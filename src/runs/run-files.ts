@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeSmallFileAtomicSync } from '../files/atomic-write.js';
 import { makeRunId } from '../runner/run-id.js';
-import type { ItemStatus, RunSummary, WorkflowName } from '../runner/types.js';
+import type { ItemStatus, RunSummary, WorkflowName } from '../core/items.js';
 
 /** Where a run's local state lives inside the target repository (kept out of git). */
 export function localStateDir(repo: string): string {

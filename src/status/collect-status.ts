@@ -1,8 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CheckpointStoreFactory } from '../checkpoints/store.js';
-import { compareItemIds } from '../items/compare-item-ids.js';
-import type { ItemStatus, WorkflowName } from '../runner/types.js';
+import { compareItemIds } from '../core/compare-item-ids.js';
+import type { ItemStatus, WorkflowName } from '../core/items.js';
 import { readRunSummaries } from '../runs/run-files.js';
 import { lldFinalStatus, lldRelativePath } from '../workflows/lld/lld-status.js';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeHttpServer, FakeRequest } from '../../src/providers/testing/fake-http-server.js';
 import { fakeOpenAIServer } from '../../src/providers/testing/fake-openai-server.js';
-import type { RunSummary } from '../../src/runner/types.js';
+import type { RunSummary } from '../../src/core/items.js';
 import { CliProcess } from '../support/cli-process.js';
 import { approvingResponder, classifyCall } from '../support/lld-responder.js';
 import { temporaryRepository } from '../support/temporary-repository.js';

@@ -7,7 +7,7 @@ import { runCli } from '../../src/cli/program.js';
 import { CaptureStream } from '../../src/output/testing/capture-stream.js';
 import type { FakeHttpServer, FakeRequest } from '../../src/providers/testing/fake-http-server.js';
 import { fakeOpenAIServer } from '../../src/providers/testing/fake-openai-server.js';
-import type { RunSummary } from '../../src/runner/types.js';
+import type { RunSummary } from '../../src/core/items.js';
 import { APPROVED_VERDICT, classifyCall, validLld } from '../support/lld-responder.js';
 import { temporaryRepository } from '../support/temporary-repository.js';
 

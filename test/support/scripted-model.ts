@@ -1,4 +1,4 @@
-import type { ModelClient, ModelRequest, ModelResponse } from '../../src/providers/model-client.js';
+import type { ModelClient, ModelRequest, ModelResponse } from '../../src/model-call/model-client.js';
 
 /** A model client that answers from a script, in-process: for step logic tests without HTTP. */
 export class ScriptedModel implements ModelClient {

@@ -1,4 +1,5 @@
-import { abortReason, type Clock } from '../../clock/clock.js';
+import { abortReason } from '../../core/abort.js';
+import { type Clock } from '../../clock/clock.js';
 
 /**
  * A clock for tests where back-off and cool-down waits should pass at once: a sleep up to

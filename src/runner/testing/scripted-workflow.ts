@@ -1,4 +1,5 @@
-import type { ItemContext, ItemOutcome, Workflow, WorkflowName, WorkItem } from '../types.js';
+import type { ItemContext, Workflow } from '../types.js';
+import type { ItemOutcome, WorkflowName, WorkItem } from '../../core/items.js';
 
 /** What a scripted item does when run. */
 export type ScriptedBehaviour =

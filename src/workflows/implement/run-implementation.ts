@@ -4,27 +4,16 @@ import { calendarDate } from '../../clock/clock.js';
 import { writeFileAtomic } from '../../files/atomic-write.js';
 import { commitAll } from '../../git/commit.js';
 import { ensureWorktree } from '../../git/worktree.js';
-import type { ModelClient } from '../../providers/model-client.js';
+import type { ModelClient } from '../../model-call/model-client.js';
 import { repositoryLayout } from '../../repository/layout.js';
-import type { ItemContext, ItemOutcome } from '../../runner/types.js';
+import type { ItemContext } from '../../runner/types.js';
+import type { ItemOutcome } from '../../core/items.js';
 import { LineageWriter } from '../review-loop/lineage-writer.js';
 import { summarizeTestFailures } from './failure-summary.js';
 import { parseFileBlocks } from './file-blocks.js';
 import { codePrompt, IMPLEMENTER_SYSTEM_PROMPT, testsPrompt, type FileView } from './implement-prompts.js';
 import { initialImplementState, type ImplementLimits, type ImplementState, type PlannedFile, type TestRunRecord } from './implement-state.js';
-import {
-  afterApply,
-  afterGreenRun,
-  afterImplementationFinalized,
-  afterImplementerAnswer,
-  afterLoadLld,
-  afterRedRun,
-  afterWorktree,
-  blockImplementation,
-  decideImplementStep,
-  withCommit,
-  type ApplyReport,
-} from './implement-transitions.js';
+import { afterApply, afterGreenRun, afterImplementationFinalized, afterImplementerAnswer, afterLoadLld, afterRedRun, afterWorktree, blockImplementation, decideImplementStep, withCommit, type ApplyReport } from './implement-transitions.js';
 import { implementationReport } from './implementation-report.js';
 import { allowedPaths, allowedPatterns, applyFileOperations, isTestFile } from './path-policy.js';
 import { runTestCommand } from './test-command.js';

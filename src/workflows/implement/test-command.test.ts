@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FakeClock } from '../../clock/fake-clock.js';
+import { FakeClock } from '../../clock/testing/fake-clock.js';
 import { detectTestCommand, runTestCommand, testEnvironment } from './test-command.js';
 
 let folder: string;

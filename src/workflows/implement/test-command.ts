@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { abortReason, systemClock, type Clock } from '../../clock/clock.js';
+import { abortReason } from '../../core/abort.js';
+import { systemClock, type Clock } from '../../clock/clock.js';
 import { OutputTail } from './output-tail.js';
 import { terminateProcessGroup } from '../../process/terminate-process-group.js';
 

@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseEditBlocks } from './edit-blocks.js';
-import {
-  DRAFTER_SYSTEM_PROMPT,
-  REPO_LAYOUT_LIMIT,
-  REVIEWER_SYSTEM_PROMPT,
-  draftPrompt,
-  rejectionPrompt,
-  reviewPrompt,
-  revisionPrompt,
-  validationFixPrompt,
-} from './prompts.js';
+import { DRAFTER_SYSTEM_PROMPT, REPO_LAYOUT_LIMIT, REVIEWER_SYSTEM_PROMPT, draftPrompt, rejectionPrompt, reviewPrompt, revisionPrompt, validationFixPrompt } from './prompts.js';
 import { sampleLld } from './testing/sample-lld.js';
 import type { Verdict } from './verdict.js';
 

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { findSections } from './sections.js';
 import { LLD_SECTIONS } from './sections.js';
 import { parseFilesChanged } from './files-changed.js';
-import { ConfigurationError } from '../../runner/errors.js';
+import { ConfigurationError } from '../../core/errors.js';
 import { loadTemplate, packageRoot } from './template.js';
 import { parseTestScenarios } from './test-scenarios.js';
 import { validateDraft } from './validate-draft.js';

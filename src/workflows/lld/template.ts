@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigurationError } from '../../runner/errors.js';
+import { ConfigurationError } from '../../core/errors.js';
 
 export type TemplateKind = 'lld' | 'issue';
 

@@ -1,4 +1,4 @@
-import type { ModelMessage } from '../../providers/model-client.js';
+import type { ModelMessage } from '../../model-call/model-client.js';
 import type { AutofixResult } from './autofix.js';
 import type { DrafterResult, ReviewerResult } from './transitions.js';
 import type { LoadedItem, LoopState } from './state.js';

@@ -1,6 +1,7 @@
 import { calendarDate } from '../../clock/clock.js';
-import type { ModelClient, ModelResponse } from '../../providers/model-client.js';
-import type { ItemContext, ItemOutcome } from '../../runner/types.js';
+import type { ModelClient, ModelResponse } from '../../model-call/model-client.js';
+import type { ItemContext } from '../../runner/types.js';
+import type { ItemOutcome } from '../../core/items.js';
 import { conversation, type DocumentKind, type PromptPair } from './document-kind.js';
 import { LineageWriter } from './lineage-writer.js';
 import { initialState, type LoadedItem, type LoopLimits, type LoopState } from './state.js';

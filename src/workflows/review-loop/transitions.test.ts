@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderAutofix, type AutofixResult } from './autofix.js';
 import { initialState, type LoopLimits, type LoopState } from './state.js';
-import {
-  afterAutofix,
-  afterDrafter,
-  afterLoad,
-  afterReviewer,
-  afterValidation,
-  decideNextStep,
-  UnusableResponseError,
-  type ReviewerResult,
-} from './transitions.js';
+import { afterAutofix, afterDrafter, afterLoad, afterReviewer, afterValidation, decideNextStep, UnusableResponseError, type ReviewerResult } from './transitions.js';
 
 const limits: LoopLimits = { maxIterations: 5, budgetUsd: undefined, maxValidationFailures: 3 };
 const call = { costUsd: 0.5 };

@@ -1,4 +1,5 @@
-import { abortReason, type Clock } from './clock.js';
+import { abortReason } from '../../core/abort.js';
+import { type Clock } from '../clock.js';
 
 interface PendingSleep {
   wakeAt: number;

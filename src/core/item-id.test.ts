@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../runner/errors.js';
+import { UsageError } from './errors.js';
 import { isValidItemId, validateItemId } from './item-id.js';
 
 describe('item ids', () => {

@@ -1,4 +1,4 @@
-import { UsageError } from '../runner/errors.js';
+import { UsageError } from './errors.js';
 
 const ITEM_ID = /^[A-Za-z0-9_-]{1,64}$/;
 

@@ -5,7 +5,7 @@ import type { CliIo } from '../../src/cli/cli-io.js';
 import { runCli } from '../../src/cli/program.js';
 import { CaptureStream } from '../../src/output/testing/capture-stream.js';
 import type { RunSummary } from '../../src/core/items.js';
-import { temporaryRepository } from '../../test/support/temporary-repository.js';
+import { ISOLATED_GIT_ENV, temporaryRepository } from '../../src/git/testing/temporary-repository.js';
 import { checkCooldowns } from '../cooldown-violations.js';
 import { FakeServerHandle } from '../fake-server/server-handle.js';
 import type { ServedRequest } from '../fake-server/protocol.js';
@@ -106,7 +106,7 @@ async function requirements(target: { repo: string; items: string }, baseUrl: st
   const stderr = new CaptureStream();
   const io: CliIo = {
     cwd: target.repo,
-    env: { ...process.env, NO_COLOR: '1', OPENAI_BASE_URL: baseUrl, OPENAI_API_KEYS: benchKeys(), OPENAI_API_KEY: undefined, LLDFLOW_DRAFTER: undefined, LLDFLOW_REVIEWER: undefined },
+    env: { ...process.env, ...ISOLATED_GIT_ENV, NO_COLOR: '1', OPENAI_BASE_URL: baseUrl, OPENAI_API_KEYS: benchKeys(), OPENAI_API_KEY: undefined, LLDFLOW_DRAFTER: undefined, LLDFLOW_REVIEWER: undefined },
     stdout,
     stderr,
     clock: systemClock,

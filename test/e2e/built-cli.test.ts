@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeHttpServer } from '../../src/providers/testing/fake-http-server.js';
 import { fakeOpenAIServer } from '../../src/providers/testing/fake-openai-server.js';
 import { approvingResponder } from '../support/lld-responder.js';
-import { temporaryRepository } from '../support/temporary-repository.js';
+import { ISOLATED_GIT_ENV, temporaryRepository } from '../../src/git/testing/temporary-repository.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // Inside the package (so the compiled code finds templates/ by walking up), but never the real dist/.
@@ -28,7 +28,7 @@ afterAll(async () => {
 /** Asynchronous on purpose: the fake model server lives in this process and must keep answering. */
 function lldflow(args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [entry, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } }, (error, stdout, stderr) => {
+    execFile(process.execPath, [entry, ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...ISOLATED_GIT_ENV, NO_COLOR: '1', ...env } }, (error, stdout, stderr) => {
       resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
     });
   });

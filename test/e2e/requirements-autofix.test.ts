@@ -9,7 +9,7 @@ import type { FakeHttpServer, FakeRequest } from '../../src/providers/testing/fa
 import { fakeOpenAIServer } from '../../src/providers/testing/fake-openai-server.js';
 import type { RunSummary } from '../../src/core/items.js';
 import { APPROVED_VERDICT, classifyCall, validLld } from '../support/lld-responder.js';
-import { temporaryRepository } from '../support/temporary-repository.js';
+import { ISOLATED_GIT_ENV, temporaryRepository } from '../../src/git/testing/temporary-repository.js';
 
 let server: FakeHttpServer | undefined;
 
@@ -33,7 +33,7 @@ async function requirements(repo: string, items: string, baseUrl: string): Promi
   const stderr = new CaptureStream();
   const code = await runCli(['requirements', '--repo', repo, '--source', items, '--all', '--parallel', '2', '--drafter', 'openai:d', '--reviewer', 'openai:r', '--json'], {
     cwd: repo,
-    env: { ...process.env, NO_COLOR: '1', OPENAI_BASE_URL: baseUrl, OPENAI_API_KEYS: 'k-one,k-two', OPENAI_API_KEY: undefined, LLDFLOW_DRAFTER: undefined, LLDFLOW_REVIEWER: undefined },
+    env: { ...process.env, ...ISOLATED_GIT_ENV, NO_COLOR: '1', OPENAI_BASE_URL: baseUrl, OPENAI_API_KEYS: 'k-one,k-two', OPENAI_API_KEY: undefined, LLDFLOW_DRAFTER: undefined, LLDFLOW_REVIEWER: undefined },
     stdout,
     stderr,
     clock: systemClock,
@@ -91,8 +91,8 @@ describe('requirements: autofix, accepted forms, and drafters that cannot fix', 
       mkdirSync(join(repo, path, '..'), { recursive: true });
       writeFileSync(join(repo, path), 'x\n');
     }
-    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'commit.gpgsign=false', 'add', '-A'], { cwd: repo });
-    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'commit.gpgsign=false', 'commit', '-qm', 'more'], { cwd: repo });
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'commit.gpgsign=false', 'add', '-A'], { cwd: repo, env: { ...process.env, ...ISOLATED_GIT_ENV } });
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'commit.gpgsign=false', 'commit', '-qm', 'more'], { cwd: repo, env: { ...process.env, ...ISOLATED_GIT_ENV } });
     let draftPrompt = '';
     server = await fakeOpenAIServer({
       respond: (request: FakeRequest) => {

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { FakeReply, FakeRequest } from '../../src/providers/testing/fake-http-server.js';
 import { validLld } from './lld-responder.js';
-import { temporaryRepository } from './temporary-repository.js';
+import { ISOLATED_GIT_ENV, temporaryRepository } from '../../src/git/testing/temporary-repository.js';
 
 /** A small node:test project with an approved LLD per id, committed, so `implement` can start. */
 export function implementRepository(ids: string[]): string {
@@ -18,8 +18,9 @@ export function implementRepository(ids: string[]): string {
     const document = validLld(id, `Feature ${id}`).replace('* **Status:** Draft', '* **Status:** Approved (reviewed by test:reviewer, 2026-01-01)');
     writeFileSync(join(repo, 'docs', 'lld', 'active', `LLD-${id.padStart(3, '0')}.md`), document);
   }
-  execFileSync('git', ['add', '-A'], { cwd: repo });
-  execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.invalid', 'commit', '-qm', 'approved designs'], { cwd: repo });
+  const env = { ...process.env, ...ISOLATED_GIT_ENV };
+  execFileSync('git', ['add', '-A'], { cwd: repo, env });
+  execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.invalid', 'commit', '-qm', 'approved designs'], { cwd: repo, env });
   return repo;
 }
 

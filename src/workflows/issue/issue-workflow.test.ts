@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ScriptedModel } from '../../../test/support/scripted-model.js';
-import { temporaryRepository } from '../../../test/support/temporary-repository.js';
+import { ISOLATED_GIT_ENV, temporaryRepository } from '../../git/testing/temporary-repository.js';
 import { MemoryCheckpointStoreFactory } from '../../checkpoints/memory-store.js';
 import { systemClock } from '../../clock/clock.js';
 import { FakeGitHubServer } from '../../items/testing/fake-github-server.js';
@@ -72,7 +72,7 @@ describe('requirements --type issue', () => {
   it('files the approved issue on GitHub through the origin remote, with the brief labels', async () => {
     const { repo, briefs } = briefRepository();
     github = await FakeGitHubServer.start({ owner: 'acme', repo: 'widgets', token: 'gh-test-token' });
-    execFileSync('git', ['remote', 'add', 'origin', 'https://github.com/acme/widgets.git'], { cwd: repo });
+    execFileSync('git', ['remote', 'add', 'origin', 'https://github.com/acme/widgets.git'], { cwd: repo, env: { ...process.env, ...ISOLATED_GIT_ENV } });
     const summary = await run(repo, briefs, { env: { GITHUB_TOKEN: 'gh-test-token', GITHUB_API_URL: github.baseUrl } });
     expect(summary.items[0]?.status).toBe('succeeded');
     const created = github.requests.filter((request) => request.method === 'POST');

@@ -3,7 +3,6 @@ import type { CheckpointStoreFactory } from '../checkpoints/store.js';
 import { SqliteCheckpointStoreFactory } from '../checkpoints/sqlite-store.js';
 import { ensureLocalStateExcluded } from '../git/worktree.js';
 import { isGitRepository } from '../git/git.js';
-import { SecretRedactor } from '../keys/redact.js';
 import { ConsoleReporter } from '../output/console-reporter.js';
 import { renderDryRun } from '../output/dry-run-table.js';
 import { LogFileReporter } from '../output/log-file-reporter.js';
@@ -12,6 +11,7 @@ import { combineReporters } from '../output/reporters.js';
 import { renderSummary } from '../output/summary-table.js';
 import { TerminalWriter } from '../output/terminal-writer.js';
 import { ConfigurationError } from '../core/errors.js';
+import type { Redact } from '../core/redact.js';
 import type { RunnerOptions } from '../runner/run-options.js';
 import { planRun, runWorkflow } from '../runner/run-workflow.js';
 import { exitCodeFor } from '../runner/summary.js';
@@ -26,8 +26,8 @@ export interface ExecuteRunInput {
   io: CliIo;
   /** The command line that retries the given ids (same options, `--issue` replaced). */
   retryCommand: (ids: string[]) => string;
-  /** Every configured key with its masked name: removed from anything shown or stored. */
-  secrets: Iterable<{ value: string; name: string }>;
+  /** The run's one redactor (the model registry's): applied to everything shown or stored. */
+  redact: Redact;
   checkpoints?: CheckpointStoreFactory;
 }
 
@@ -52,9 +52,8 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
   const { workflow, options, io } = input;
   const human = options.json ? io.stderr : io.stdout;
   const writer = new TerminalWriter(human);
-  for (const warning of input.warnings) writer.writeLines([`warning: ${warning}`]);
+  for (const warning of input.warnings) writer.writeLines([`warning: ${input.redact(warning)}`]);
   const checkpoints = input.checkpoints ?? new SqliteCheckpointStoreFactory(options.repo);
-  const redactor = new SecretRedactor(input.secrets);
   const previous = await lastRunStatuses(options.repo, workflow.name);
   const selection = { explicitIds: options.ids, all: options.all, retryFailed: options.retryFailed };
 
@@ -90,7 +89,7 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
         runId,
         lastRunStatuses: previous,
         retryCommand: input.retryCommand,
-        redact: (text) => redactor.redact(text),
+        redact: input.redact,
       },
       plan,
     );

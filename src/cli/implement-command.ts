@@ -59,7 +59,7 @@ export async function runImplementCommand(flags: ImplementFlags, io: CliIo): Pro
     options,
     warnings,
     io,
-    secrets: registry.secrets(),
+    redact: registry.redactor.redact,
     retryCommand: (ids) =>
       buildRetryCommand(['implement'], options, [
         ['--implementer', flags.implementer],

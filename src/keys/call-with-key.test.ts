@@ -3,6 +3,7 @@ import { FakeClock, flushPromises } from '../clock/testing/fake-clock.js';
 import { ModelCallError, RateLimitedError, TransientModelError } from '../model-call/errors.js';
 import { callWithKey, type KeyEvent } from './call-with-key.js';
 import { KeyPool, KeyPoolExhaustedError, type KeyLease, type KeyPoolOptions, type KeyWaitInfo } from './key-pool.js';
+import { SecretRedactor } from './redact.js';
 import { parseRetryAfter } from './retry-after.js';
 import { track } from '../../test/support/track-promise.js';
 
@@ -154,8 +155,9 @@ describe('callWithKey', () => {
     const { clock, pool, events, options } = setup({ keys: KEYS.slice(0, 1) });
     let calls = 0;
     const lastError = new TransientModelError(`503 overloaded for key ${KEYS[0]} (try ${4})`, 503);
+    const redact = new SecretRedactor(KEYS.map((value, index) => ({ value, name: `openai#${index + 1}` }))).redact;
     const result = track(
-      callWithKey(pool, { ...options, maxTransientAttempts: 4, transientBackoff: { baseMs: 100, maxMs: 150 } }, () => {
+      callWithKey(pool, { ...options, redact, maxTransientAttempts: 4, transientBackoff: { baseMs: 100, maxMs: 150 } }, () => {
         calls += 1;
         return Promise.reject(calls === 4 ? lastError : new TransientModelError('503 overloaded', 503));
       }),
@@ -170,6 +172,22 @@ describe('callWithKey', () => {
     expect(events.map((event) => (event.type === 'transient-retry' ? event.delayMs : undefined))).toEqual([75, 113, 113]);
     expect(pool.endings).toHaveLength(4);
     expect(allFree(pool)).toBe(true);
+  });
+
+  it('passes transient-retry messages through the run redactor it is given', async () => {
+    const { clock, pool, events, options } = setup({ keys: KEYS.slice(0, 1) });
+    const redact = new SecretRedactor([{ value: KEYS[0]!, name: 'openai#1' }]).redact;
+    let calls = 0;
+    const result = track(
+      callWithKey(pool, { ...options, redact }, () =>
+        ++calls === 1 ? Promise.reject(new TransientModelError(`502 from upstream for ${KEYS[0]!}`, 502)) : Promise.resolve('ok'),
+      ),
+    );
+    while (!result.settled) await clock.advanceToNext();
+    expect(result.value).toBe('ok');
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'transient-retry', keyName: 'openai#1', message: '502 from upstream for openai#1' }),
+    ]);
   });
 
   it('rethrows any other error unchanged after releasing the key', async () => {

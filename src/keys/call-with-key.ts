@@ -1,9 +1,9 @@
 import type { Clock } from '../clock/clock.js';
+import { noRedaction, type Redact } from '../core/redact.js';
 import { ModelCallError, RateLimitedError, TransientModelError } from '../model-call/errors.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import { usesRetryAfter } from './cooldown.js';
 import type { KeyLease, KeyPool, KeyWaitInfo } from './key-pool.js';
-import { SecretRedactor } from './redact.js';
 
 export type KeyEvent =
   /** A key answered 429 and rests for `cooldownMs`; `announced` when the provider's retry-after set it. */
@@ -24,6 +24,11 @@ export interface CallWithKeyOptions {
   maxTransientAttempts?: number;
   /** Delay between transient attempts. Default { baseMs: 500, maxMs: 8000 }. */
   transientBackoff?: BackoffOptions;
+  /**
+   * The run's redactor: provider messages sometimes echo the request, so the transient-retry messages
+   * and the final `server` error pass through it. Default: none.
+   */
+  redact?: Redact;
 }
 
 const DEFAULT_TRANSIENT_BACKOFF: BackoffOptions = { baseMs: 500, maxMs: 8000 };
@@ -39,6 +44,7 @@ export async function callWithKey<T>(pool: KeyPool, options: CallWithKeyOptions,
   const random = options.random ?? Math.random;
   const maxAttempts = Math.max(1, Math.floor(options.maxTransientAttempts ?? 3));
   const transientBackoff = options.transientBackoff ?? DEFAULT_TRANSIENT_BACKOFF;
+  const redact = options.redact ?? noRedaction;
   let failedAttempts = 0;
 
   for (;;) {
@@ -56,7 +62,7 @@ export async function callWithKey<T>(pool: KeyPool, options: CallWithKeyOptions,
       if (!(error instanceof TransientModelError)) throw error;
 
       failedAttempts += 1;
-      const message = maskKey(lease, error.message);
+      const message = redact(error.message);
       if (failedAttempts >= maxAttempts) {
         throw new ModelCallError('server', `${pool.provider} failed after ${failedAttempts} attempts: ${message}`, { cause: error });
       }
@@ -68,10 +74,4 @@ export async function callWithKey<T>(pool: KeyPool, options: CallWithKeyOptions,
     lease.release(true);
     return result;
   }
-}
-
-/** Provider messages sometimes echo the request; the key must not travel on in our own messages. */
-function maskKey(lease: KeyLease, text: string): string {
-  if (lease.value === undefined) return text;
-  return new SecretRedactor([{ value: lease.value, name: lease.name }]).redact(text);
 }

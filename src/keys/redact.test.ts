@@ -45,4 +45,46 @@ describe('SecretRedactor', () => {
     ]);
     expect(redactor.redact('secret')).toBe('openai#1');
   });
+
+  it('names key-shaped text that is not a configured key <provider>#?, after the prefix it carries', () => {
+    const redactor = new SecretRedactor();
+    expect(redactor.redact('Incorrect API key provided: sk-proj-abc123****wxyz.')).toBe('Incorrect API key provided: openai#?.');
+    expect(redactor.redact('x-api-key sk-ant-api03-AbCdEf123456 rejected')).toBe('x-api-key anthropic#? rejected');
+    expect(redactor.redact('key AIzaSyA1234567890abcdefghij invalid')).toBe('key google#? invalid');
+    expect(redactor.redact('plain words stay: sk-short, task-runner, AIzaShort')).toBe(
+      'plain words stay: sk-short, task-runner, AIzaShort',
+    );
+  });
+
+  it('gives a configured key its own name even when it is key-shaped, and masks the others by shape', () => {
+    const redactor = new SecretRedactor([{ value: 'sk-live-aaaaaaaa', name: 'openai#1' }]);
+    expect(redactor.redact('tried sk-live-aaaaaaaa, then sk-other-bbbbbbbb')).toBe('tried openai#1, then openai#?');
+  });
+
+  it('never passes an inserted name through the key-shaped fallback', () => {
+    // The key follows `sk-` in the text: replacing it first must not leave `sk-openai…` for the fallback to rewrite.
+    const redactor = new SecretRedactor([{ value: 'proj1234567', name: 'openai#1' }]);
+    expect(redactor.redact('Bearer sk-proj1234567 and sk-unknown-key')).toBe('Bearer sk-openai#1 and openai#?');
+  });
+
+  it('leaves redacted text as it is when it passes again (keys of the usual shape)', () => {
+    const redactor = new SecretRedactor([
+      { value: 'sk-live-aaaaaaaa', name: 'openai#1' },
+      { value: 'AIzaSyA1234567890abcdefghij', name: 'google#1' },
+    ]);
+    const once = redactor.redact('sk-live-aaaaaaaa, AIzaSyA1234567890abcdefghij and sk-ant-api03-unknown1');
+    expect(once).toBe('openai#1, google#1 and anthropic#?');
+    expect(redactor.redact(once)).toBe(once);
+  });
+
+  it('replaces a configured key whole even where a key-shaped run of text begins before it', () => {
+    const redactor = new SecretRedactor([{ value: 'abc.def-secret', name: 'openai#1' }]);
+    // A pattern pass first would take `sk-zzzzzzabc` as one key-shaped token and leave `.def-secret` behind.
+    expect(redactor.redact('sk-zzzzzzabc.def-secret')).toBe('openai#?openai#1');
+  });
+
+  it('is a bound function that can be handed on as a Redact', () => {
+    const redact = new SecretRedactor([{ value: 'k-123', name: 'google#1' }]).redact;
+    expect(['a k-123', 'b'].map(redact)).toEqual(['a google#1', 'b']);
+  });
 });

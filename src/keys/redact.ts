@@ -1,6 +1,23 @@
+import type { Redact } from '../core/redact.js';
+
 /**
- * Replaces API key values with their masked names (`openai#1`) in text about to be shown or stored,
- * such as an error message that echoes the request. Every value is replaced, however short.
+ * Anything shaped like a provider key (whole, or partly masked as `sk-proj-ab12****wxyz`), including
+ * keys lldflow was not given (another account's key a proxy echoes, a key pasted into an issue).
+ */
+const KEY_SHAPED = /\b(?:sk-[A-Za-z0-9_*-]{6,}|AIza[0-9A-Za-z_*-]{10,})/g;
+
+/**
+ * The run's one redactor, applied to text before it leaves the process. Keys appear in one form only,
+ * `<provider>#<n>`:
+ *
+ * - every configured key value becomes its masked name (`openai#1`, `anthropic#2`), however short;
+ * - anything else key-shaped becomes `<provider>#?`, the provider its prefix names: `sk-ant-…` →
+ *   `anthropic#?`, any other `sk-…` → `openai#?`, `AIza…` → `google#?`. The `?` says it is not one
+ *   of the configured keys.
+ *
+ * One pass: configured values are found first (longest first, so a key containing another is replaced
+ * whole), and the key-shaped fallback only looks at the text between them, so nothing just inserted is
+ * rewritten. `redact` is a bound function: pass `redactor.redact` where a `Redact` is expected.
  */
 export class SecretRedactor {
   private readonly names = new Map<string, string>();
@@ -16,15 +33,17 @@ export class SecretRedactor {
     this.pattern = undefined;
   }
 
-  redact(text: string): string {
-    if (this.names.size === 0) return text;
-    return text.replace(this.compiledPattern(), (match) => this.names.get(match) ?? match);
-  }
+  readonly redact: Redact = (text) => {
+    if (this.names.size === 0) return maskKeyShaped(text);
+    let redacted = '';
+    let from = 0;
+    for (const match of text.matchAll(this.compiledPattern())) {
+      redacted += maskKeyShaped(text.slice(from, match.index)) + (this.names.get(match[0]) ?? match[0]);
+      from = match.index + match[0].length;
+    }
+    return redacted + maskKeyShaped(text.slice(from));
+  };
 
-  /**
-   * One pass over the text with the longest values first, so a key that contains another key is
-   * replaced whole and a name just inserted is never rewritten.
-   */
   private compiledPattern(): RegExp {
     if (!this.pattern) {
       const alternatives = [...this.names.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
@@ -32,6 +51,15 @@ export class SecretRedactor {
     }
     return this.pattern;
   }
+}
+
+function maskKeyShaped(text: string): string {
+  return text.replace(KEY_SHAPED, (key) => `${providerOf(key)}#?`);
+}
+
+function providerOf(keyShaped: string): string {
+  if (keyShaped.startsWith('AIza')) return 'google';
+  return keyShaped.startsWith('sk-ant-') ? 'anthropic' : 'openai';
 }
 
 function escapeRegExp(text: string): string {

@@ -1,3 +1,5 @@
+import type { Redact } from '../core/redact.js';
+
 /** HTTP 429: the key is cooling down; the call should move to another key. */
 export class RateLimitedError extends Error {
   override readonly name = 'RateLimitedError';
@@ -27,4 +29,29 @@ export class ModelCallError extends Error {
   constructor(readonly reason: ModelCallFailure, message: string, options?: { cause?: unknown }) {
     super(message, options);
   }
+}
+
+/**
+ * The error with `redact` applied to its message, for errors that leave the model client. Never
+ * mutates: when the message held a secret it returns a new error of the same class (name, `reason`,
+ * `statusCode`, `retryAfterMs` kept, so `instanceof` and reason checks still hold), its stack redacted
+ * too and its cause the original's cause (what is shown or stored is the message, never the cause);
+ * otherwise the error itself. Another class of error with a secret in its message (none of lldflow's
+ * own) becomes a plain Error of the same name.
+ */
+export function redactError(error: unknown, redact: Redact): unknown {
+  if (!(error instanceof Error)) return error;
+  const message = redact(error.message);
+  if (message === error.message) return error;
+  const options = 'cause' in error ? { cause: error.cause } : undefined;
+  let copy: Error;
+  if (error instanceof RateLimitedError) copy = new RateLimitedError(message, error.retryAfterMs, options);
+  else if (error instanceof TransientModelError) copy = new TransientModelError(message, error.statusCode, options);
+  else if (error instanceof ModelCallError) copy = new ModelCallError(error.reason, message, options);
+  else {
+    copy = new Error(message, options);
+    copy.name = error.name;
+  }
+  if (error.stack !== undefined) copy.stack = redact(error.stack);
+  return copy;
 }

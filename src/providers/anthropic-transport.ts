@@ -21,6 +21,6 @@ export class AnthropicTransport implements ProviderTransport {
 
   async call(request: ModelRequest, apiKey: string | undefined, signal: AbortSignal): Promise<ModelReply> {
     const label = `anthropic:${this.model}`;
-    return generateWithSdk(this.modelFor(requireKey(label, apiKey)), request, { label, apiKey, signal, now: this.options.now });
+    return generateWithSdk(this.modelFor(requireKey(label, apiKey)), request, { label, signal, now: this.options.now });
   }
 }

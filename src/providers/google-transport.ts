@@ -20,6 +20,6 @@ export class GoogleTransport implements ProviderTransport {
 
   async call(request: ModelRequest, apiKey: string | undefined, signal: AbortSignal): Promise<ModelReply> {
     const label = `google:${this.model}`;
-    return generateWithSdk(this.modelFor(requireKey(label, apiKey)), request, { label, apiKey, signal, now: this.options.now });
+    return generateWithSdk(this.modelFor(requireKey(label, apiKey)), request, { label, signal, now: this.options.now });
   }
 }

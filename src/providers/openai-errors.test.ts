@@ -1,6 +1,7 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import { describe, expect, it } from 'vitest';
-import { ModelCallError, RateLimitedError, TransientModelError } from '../model-call/errors.js';
+import { SecretRedactor } from '../keys/redact.js';
+import { ModelCallError, RateLimitedError, redactError, TransientModelError } from '../model-call/errors.js';
 import { translateOpenAIError } from './openai-errors.js';
 import { instructionRole } from './openai-transport.js';
 
@@ -8,7 +9,7 @@ const KEY = 'live-secret-abcdef123456';
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
 
 function context(signal = new AbortController().signal) {
-  return { label: 'openai:gpt-4o', signal, apiKey: KEY, nowMs: NOW };
+  return { label: 'openai:gpt-4o', signal, nowMs: NOW };
 }
 
 function httpError(status: number, headers: Record<string, string> = {}, message = 'server says no'): APIError {
@@ -67,10 +68,13 @@ describe('translateOpenAIError', () => {
     expect((error as ModelCallError).reason).toBe('malformed-response');
   });
 
-  it('never puts the key in a message, even when the server echoes it', () => {
-    const error = translateOpenAIError(httpError(401, {}, `Incorrect API key provided: ${KEY}`), context());
+  it('never puts the key in a message once redacted as the model client does, even when the server echoes it', () => {
+    const translated = translateOpenAIError(httpError(401, {}, `Incorrect API key provided: ${KEY}`), context());
+    const error = redactError(translated, new SecretRedactor([{ value: KEY, name: 'openai#1' }]).redact) as ModelCallError;
     expect(error.message).not.toContain(KEY);
-    expect(error.message).toContain('[redacted key]');
+    expect(error.message).toContain('Incorrect API key provided: openai#1');
+    expect(error).toBeInstanceOf(ModelCallError);
+    expect(error.reason).toBe('authentication');
   });
 });
 

@@ -1,24 +1,25 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { abortReason } from '../core/abort.js';
 import { ModelCallError, TransientModelError } from '../model-call/errors.js';
-import { causeChain, clean, errorMessage, FETCH_TIMEOUT_CODES, fromHttpStatus, networkCode, serverMessage, type SdkErrorContext } from './sdk-errors.js';
+import { causeChain, errorMessage, FETCH_TIMEOUT_CODES, fromHttpStatus, networkCode, serverMessage, type SdkErrorContext } from './sdk-errors.js';
 
 /**
  * Turns whatever the official OpenAI SDK threw into the transport contract, the same way
  * translateSdkError does for the AI SDK: RateLimitedError (429), TransientModelError (5xx,
- * connection failures), ModelCallError otherwise, or the caller's abort reason as is.
+ * connection failures), ModelCallError otherwise, or the caller's abort reason as is. Like it, keeps
+ * the server's words for the model client to redact.
  */
 export function translateOpenAIError(error: unknown, context: SdkErrorContext): Error {
   if (context.signal.aborted) return abortReason(context.signal);
   if (error instanceof ModelCallError) return error;
   const fail = (reason: ConstructorParameters<typeof ModelCallError>[0], detail: string): ModelCallError =>
-    new ModelCallError(reason, clean(`${context.label}: ${detail}`, context.apiKey), { cause: error });
+    new ModelCallError(reason, `${context.label}: ${detail}`, { cause: error });
 
   if (error instanceof APIUserAbortError || error instanceof APIConnectionTimeoutError) return fail('timeout', 'the request was aborted before the model answered');
   if (error instanceof APIConnectionError) {
     const code = networkCode(error);
     if (code !== undefined && FETCH_TIMEOUT_CODES.has(code)) return fail('timeout', `the server did not answer in time (${code})`);
-    return new TransientModelError(clean(`${context.label}: connection failed (${code ?? innermostMessage(error)})`, context.apiKey), undefined, { cause: error });
+    return new TransientModelError(`${context.label}: connection failed (${code ?? innermostMessage(error)})`, undefined, { cause: error });
   }
   if (error instanceof APIError) {
     const { status, headers } = error as APIError<number | undefined, Headers | undefined>;

@@ -48,7 +48,7 @@ export class OpenAITransport implements ProviderTransport {
         model: typeof completion.model === 'string' && completion.model !== '' ? completion.model : this.model,
       };
     } catch (error) {
-      throw translateOpenAIError(error, { label, signal, apiKey, nowMs: (this.options.now ?? Date.now)() });
+      throw translateOpenAIError(error, { label, signal, nowMs: (this.options.now ?? Date.now)() });
     }
   }
 

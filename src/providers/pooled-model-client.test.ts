@@ -3,7 +3,8 @@ import { FakeClock } from '../clock/testing/fake-clock.js';
 import { KeyPool } from '../keys/key-pool.js';
 import { SecretRedactor } from '../keys/redact.js';
 import { InterruptedError } from '../core/errors.js';
-import { ModelCallError } from '../model-call/errors.js';
+import type { KeyEvent } from '../keys/call-with-key.js';
+import { ModelCallError, TransientModelError } from '../model-call/errors.js';
 import type { ModelRequest, ProviderTransport } from '../model-call/model-client.js';
 import { PooledModelClient } from './pooled-model-client.js';
 import type { ReplyWithCost } from './pricing.js';
@@ -96,5 +97,35 @@ describe('PooledModelClient', () => {
     const error = await client(transport, clock).complete(request()).catch((caught: unknown) => caught);
 
     expect((error as Error).message).toBe('rejected key openai#1');
+  });
+
+  it('redacts by throwing a copy of the same class, leaving the transport error as it was', async () => {
+    const clock = new FakeClock();
+    const thrown = new ModelCallError('authentication', `bad key ${KEY}; also saw sk-proj-abc123****wxyz`);
+    const transport = new ScriptedTransport('openai', 'gpt-4o', () => Promise.reject(thrown));
+
+    const error = await client(transport, clock).complete(request()).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(ModelCallError);
+    expect((error as ModelCallError).reason).toBe('authentication');
+    expect((error as Error).message).toBe('bad key openai#1; also saw openai#?');
+    expect(thrown.message).toBe(`bad key ${KEY}; also saw sk-proj-abc123****wxyz`);
+  });
+
+  it('names the key, never its value, in transient-retry lines and events', async () => {
+    const clock = new FakeClock();
+    let calls = 0;
+    const transport = new ScriptedTransport('openai', 'gpt-4o', (apiKey) =>
+      ++calls === 1 ? Promise.reject(new TransientModelError(`502 upstream for ${apiKey ?? ''}`, 502)) : Promise.resolve({ text: 'ok', usage: { inputTokens: 0, outputTokens: 0 }, model: 'gpt-4o' }),
+    );
+    const lines: string[] = [];
+    const events: KeyEvent[] = [];
+
+    const pending = client(transport, clock).complete(request(), { log: (line) => lines.push(line), onKeyEvent: (event) => events.push(event) });
+    while (calls < 2) await clock.advanceToNext();
+    await pending;
+
+    expect(lines).toEqual([expect.stringContaining('openai#1 attempt 1 failed (502 upstream for openai#1)')]);
+    expect(events).toEqual([expect.objectContaining({ type: 'transient-retry', message: '502 upstream for openai#1' })]);
   });
 });

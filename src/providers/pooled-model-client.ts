@@ -4,7 +4,7 @@ import type { BackoffOptions } from '../keys/backoff.js';
 import { callWithKey, type KeyEvent } from '../keys/call-with-key.js';
 import type { KeyPool } from '../keys/key-pool.js';
 import type { SecretRedactor } from '../keys/redact.js';
-import { ModelCallError } from '../model-call/errors.js';
+import { ModelCallError, redactError } from '../model-call/errors.js';
 import { describeKeyEvent } from './key-event-message.js';
 import type { ModelCallHooks, ModelClient, ModelReply, ModelRequest, ModelResponse, ProviderTransport } from '../model-call/model-client.js';
 import { costOf, isPriced, type ReplyWithCost } from './pricing.js';
@@ -21,7 +21,10 @@ export interface PooledModelClientOptions {
   clock: Clock;
   /** `provider:model` as the user wrote it. Default `<provider>:<model>`. */
   label?: string;
-  /** Masks every configured key out of error messages that leave this client. */
+  /**
+   * The run's one redactor (the registry's): every error and key-event message leaving this client
+   * passes through it, so provider text that echoes a key never travels on. Default: none.
+   */
   redactor?: SecretRedactor;
   /** Longest one attempt may take before it fails as `timeout`. Default 10 minutes. */
   callTimeoutMs?: number;
@@ -68,10 +71,11 @@ export class PooledModelClient implements ModelClient {
           random: this.options.random,
           onEvent: (event) => {
             hooks?.onKeyEvent?.(event);
-            hooks?.log?.(this.redactText(describeKeyEvent(event)));
+            hooks?.log?.(describeKeyEvent(event));
           },
           maxTransientAttempts: this.options.maxTransientAttempts,
           transientBackoff: this.options.transientBackoff,
+          redact: this.options.redactor?.redact,
         },
         async (lease) => ({
           reply: await this.attempt(request, lease.value),
@@ -87,7 +91,7 @@ export class PooledModelClient implements ModelClient {
         durationMs: clock.now() - startedAt,
       };
     } catch (error) {
-      throw this.redacted(error);
+      throw this.options.redactor ? redactError(error, this.options.redactor.redact) : error;
     }
   }
 
@@ -111,17 +115,6 @@ export class PooledModelClient implements ModelClient {
     // The answering model's id is usually more precise; a proxy may rename it, so fall back to ours.
     const model = isPriced(this.provider, reply.model) ? reply.model : this.model;
     return costOf(this.provider, model, reply.usage);
-  }
-
-  private redactText(text: string): string {
-    return this.options.redactor ? this.options.redactor.redact(text) : text;
-  }
-
-  private redacted(error: unknown): unknown {
-    if (!(error instanceof Error)) return error;
-    const message = this.redactText(error.message);
-    if (message !== error.message) error.message = message;
-    return error;
   }
 }
 

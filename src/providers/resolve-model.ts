@@ -64,12 +64,13 @@ export interface ModelRegistryOptions {
 /**
  * Builds model clients from `provider:model` specs. One key pool per provider, shared by every
  * client of that provider, so a drafter and a reviewer on the same provider share its keys and
- * its rate limits. Clients are cached per spec.
+ * its rate limits. Clients are cached per spec. `redactor` is the run's one redactor, built from
+ * every configured key: the clients use it, and the CLI hands the same one to the runner.
  */
 export class ModelRegistry {
   private readonly pools = new Map<string, KeyPool>();
   private readonly clients = new Map<string, ModelClient>();
-  private readonly redactor: SecretRedactor;
+  readonly redactor: SecretRedactor;
 
   /** Shared by every HTTP provider of this registry: one pool of kept-alive connections (see http-fetch.ts). */
   private readonly fetch: FetchFunction;

@@ -1,15 +1,16 @@
 import { APICallError, JSONParseError, RetryError } from 'ai';
 import { describe, expect, it } from 'vitest';
-import { ModelCallError, RateLimitedError, TransientModelError } from '../model-call/errors.js';
+import { SecretRedactor } from '../keys/redact.js';
+import { ModelCallError, RateLimitedError, redactError, TransientModelError } from '../model-call/errors.js';
 import { OpenAITransport } from './openai-transport.js';
-import { clean, translateSdkError } from './sdk-errors.js';
+import { translateSdkError } from './sdk-errors.js';
 import { fakeOpenAIServer } from './testing/fake-openai-server.js';
 
 const KEY = 'live-secret-abcdef123456';
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
 
 function context(signal = new AbortController().signal) {
-  return { label: 'openai:gpt-4o', signal, apiKey: KEY, nowMs: NOW };
+  return { label: 'openai:gpt-4o', signal, nowMs: NOW };
 }
 
 function apiError(statusCode: number | undefined, options: { headers?: Record<string, string>; message?: string; cause?: unknown } = {}): APICallError {
@@ -91,20 +92,15 @@ describe('translateSdkError', () => {
     expect(translateSdkError(retry, context())).toBeInstanceOf(RateLimitedError);
   });
 
-  it('never puts the key in a message, even when the server echoes it', () => {
+  it('never puts the key in a message once redacted as the model client does, even when the server echoes it', () => {
+    const redactor = new SecretRedactor([{ value: KEY, name: 'openai#1' }]);
     for (const status of [400, 401, 429, 500, undefined]) {
-      const error = translateSdkError(apiError(status, { message: `bad key ${KEY} given` }), context());
+      const translated = translateSdkError(apiError(status, { message: `bad key ${KEY} given` }), context());
+      const error = redactError(translated, redactor.redact) as Error;
       expect(error.message).not.toContain(KEY);
-      expect(error.message).toContain('[redacted key]');
+      expect(error.message).toContain('bad key openai#1 given');
+      expect(error.constructor).toBe(translated.constructor);
     }
-  });
-});
-
-describe('clean', () => {
-  it('masks key-shaped tokens that are not the current key', () => {
-    expect(clean('Incorrect API key provided: sk-proj-abc123****wxyz.', undefined)).toBe('Incorrect API key provided: [redacted key].');
-    expect(clean('key AIzaSyA1234567890abcdefghij invalid', undefined)).toBe('key [redacted key] invalid');
-    expect(clean('plain words stay', undefined)).toBe('plain words stay');
   });
 });
 

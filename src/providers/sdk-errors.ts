@@ -8,8 +8,6 @@ export interface SdkErrorContext {
   label: string;
   /** The caller's signal: when it aborted, its reason is what the caller expects back. */
   signal: AbortSignal;
-  /** The key of this call, masked out of every message. */
-  apiKey: string | undefined;
   /** Wall-clock now for `retry-after` HTTP dates (they are real dates, not the injected clock's). */
   nowMs: number;
 }
@@ -23,13 +21,14 @@ const MAX_SERVER_MESSAGE = 400;
 /**
  * Turns whatever an AI SDK call threw into the transport contract: RateLimitedError (429),
  * TransientModelError (5xx, 529 overloaded, connection failures), ModelCallError otherwise, or the
- * caller's abort reason as is. Messages never carry the key.
+ * caller's abort reason as is. Messages keep the server's words (a key it echoed too): the model
+ * client redacts every error it throws with the run's redactor (src/keys/redact.ts).
  */
 export function translateSdkError(error: unknown, context: SdkErrorContext): Error {
   if (context.signal.aborted) return abortReason(context.signal);
   const cause = RetryError.isInstance(error) ? error.lastError : error;
   const fail = (reason: ConstructorParameters<typeof ModelCallError>[0], detail: string): ModelCallError =>
-    new ModelCallError(reason, clean(`${context.label}: ${detail}`, context.apiKey), { cause });
+    new ModelCallError(reason, `${context.label}: ${detail}`, { cause });
 
   if (APICallError.isInstance(cause)) return fromApiCallError(cause, context);
   if (isAbortError(cause)) return fail('timeout', 'the request was aborted before the model answered');
@@ -44,7 +43,7 @@ export function translateSdkError(error: unknown, context: SdkErrorContext): Err
   }
   const code = networkCode(cause);
   if (code !== undefined && FETCH_TIMEOUT_CODES.has(code)) return fail('timeout', `the server did not answer in time (${code})`);
-  if (code !== undefined) return new TransientModelError(clean(`${context.label}: connection failed (${code})`, context.apiKey), undefined, { cause });
+  if (code !== undefined) return new TransientModelError(`${context.label}: connection failed (${code})`, undefined, { cause });
   return fail('bad-request', `the call could not be made: ${errorMessage(cause)}`);
 }
 
@@ -54,7 +53,7 @@ function fromApiCallError(error: APICallError, context: SdkErrorContext): Error 
   const options = { cause: error };
 
   if (status === undefined || (status >= 200 && status < 300)) {
-    const message = (text: string): string => clean(`${context.label}: ${text}`, context.apiKey);
+    const message = (text: string): string => `${context.label}: ${text}`;
     if (isUnreadableBody(error)) return new ModelCallError('malformed-response', message(`the response could not be read (${detail})`), options);
     const code = networkCode(error);
     if (code !== undefined && FETCH_TIMEOUT_CODES.has(code)) return new ModelCallError('timeout', message(`the server did not answer in time (${code})`), options);
@@ -74,7 +73,7 @@ export function fromHttpStatus(
   context: SdkErrorContext,
   options: { cause: unknown },
 ): Error {
-  const message = (text: string): string => clean(`${context.label}: ${text}`, context.apiKey);
+  const message = (text: string): string => `${context.label}: ${text}`;
   if (status === 429) return new RateLimitedError(message(`HTTP 429 rate limited: ${detail}`), parseRetryAfter(headers, context.nowMs), options);
   if (status >= 500 || status === 408) return new TransientModelError(message(`HTTP ${status}: ${detail}`), status, options);
   if (status === 401 || status === 403) return new ModelCallError('authentication', message(`HTTP ${status} authentication failed: ${detail}`), options);
@@ -114,13 +113,4 @@ export function causeChain(error: unknown): Error[] {
 
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/**
- * Providers sometimes echo a key (whole or partly masked) in their error text; the exact key and
- * anything shaped like a provider key is cut out before the text travels on.
- */
-export function clean(text: string, apiKey: string | undefined): string {
-  const withoutKey = apiKey ? text.split(apiKey).join('[redacted key]') : text;
-  return withoutKey.replace(/\b(?:sk-[A-Za-z0-9_*-]{6,}|AIza[0-9A-Za-z_*-]{10,})/g, '[redacted key]');
 }

@@ -17,7 +17,6 @@ export interface HttpTransportOptions {
 
 export interface SdkCallOptions {
   label: string;
-  apiKey: string | undefined;
   signal: AbortSignal;
   /** Extra provider settings (`{ openai: { … } }`). */
   providerOptions?: Parameters<typeof generateText>[0]['providerOptions'];
@@ -47,7 +46,7 @@ export async function generateWithSdk(model: LanguageModel, request: ModelReques
       model: result.response.modelId,
     };
   } catch (error) {
-    throw translateSdkError(error, { label: options.label, signal: options.signal, apiKey: options.apiKey, nowMs: (options.now ?? Date.now)() });
+    throw translateSdkError(error, { label: options.label, signal: options.signal, nowMs: (options.now ?? Date.now)() });
   }
 }
 

@@ -1,3 +1,4 @@
+import { repositoryPaths } from '../core/paths.js';
 import { commitDesigns, prepareDemo, testBranches } from '../demo/prepare-demo.js';
 import { runImplementCommand } from './implement-command.js';
 import type { CliIo } from './cli-io.js';
@@ -40,16 +41,17 @@ export async function runDemoCommand(io: CliIo): Promise<number> {
   const branches = await testBranches(demo.repo);
   for (const branch of branches) io.stdout.write(`  ${branch.branch}: ${branch.passed ? 'tests pass' : 'tests FAIL'}\n`);
 
+  const folder = (path: string): string => `${demo.repo}/${path}/`;
   io.stdout.write(
     [
       '',
       'Where to look:',
-      `  designs:   ${demo.repo}/docs/lld/active/`,
+      `  designs:   ${folder(repositoryPaths.lldFolder)}`,
       `  branches:  git -C ${demo.repo} branch --list '*-implementation'`,
-      `  worktrees: ${demo.repo}/.lldflow/worktrees/`,
-      `  lineage:   ${demo.repo}/docs/lineage/active/`,
-      `  logs:      ${demo.repo}/.lldflow/logs/`,
-      `  summaries: ${demo.repo}/.lldflow/runs/`,
+      `  worktrees: ${folder(repositoryPaths.worktreesFolder)}`,
+      `  lineage:   ${folder(repositoryPaths.lineageFolder)}`,
+      `  logs:      ${folder(repositoryPaths.logsRoot)}`,
+      `  summaries: ${folder(repositoryPaths.runsFolder)}`,
       `  status:    npm run lldflow -- status --repo ${demo.repo}`,
       '',
     ].join('\n'),

@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from '@commander-js/extra-typings';
 import { ConfigurationError, UsageError } from '../core/errors.js';
+import { lldflowPackage } from '../core/lldflow-package.js';
 import type { CliIo } from './cli-io.js';
 import { runDemoCommand } from './demo-command.js';
 import { runImplementCommand } from './implement-command.js';
@@ -13,7 +14,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const program = new Command()
     .name('lldflow')
     .description('Run governed model workflows (issue → reviewed LLD → test-first code) over many items in parallel.')
-    .version(VERSION)
+    .version(lldflowPackage().version)
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
@@ -82,5 +83,3 @@ function reportError(error: unknown, io: CliIo): number {
   io.stderr.write(`lldflow: unexpected error: ${message}\n`);
   return 1;
 }
-
-const VERSION = '0.1.0';

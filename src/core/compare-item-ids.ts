@@ -6,5 +6,5 @@ export function compareItemIds(left: string, right: string): number {
   return numericOrder(left, right) || (left < right ? -1 : left > right ? 1 : 0);
 }
 
-// One collator for every comparison: localeCompare with options builds one per call (1.2 s to sort 10,000 ids).
+// One collator for every comparison: localeCompare with options builds a new one per call, which makes sorting a long backlog slow.
 const numericOrder = new Intl.Collator('en', { numeric: true }).compare;

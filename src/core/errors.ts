@@ -1,3 +1,5 @@
+import { formatDuration } from './format.js';
+
 /** Bad command-line input: exit 2, nothing written. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -20,10 +22,11 @@ export class InterruptedError extends Error {
 export class ItemTimeoutError extends Error {
   override readonly name = 'ItemTimeoutError';
   constructor(readonly limitMs: number) {
-    super(`timeout after ${formatLimit(limitMs)}`);
+    super(`timeout after ${formatDuration(limitMs, 'prose')}`);
   }
 }
 
-function formatLimit(ms: number): string {
-  return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`;
+/** A checkpoint whose state this lldflow cannot resume from (another version, or damaged). The item fails with it. */
+export class CheckpointStateError extends Error {
+  override readonly name = 'CheckpointStateError';
 }

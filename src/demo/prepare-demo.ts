@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
 import { cp, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { packageRoot } from '../workflows/lld/template.js';
+import { lldflowPackage } from '../core/lldflow-package.js';
+import { repositoryPaths } from '../core/paths.js';
+import { worktreePath } from '../git/worktree.js';
 
 const run = promisify(execFile);
 
@@ -21,7 +22,7 @@ const identity = ['-c', 'user.name=lldflow demo', '-c', 'user.email=demo@lldflow
 
 /** Commits the LLDs and their lineage so `implement` starts from a clean working tree. */
 export async function commitDesigns(repo: string): Promise<void> {
-  await run('git', ['add', 'docs'], { cwd: repo });
+  await run('git', ['add', repositoryPaths.documents], { cwd: repo });
   await run('git', [...identity, 'commit', '-q', '-m', 'Reviewed designs (lldflow requirements)'], { cwd: repo });
 }
 
@@ -31,7 +32,7 @@ export async function testBranches(repo: string): Promise<Array<{ branch: string
   const branches = stdout.split('\n').filter((line) => line.length > 0);
   return Promise.all(
     branches.map(async (branch) => {
-      const worktree = join(repo, '.lldflow', 'worktrees', branch.replace(/-implementation$/, ''));
+      const worktree = worktreePath(repo, branch.replace(/-implementation$/, ''));
       const passed = await run('node', ['--test'], { cwd: worktree }).then(
         () => true,
         () => false,
@@ -43,7 +44,7 @@ export async function testBranches(repo: string): Promise<Array<{ branch: string
 
 /** Copies the example repository to a new temporary folder and makes it a git repository with one commit. */
 export async function prepareDemo(): Promise<DemoFolders> {
-  const root = await packageRoot(dirname(fileURLToPath(import.meta.url)));
+  const { root } = lldflowPackage();
   const base = await mkdtemp(join(tmpdir(), 'lldflow-demo-'));
   const repo = join(base, 'repo');
   await cp(join(root, 'demo', 'repo'), repo, { recursive: true });

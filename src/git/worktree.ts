@@ -3,13 +3,11 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../files/atomic-write.js';
 import { validateItemId } from '../core/item-id.js';
 import { ConfigurationError } from '../core/errors.js';
+import { inRepository, repositoryPaths } from '../core/paths.js';
 import { GitError, resolveRef, runGit } from './git.js';
 
 export { commitAll, pushBranch } from './commit.js';
 export type { CommitOptions, PushOptions } from './commit.js';
-
-/** lldflow's local state folder inside the target repository, kept out of git. */
-export const LOCAL_STATE_FOLDER = '.lldflow';
 
 export interface EnsureWorktreeOptions {
   /** The target repository (its main working tree). */
@@ -30,7 +28,7 @@ export interface Worktree {
 }
 
 export function worktreePath(repo: string, id: string): string {
-  return join(resolve(repo), LOCAL_STATE_FOLDER, 'worktrees', validateItemId(id, 'worktree'));
+  return inRepository(resolve(repo), repositoryPaths.worktree(id));
 }
 
 export function implementationBranch(id: string): string {
@@ -88,10 +86,12 @@ export async function ensureLocalStateExcluded(repo: string, signal?: AbortSigna
     if (isErrnoException(error) && error.code === 'ENOENT') return '';
     throw error;
   });
-  const covered = current.split(/\r?\n/).some((line) => /^\/?\.lldflow\/?$/.test(line.trim()));
+  const folder = repositoryPaths.localState;
+  // `.lldflow`, `/.lldflow`, `.lldflow/` or `/.lldflow/`.
+  const covered = current.split(/\r?\n/).some((line) => line.trim().replace(/^\//, '').replace(/\/$/, '') === folder);
   if (covered) return false;
   const separator = current === '' || current.endsWith('\n') ? '' : '\n';
-  await writeFileAtomic(excludeFile, `${current}${separator}${LOCAL_STATE_FOLDER}/\n`);
+  await writeFileAtomic(excludeFile, `${current}${separator}${folder}/\n`);
   return true;
 }
 

@@ -1,8 +1,10 @@
 import picocolors from 'picocolors';
 import type { ItemSummary } from '../core/items.js';
 import type { Reporter, RunEvent } from '../runner/events.js';
-import { formatCost, formatDuration } from './format.js';
+import { formatDuration, plural } from '../core/format.js';
+import { formatCost } from './format.js';
 import { LinePrefixer } from './line-prefixer.js';
+import { styledStatus, type Colors } from './status-style.js';
 import type { TerminalWriter } from './terminal-writer.js';
 
 export interface ConsoleReporterOptions {
@@ -14,7 +16,6 @@ export interface ConsoleReporterOptions {
   color: boolean;
 }
 
-type Colors = ReturnType<typeof picocolors.createColors>;
 type ColorName = 'cyan' | 'magenta' | 'yellow' | 'blue' | 'green' | 'red' | 'cyanBright' | 'magentaBright' | 'yellowBright' | 'blueBright' | 'greenBright' | 'redBright';
 const ITEM_COLORS: readonly ColorName[] = ['cyan', 'magenta', 'yellow', 'blue', 'green', 'red', 'cyanBright', 'magentaBright', 'yellowBright', 'blueBright', 'greenBright', 'redBright'];
 
@@ -43,7 +44,7 @@ export class ConsoleReporter implements Reporter {
       case 'run-start': {
         this.idWidth = Math.max(this.idWidth, ...event.items.map((item) => item.id.length));
         const count = event.items.length;
-        this.print(`${event.workflow} run ${event.runId}: ${count} item${count === 1 ? '' : 's'}, ${event.parallel > 1 ? `parallel ${event.parallel}` : 'sequential'}`);
+        this.print(`${event.workflow} run ${event.runId}: ${count} ${plural(count, 'item')}, ${event.parallel > 1 ? `parallel ${event.parallel}` : 'sequential'}`);
         return;
       }
       case 'item-start': {
@@ -96,27 +97,12 @@ export class ConsoleReporter implements Reporter {
     lines.debugOutput.flush();
     lines.output.flush();
     const duration = formatDuration(result.durationMs);
-    const status = this.colorStatus(result.status);
+    const status = styledStatus(result.status, this.colors);
     const summary = result.status === 'succeeded' || result.status === 'skipped' ? `${status} in ${duration}` : `${status} after ${duration}`;
     const output = result.output === null ? '' : ` → ${result.output}`;
     const [firstErrorLine, ...moreErrorLines] = (result.error ?? '').split(/\r?\n/);
     const error = firstErrorLine ? `: ${firstErrorLine}` : '';
     this.options.writer.writeLines([`${lines.prefix}${summary}${output}${error}`, ...moreErrorLines.map((line) => `${lines.prefix}  ${line}`)]);
-  }
-
-  private colorStatus(status: ItemSummary['status']): string {
-    switch (status) {
-      case 'succeeded':
-        return this.colors.green(status);
-      case 'skipped':
-        return this.colors.dim(status);
-      case 'blocked':
-      case 'interrupted':
-      case 'cancelled':
-        return this.colors.yellow(status);
-      case 'failed':
-        return this.colors.red(status);
-    }
   }
 
   private itemLine(id: string, text: string): void {

@@ -1,5 +1,6 @@
 import type { PlannedItem } from '../runner/events.js';
 import type { ItemPlanAction } from '../core/items.js';
+import { plural } from '../core/format.js';
 import { renderColumns } from './text-table.js';
 
 /** Long enough to recognise an issue, short enough for the table to fit a 100-column terminal. */
@@ -13,7 +14,7 @@ export function renderDryRun(items: readonly PlannedItem[], workflow: string): s
     items.map((item) => [item.id, truncateTitle(item.title), describeAction(item.action)]),
   );
   const count = (kind: ItemPlanAction['kind']): number => items.filter((item) => item.action.kind === kind).length;
-  const total = `dry run (${workflow}): ${items.length} item${items.length === 1 ? '' : 's'} · ${count('start')} to start · ${count('resume')} to resume · ${count('skip')} to skip; nothing was run or written`;
+  const total = `dry run (${workflow}): ${items.length} ${plural(items.length, 'item')} · ${count('start')} to start · ${count('resume')} to resume · ${count('skip')} to skip; nothing was run or written`;
   return [...table, '', total].join('\n');
 }
 

@@ -2,12 +2,13 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Reporter, RunEvent } from '../runner/events.js';
 import type { ItemSummary, ModelCallRecord } from '../core/items.js';
-import { validateItemId } from '../core/item-id.js';
-import { formatCost, formatDuration } from './format.js';
+import { logFileName } from '../core/paths.js';
+import { formatDuration } from '../core/format.js';
+import { formatCost } from './format.js';
 import { LinePrefixer } from './line-prefixer.js';
 
 export interface LogFileReporterOptions {
-  /** `<repo>/.lldflow/logs/<run-id>`; created on the first line written. */
+  /** The run's logs folder (`repositoryPaths.logsFolder`); created on the first line written. */
   logsDir: string;
 }
 
@@ -111,7 +112,7 @@ export class LogFileReporter implements Reporter {
       mkdirSync(this.options.logsDir, { recursive: true });
       this.directoryReady = true;
     }
-    const path = join(this.options.logsDir, `${validateItemId(id, 'log file')}.log`);
+    const path = join(this.options.logsDir, logFileName(id));
     const stream = createWriteStream(path, { flags: 'a', encoding: 'utf8' });
     this.finished.push(
       new Promise<void>((resolve) => {

@@ -1,6 +1,7 @@
 import type { Reporter, RunEvent } from '../runner/events.js';
 import type { ItemStatus } from '../core/items.js';
-import { formatDuration } from './format.js';
+import { formatDuration } from '../core/format.js';
+import { progressGroup, type ProgressGroup } from './status-style.js';
 import type { TerminalWriter } from './terminal-writer.js';
 import { intervalTicker, type Ticker } from './ticker.js';
 
@@ -85,10 +86,7 @@ export class ProgressReporter implements Reporter {
 
   /** The counts and ETA, as shown in the live area and in plain progress lines. */
   describeCounts(): string {
-    let done = 0;
-    let failed = 0;
-    let blocked = 0;
-    let stopped = 0;
+    const ended: Record<ProgressGroup, number> = { done: 0, failed: 0, blocked: 0, stopped: 0 };
     let running = 0;
     let queued = 0;
     const durations: number[] = [];
@@ -97,16 +95,13 @@ export class ProgressReporter implements Reporter {
       else if (item.state === 'running') running += 1;
       else {
         if (item.ran) durations.push(item.durationMs);
-        if (item.status === 'succeeded' || item.status === 'skipped') done += 1;
-        else if (item.status === 'failed') failed += 1;
-        else if (item.status === 'blocked') blocked += 1;
-        else stopped += 1;
+        ended[progressGroup(item.status)] += 1;
       }
     }
-    const parts = [`done ${done}`, `failed ${failed}`];
+    const parts = [`done ${ended.done}`, `failed ${ended.failed}`];
     // Blocked items wait for a human, which is not a failure; shown only when there are some.
-    if (blocked > 0) parts.push(`blocked ${blocked}`);
-    if (stopped > 0) parts.push(`stopped ${stopped}`);
+    if (ended.blocked > 0) parts.push(`blocked ${ended.blocked}`);
+    if (ended.stopped > 0) parts.push(`stopped ${ended.stopped}`);
     parts.push(`running ${running}`, `queued ${queued}`, `ETA ${estimate(queued + running, durations, this.parallel)}`);
     return parts.join(' · ');
   }

@@ -1,3 +1,4 @@
+import { plural } from '../core/format.js';
 import type { Reporter, RunEvent } from '../runner/events.js';
 
 /**
@@ -37,7 +38,7 @@ export function combineReporters(reporters: readonly Reporter[], onError?: (erro
       if (firstErrors.size > 0) {
         const errors = [...firstErrors.values()];
         firstErrors.clear();
-        throw new AggregateError(errors, `${errors.length} reporter${errors.length === 1 ? '' : 's'} failed: ${errors.map(describe).join('; ')}`);
+        throw new AggregateError(errors, `${errors.length} ${plural(errors.length, 'reporter')} failed: ${errors.map(describe).join('; ')}`);
       }
     },
   };

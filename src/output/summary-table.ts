@@ -1,17 +1,14 @@
 import picocolors from 'picocolors';
-import type { ItemStatus, ItemSummary, RunSummary } from '../core/items.js';
-import { formatCost, formatDuration } from './format.js';
+import type { ItemSummary, RunSummary } from '../core/items.js';
+import { formatDuration } from '../core/format.js';
+import { formatCost } from './format.js';
+import { ATTENTION_STATUSES, STATUS_ORDER, statusColor, styledStatus, type Colors } from './status-style.js';
 import { renderColumns, type TableCell } from './text-table.js';
 
 export interface SummaryOptions {
   color: boolean;
 }
 
-type Colors = ReturnType<typeof picocolors.createColors>;
-
-const STATUS_ORDER: readonly ItemStatus[] = ['succeeded', 'skipped', 'failed', 'blocked', 'interrupted', 'cancelled'];
-/** The statuses a user has to look at; listed by id under the table, with their errors. */
-const ATTENTION_STATUSES: readonly ItemStatus[] = ['failed', 'blocked', 'interrupted', 'cancelled'];
 const ERROR_WIDTH = 160;
 
 /** The end-of-run report: one row per item, the totals, what needs attention and how to retry it. */
@@ -23,7 +20,7 @@ export function renderSummary(summary: RunSummary, options: SummaryOptions): str
   } else {
     const rows: TableCell[][] = summary.items.map((item) => [
       item.id,
-      { text: item.status, style: statusStyle(item.status, colors) },
+      { text: item.status, style: statusColor(item.status, colors) },
       item.stage,
       formatDuration(item.durationMs),
       String(item.llmCalls),
@@ -41,7 +38,7 @@ export function renderSummary(summary: RunSummary, options: SummaryOptions): str
   for (const status of ATTENTION_STATUSES) {
     const items = summary.items.filter((item) => item.status === status);
     if (items.length === 0) continue;
-    lines.push(`${statusStyle(status, colors)(status)}: ${items.map((item) => item.id).join(', ')}`);
+    lines.push(`${styledStatus(status, colors)}: ${items.map((item) => item.id).join(', ')}`);
     for (const item of items) {
       const reason = firstLine(item);
       if (reason !== undefined) lines.push(`  ${item.id}: ${reason}`);
@@ -52,7 +49,7 @@ export function renderSummary(summary: RunSummary, options: SummaryOptions): str
 }
 
 function totalsLine(summary: RunSummary, colors: Colors): string {
-  const counts = STATUS_ORDER.filter((status) => summary.counts[status] > 0).map((status) => statusStyle(status, colors)(`${summary.counts[status]} ${status}`));
+  const counts = STATUS_ORDER.filter((status) => summary.counts[status] > 0).map((status) => statusColor(status, colors)(`${summary.counts[status]} ${status}`));
   const cost = summary.items.reduce((total, item) => total + item.costUsd, 0);
   const calls = summary.items.reduce((total, item) => total + item.llmCalls, 0);
   const countText = counts.length > 0 ? counts.join(' · ') : 'no items';
@@ -63,19 +60,4 @@ function firstLine(item: ItemSummary): string | undefined {
   const line = item.error?.split(/\r?\n/).find((candidate) => candidate.trim().length > 0);
   if (line === undefined) return undefined;
   return line.length > ERROR_WIDTH ? `${line.slice(0, ERROR_WIDTH - 1)}…` : line;
-}
-
-function statusStyle(status: ItemStatus, colors: Colors): (text: string) => string {
-  switch (status) {
-    case 'succeeded':
-      return colors.green;
-    case 'skipped':
-      return colors.dim;
-    case 'failed':
-      return colors.red;
-    case 'blocked':
-    case 'interrupted':
-    case 'cancelled':
-      return colors.yellow;
-  }
 }

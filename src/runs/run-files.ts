@@ -1,32 +1,29 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeSmallFileAtomicSync } from '../files/atomic-write.js';
+import { writeFileAtomic } from '../files/atomic-write.js';
 import { makeRunId } from '../runner/run-id.js';
 import type { ItemStatus, RunSummary, WorkflowName } from '../core/items.js';
+import { inRepository, repositoryPaths } from '../core/paths.js';
 
-/** Where a run's local state lives inside the target repository (kept out of git). */
-export function localStateDir(repo: string): string {
-  return join(repo, '.lldflow');
-}
-
+/** The folder of the run summaries inside the target repository. */
 export function runsDir(repo: string): string {
-  return join(localStateDir(repo), 'runs');
+  return inRepository(repo, repositoryPaths.runsFolder);
 }
 
+/** The folder of a run's per-item log files inside the target repository. */
 export function logsDir(repo: string, runId: string): string {
-  return join(localStateDir(repo), 'logs', runId);
+  return inRepository(repo, repositoryPaths.logsFolder(runId));
 }
 
 /** A fresh run id that no earlier run's summary or log folder uses. */
 export function newRunId(repo: string, nowMs: number): string {
-  return makeRunId(nowMs, (candidate) => existsSync(join(runsDir(repo), `${candidate}.json`)) || existsSync(logsDir(repo, candidate)));
+  return makeRunId(nowMs, (candidate) => existsSync(inRepository(repo, repositoryPaths.runSummary(candidate))) || existsSync(logsDir(repo, candidate)));
 }
 
-/** Written synchronously: the run is over and nothing else waits (one small file; see writeSmallFileAtomicSync). */
-export function saveRunSummary(repo: string, summary: RunSummary): Promise<string> {
-  const path = join(runsDir(repo), `${summary.runId}.json`);
-  writeSmallFileAtomicSync(path, `${JSON.stringify(summary, null, 2)}\n`);
-  return Promise.resolve(path);
+export async function saveRunSummary(repo: string, summary: RunSummary): Promise<string> {
+  const path = inRepository(repo, repositoryPaths.runSummary(summary.runId));
+  await writeFileAtomic(path, `${JSON.stringify(summary, null, 2)}\n`);
+  return path;
 }
 
 /**

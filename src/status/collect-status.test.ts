@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { temporaryRepository } from '../../test/support/temporary-repository.js';
+import { temporaryRepository } from '../git/testing/temporary-repository.js';
 import { SqliteCheckpointStoreFactory } from '../checkpoints/sqlite-store.js';
 import { saveRunSummary } from '../runs/run-files.js';
 import { collectStatus } from './collect-status.js';
@@ -43,5 +43,20 @@ describe('collectStatus', () => {
       ['lld', '4', 'done', 'blocked', 'docs/lld/active/LLD-004.md'],
     ]);
     expect(rows.find((row) => row.id === '2')?.error).toBe('timeout after 30 min');
+  });
+
+  it('reads LLD files named by hand with more padding, and ids too long for a number, as they are named', async () => {
+    const { repo } = temporaryRepository([]);
+    const folder = join(repo, 'docs', 'lld', 'active');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'LLD-0042.md'), '# 42 - Forty-two\n\n* **Status:** Approved\n');
+    writeFileSync(join(folder, 'LLD-00000000000000000001234567890123456789.md'), '# Long\n\n* **Status:** Blocked\n');
+    writeFileSync(join(folder, 'notes.md'), 'not a design\n');
+
+    const rows = await collectStatus(repo, new SqliteCheckpointStoreFactory(repo));
+    expect(rows.map((row) => [row.id, row.lastResult, row.output])).toEqual([
+      ['42', 'approved', 'docs/lld/active/LLD-0042.md'],
+      ['1234567890123456789', 'blocked', 'docs/lld/active/LLD-00000000000000000001234567890123456789.md'],
+    ]);
   });
 });

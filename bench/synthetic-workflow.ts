@@ -21,7 +21,7 @@ interface SyntheticState {
  * Items `1`…`N`, each making `callsPerItem` model calls one after another and committing a checkpoint
  * after each, as a real workflow does: resume state is the number of calls done.
  */
-export class SyntheticWorkflow implements Workflow {
+export class SyntheticWorkflow implements Workflow<WorkItem, SyntheticState> {
   readonly name = 'lld' as const;
 
   constructor(private readonly options: SyntheticWorkflowOptions) {}
@@ -31,14 +31,20 @@ export class SyntheticWorkflow implements Workflow {
     return Promise.resolve(ids.map((id) => ({ id, title: `Synthetic item ${id}` })));
   }
 
+  parseState(state: unknown): SyntheticState {
+    const value = state as Partial<SyntheticState> | undefined;
+    if (typeof value?.call !== 'number') throw new Error('not a synthetic item state');
+    return { call: value.call, lastReply: String(value.lastReply ?? '') };
+  }
+
   completedOutput(): Promise<string | undefined> {
     return Promise.resolve(undefined);
   }
 
-  async runItem(item: WorkItem, context: ItemContext): Promise<ItemOutcome> {
+  async runItem(item: WorkItem, context: ItemContext, resumeFrom: SyntheticState | undefined): Promise<ItemOutcome> {
     const { model, callsPerItem } = this.options;
     const hooks: CompleteHooks = { log: (line) => context.log(line), onKeyEvent: this.options.onKeyEvent };
-    const done = (context.resumeFrom?.state as SyntheticState | undefined)?.call ?? 0;
+    const done = resumeFrom?.call ?? 0;
     for (let call = done + 1; call <= callsPerItem; call++) {
       const stage = `call-${call}`;
       context.setStage(stage);

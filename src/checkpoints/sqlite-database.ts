@@ -160,11 +160,6 @@ export function isErrorCode(error: unknown, code: string): boolean {
   return typeof error === 'object' && error !== null && 'code' in error && error.code === code;
 }
 
-/** Creates the tables and statements a first commit needs, without committing anything. */
-export function prepareForAppend(database: Database.Database): void {
-  appenderFor(database);
-}
-
 /** Appends the next step and marks the item running, in one transaction. */
 export function appendStep(database: Database.Database, entry: AppendedStep): void {
   appenderFor(database).immediate(entry);
@@ -172,8 +167,7 @@ export function appendStep(database: Database.Database, entry: AppendedStep): vo
 
 type Appender = ((entry: AppendedStep) => void) & { immediate(entry: AppendedStep): void };
 
-// Commits run after every model answer on the event loop every item shares: prepare the statements and
-// the transaction once per database, not once per commit.
+// The statements and the transaction are prepared once per database, not once per commit.
 const appenders = new WeakMap<Database.Database, Appender>();
 
 function appenderFor(database: Database.Database): Appender {

@@ -66,25 +66,6 @@ describe('SqliteCheckpointStoreFactory on disk', () => {
     await store.close();
   });
 
-  it('a prepared database holds no checkpoint until the first commit, for this process and for others', async () => {
-    const store = await factory.open('lld', '43');
-    expect(typeof store.prepare).toBe('function');
-    await store.prepare?.();
-    expect(existsSync(factory.pathOf('lld', '43'))).toBe(true);
-    expect(await store.load()).toBeUndefined();
-    expect(await factory.peek('lld', '43')).toBeUndefined();
-    await store.setStatus('failed', 'before any step');
-    expect(await factory.peek('lld', '43')).toBeUndefined();
-    await store.commit({ stage: 'draft', state: { n: 1 } });
-    expect(await factory.peek('lld', '43')).toMatchObject({ step: 1, stage: 'draft', status: 'running', state: { n: 1 } });
-    await store.close();
-    // Reopened by a later run: the prepared-then-committed file is an ordinary checkpoint.
-    const again = await factory.open('lld', '43');
-    await again.commit({ stage: 'review', state: { n: 2 } });
-    expect((await again.load())?.step).toBe(2);
-    await again.close();
-  });
-
   it('keeps every step as history in the steps table and the last status in meta', async () => {
     const store = await factory.open('issue', 'dark-mode');
     await store.commit({ stage: 'draft', state: { round: 1 } });

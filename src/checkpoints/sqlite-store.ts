@@ -5,9 +5,10 @@ import type Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../clock/clock.js';
 import { isValidItemId } from '../core/item-id.js';
 import type { WorkflowName } from '../core/items.js';
+import { checkpointFileName, inRepository, repositoryPaths } from '../core/paths.js';
 import { compareListEntries } from './list-order.js';
 import { promiseOf } from './promise-of.js';
-import { appendStep, isErrorCode, openDatabase, openWritable, prepareForAppend, readCheckpoint, updateStatus } from './sqlite-database.js';
+import { appendStep, isErrorCode, openDatabase, openWritable, readCheckpoint, updateStatus } from './sqlite-database.js';
 import type { Checkpoint, CheckpointStatus, CheckpointStore, CheckpointStoreFactory } from './store.js';
 
 const WORKFLOWS: readonly WorkflowName[] = ['lld', 'issue', 'implement'];
@@ -26,7 +27,7 @@ export class SqliteCheckpointStoreFactory implements CheckpointStoreFactory {
     repoRoot: string,
     private readonly clock: Clock = systemClock,
   ) {
-    this.folder = join(repoRoot, '.lldflow', 'checkpoints');
+    this.folder = inRepository(repoRoot, repositoryPaths.checkpointsFolder);
   }
 
   /** The database file of one item (it may not exist). */
@@ -35,7 +36,7 @@ export class SqliteCheckpointStoreFactory implements CheckpointStoreFactory {
     if (!WORKFLOWS.includes(workflow) || !isValidItemId(itemId)) {
       throw new Error(`refusing checkpoint path for workflow ${JSON.stringify(workflow)}, item ${JSON.stringify(itemId)}`);
     }
-    return join(this.folder, `${workflow}-${itemId}.sqlite`);
+    return join(this.folder, checkpointFileName(workflow, itemId));
   }
 
   open(workflow: WorkflowName, itemId: string): Promise<CheckpointStore> {
@@ -101,10 +102,6 @@ class SqliteCheckpointStore implements CheckpointStore {
 
   commit(step: { stage: string; state: unknown }): Promise<void> {
     return promiseOf(() => this.commitNow(step));
-  }
-
-  prepare(): Promise<void> {
-    return promiseOf(() => prepareForAppend(this.writableDatabase()));
   }
 
   private commitNow(step: { stage: string; state: unknown }): void {

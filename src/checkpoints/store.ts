@@ -24,11 +24,6 @@ export interface Checkpoint {
 /** One item's resume state. Each `commit` is atomic: after a crash, load() returns the last commit. */
 export interface CheckpointStore {
   load(): Promise<Checkpoint | undefined>;
-  /**
-   * Optional: creates the item's storage ahead of its first commit, so that commit (which a model
-   * answer waits on) is cheap. Until something is committed, load and peek still find no checkpoint.
-   */
-  prepare?(): Promise<void>;
   /** Commits one step's state in one transaction and sets status to `running`. */
   commit(step: { stage: string; state: unknown }): Promise<void>;
   /** Records how the item ended without changing its state. No-op when nothing was ever committed. */

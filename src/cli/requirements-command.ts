@@ -1,4 +1,5 @@
 import { isAbsolute, join, relative } from 'node:path';
+import { inRepository, repositoryPaths } from '../core/paths.js';
 import { folderCollection, gitHubCollection, type ItemCollection } from '../items/collect-items.js';
 import { ModelRegistry } from '../providers/resolve-model.js';
 import { layoutForModels, repositoryFiles } from '../repository/layout.js';
@@ -34,7 +35,7 @@ export async function runRequirementsCommand(flags: RequirementsFlags, io: CliIo
   warnings.push(...budgetWarnings(options.budgetUsd, [drafter, reviewer]));
   const limits = { maxIterations: options.maxIterations ?? DEFAULT_MAX_ITERATIONS, budgetUsd: options.budgetUsd, maxValidationFailures: 3 };
   const template = await loadTemplate(flags.type, flags.template === undefined ? undefined : join(io.cwd, flags.template));
-  const itemFolder = options.source ?? (flags.type === 'issue' ? join(options.repo, 'ideas', 'active') : undefined);
+  const itemFolder = options.source ?? (flags.type === 'issue' ? inRepository(options.repo, repositoryPaths.ideasFolder) : undefined);
   // Read while the items are planned: the first prompt needs it.
   const files = repositoryFiles(options.repo);
   const layout = files.then((all) => layoutForModels(all, { exclude: insideRepository(options.repo, itemFolder) }));
@@ -44,7 +45,7 @@ export async function runRequirementsCommand(flags: RequirementsFlags, io: CliIo
 
   let workflow: Workflow;
   if (flags.type === 'issue') {
-    const briefs = itemFolder ?? join(options.repo, 'ideas', 'active');
+    const briefs = itemFolder ?? inRepository(options.repo, repositoryPaths.ideasFolder);
     workflow = await createIssueWorkflow({
       repo: options.repo,
       briefsDir: briefs,
@@ -68,7 +69,7 @@ export async function runRequirementsCommand(flags: RequirementsFlags, io: CliIo
     options,
     warnings,
     io,
-    secrets: registry.secrets(),
+    redact: registry.redactor.redact,
     retryCommand: (ids) =>
       buildRetryCommand(['requirements', '--type', flags.type], options, [
         ['--drafter', flags.drafter],

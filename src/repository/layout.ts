@@ -2,18 +2,19 @@ import { execFile } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { repositoryPaths } from '../core/paths.js';
 
 const run = promisify(execFile);
-const SKIPPED = new Set(['.git', 'node_modules', '.lldflow', 'dist', 'build', '.venv', '__pycache__']);
+const SKIPPED = new Set(['.git', 'node_modules', repositoryPaths.localState, 'dist', 'build', '.venv', '__pycache__']);
 const WALK_LIMIT = 20000;
 
 /**
  * lldflow's own files, which say nothing about the project: the audit trail, local state, and the
  * briefs of the issue workflow. Models shown them design against lldflow's output instead of the code.
  */
-const LLDFLOW_STATE = ['.lldflow/', 'docs/lineage/', 'ideas/'];
+const LLDFLOW_STATE = [`${repositoryPaths.localState}/`, `${repositoryPaths.documents}/lineage/`, 'ideas/'];
 /** lldflow's outputs that are project documents too: kept, after the project's own files. */
-const LLDFLOW_DOCUMENTS = ['docs/lld/', 'docs/reports/'];
+const LLDFLOW_DOCUMENTS = [`${repositoryPaths.documents}/lld/`, `${repositoryPaths.documents}/reports/`];
 
 /**
  * The target repository's files: the tracked and untracked-but-not-ignored files when it is a git
@@ -22,7 +23,7 @@ const LLDFLOW_DOCUMENTS = ['docs/lld/', 'docs/reports/'];
 export async function repositoryFiles(repo: string): Promise<string[]> {
   try {
     const { stdout } = await run('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: repo, maxBuffer: 64 * 1024 * 1024 });
-    const files = stdout.split('\n').filter((line) => line.length > 0 && !line.startsWith('.lldflow/'));
+    const files = stdout.split('\n').filter((line) => line.length > 0 && !line.startsWith(`${repositoryPaths.localState}/`));
     if (files.length > 0) return files.sort();
   } catch {
     // Not a git repository (or git is missing): fall back to walking the folder.

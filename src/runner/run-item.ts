@@ -1,17 +1,18 @@
 import type { Clock } from '../clock/clock.js';
-import type { Checkpoint, CheckpointStore, CheckpointStoreFactory } from '../checkpoints/store.js';
+import type { CheckpointStore, CheckpointStoreFactory } from '../checkpoints/store.js';
 import { raceWithAbort } from '../cancellation/race-with-abort.js';
 import { abortReason } from '../core/abort.js';
 import { InterruptedError, ItemTimeoutError } from '../core/errors.js';
 import type { EmitEvent } from './events.js';
+import { RedactingCheckpointStore } from './redacting-store.js';
 import type { ItemContext, Workflow } from './types.js';
 import type { ItemPlanAction, ItemStatus, ItemSummary, WorkItem } from '../core/items.js';
 
 /** Built once: an error per item would capture a stack trace for nothing. */
 const ITEM_FINISHED = new InterruptedError('item finished');
 
-export interface RunItemDependencies {
-  workflow: Workflow;
+export interface RunItemDependencies<Item extends WorkItem, State> {
+  workflow: Workflow<Item, State>;
   checkpoints: CheckpointStoreFactory;
   clock: Clock;
   emit: EmitEvent;
@@ -19,13 +20,11 @@ export interface RunItemDependencies {
   /** The run's signal: aborting it interrupts the item. */
   runSignal: AbortSignal;
   timeoutMs: number;
-  /** Removes secrets from error text before it is shown or stored. */
-  redact: (text: string) => string;
   /**
-   * Runs clean-up work later, when the event loop is likely idle (all of it before the run ends):
-   * deleting a finished item's checkpoint is file work nobody has to wait for.
+   * The run's redactor: wraps the item's checkpoint store and is the context's `redact`. (`emit` is
+   * already redacting: the runner's events and summaries are redacted where they are emitted.)
    */
-  defer: (work: () => Promise<void>) => void;
+  redact: (text: string) => string;
 }
 
 /**
@@ -33,7 +32,7 @@ export interface RunItemDependencies {
  * status, so one item can never take another down. The checkpoint keeps a failed or interrupted item's
  * last committed step and is removed once the item succeeds.
  */
-export async function runOneItem(item: WorkItem, action: ItemPlanAction, dependencies: RunItemDependencies): Promise<ItemSummary> {
+export async function runOneItem<Item extends WorkItem, State>(item: Item, action: ItemPlanAction, dependencies: RunItemDependencies<Item, State>): Promise<ItemSummary> {
   const { workflow, clock, emit } = dependencies;
   const startedAt = clock.now();
   const controller = new AbortController();
@@ -60,28 +59,24 @@ export async function runOneItem(item: WorkItem, action: ItemPlanAction, depende
 
   let store: CheckpointStore | undefined;
   try {
-    store = await openStore(item, action, dependencies);
-    const resumeFrom: Checkpoint | undefined = action.kind === 'resume' ? await store.load() : undefined;
-    const context = createContext(item, store, resumeFrom, controller.signal, summary, dependencies);
-    const outcome = await raceWithAbort(workflow.runItem(item, context), controller.signal);
+    store = new RedactingCheckpointStore(await openStore(item, action, dependencies), dependencies.redact);
+    const checkpoint = action.kind === 'resume' ? await store.load() : undefined;
+    const resumeFrom = checkpoint === undefined ? undefined : workflow.parseState(checkpoint.state);
+    const context = createContext(item, store, controller.signal, summary, dependencies);
+    const outcome = await raceWithAbort(workflow.runItem(item, context, resumeFrom), controller.signal);
     summary.status = outcome.status;
     summary.output = outcome.output ?? null;
     summary.error = outcome.reason ?? null;
     if (outcome.status === 'succeeded') {
       // A checkpoint left behind by a crash before this runs is harmless: the item's output marks it done.
-      const finished = store;
-      store = undefined;
-      dependencies.defer(async () => {
-        await finished.remove();
-        await finished.close();
-      });
+      await store.remove();
     } else {
       await store.setStatus('blocked', outcome.reason);
     }
   } catch (error) {
     const reason = controller.signal.aborted ? abortReason(controller.signal) : asError(error);
     summary.status = statusForError(reason);
-    summary.error = dependencies.redact(reason.message);
+    summary.error = reason.message;
     await store?.setStatus(summary.status === 'interrupted' ? 'interrupted' : 'failed', summary.error).catch(() => undefined);
   } finally {
     timerController.abort(ITEM_FINISHED);
@@ -95,7 +90,7 @@ export async function runOneItem(item: WorkItem, action: ItemPlanAction, depende
   return summary;
 }
 
-async function openStore(item: WorkItem, action: ItemPlanAction, dependencies: RunItemDependencies): Promise<CheckpointStore> {
+async function openStore<Item extends WorkItem, State>(item: Item, action: ItemPlanAction, dependencies: RunItemDependencies<Item, State>): Promise<CheckpointStore> {
   const store = await dependencies.checkpoints.open(dependencies.workflow.name, item.id);
   if (action.kind === 'start' && (await store.load()) !== undefined) {
     // A blocked item runs again from the start: its old state must not leak into the new run.
@@ -106,26 +101,24 @@ async function openStore(item: WorkItem, action: ItemPlanAction, dependencies: R
   return store;
 }
 
-function createContext(
-  item: WorkItem,
+function createContext<Item extends WorkItem, State>(
+  item: Item,
   store: CheckpointStore,
-  resumeFrom: Checkpoint | undefined,
   signal: AbortSignal,
   summary: ItemSummary,
-  dependencies: RunItemDependencies,
+  dependencies: RunItemDependencies<Item, State>,
 ): ItemContext {
   const { emit, clock } = dependencies;
   const write = (text: string, debug: boolean): void => {
-    if (text.length > 0) emit({ type: 'item-output', at: clock.now(), id: item.id, text: dependencies.redact(text), debug });
+    if (text.length > 0) emit({ type: 'item-output', at: clock.now(), id: item.id, text, debug });
   };
   return {
-    item,
+    item: { id: item.id, title: item.title },
     runId: dependencies.runId,
     workflow: dependencies.workflow.name,
     signal,
     clock,
     checkpoint: store,
-    resumeFrom,
     write: (text) => write(text, false),
     log: (message) => write(`${message}\n`, false),
     debug: (message) => write(`${message}\n`, true),
@@ -133,6 +126,7 @@ function createContext(
       summary.stage = stage;
       emit({ type: 'item-stage', at: clock.now(), id: item.id, stage });
     },
+    redact: (text) => dependencies.redact(text),
     recordModelCall(call) {
       summary.llmCalls += 1;
       summary.costUsd += call.costUsd;

@@ -142,6 +142,18 @@ describe('runWorkflow', () => {
     expect(workflow.started).toEqual(['2', '3']);
   });
 
+  it('fails an item whose checkpointed state the workflow cannot read back, keeping the checkpoint, and runs the rest', async () => {
+    const { clock, checkpoints, start, workflow } = setup([['1', succeed()], ['2', succeed()]]);
+    const store = await checkpoints.open('lld', '1');
+    await store.commit({ stage: 'step-1', state: { written: 'by another version' } });
+    await store.setStatus('interrupted');
+    const summary = await settle(clock, start());
+    expect(summary.items[0]).toMatchObject({ id: '1', status: 'failed', error: 'not a scripted state: {"written":"by another version"}' });
+    expect(summary.items[1]).toMatchObject({ id: '2', status: 'succeeded' });
+    expect(workflow.started).toEqual(['2']);
+    expect(await checkpoints.peek('lld', '1')).toMatchObject({ status: 'failed', state: { written: 'by another version' } });
+  });
+
   it('a blocked item starts over on the next run, dropping its old state', async () => {
     const { clock, checkpoints, start } = setup([['1', { kind: 'block', reason: 'needs a human' }]]);
     const store = await checkpoints.open('lld', '1');

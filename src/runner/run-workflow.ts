@@ -3,15 +3,16 @@ import type { CheckpointStoreFactory } from '../checkpoints/store.js';
 import type { EmitEvent, PlannedItem } from './events.js';
 import { setMaxListeners } from 'node:events';
 import { compareItemIds } from '../core/compare-item-ids.js';
-import { DeferredWork } from './deferred-work.js';
+import { noRedaction, type Redact } from '../core/redact.js';
 import { planItems, type ItemFacts, type Selection } from './plan.js';
+import { redactingEmitter, redactRunSummary } from './redacting-events.js';
 import { runOneItem } from './run-item.js';
 import { buildSummary } from './summary.js';
 import type { ItemStatus, ItemSummary, RunSummary, WorkItem } from '../core/items.js';
 import type { Workflow } from './types.js';
 
-export interface RunWorkflowDependencies {
-  workflow: Workflow;
+export interface RunWorkflowDependencies<Item extends WorkItem = WorkItem, State = unknown> {
+  workflow: Workflow<Item, State>;
   checkpoints: CheckpointStoreFactory;
   clock: Clock;
   emit: EmitEvent;
@@ -22,12 +23,17 @@ export interface RunWorkflowDependencies {
   lastRunStatuses?: ReadonlyMap<string, ItemStatus>;
   /** Builds the copy-paste command that retries these ids. */
   retryCommand: (ids: string[]) => string;
-  redact?: (text: string) => string;
+  /**
+   * The run's redactor, applied where text leaves the run: every event, the returned summary, every
+   * checkpoint write and (through ItemContext.redact) what workflows write themselves. Default: none.
+   */
+  redact?: Redact;
 }
 
-export interface RunPlan {
+export interface RunPlan<Item extends WorkItem = WorkItem> {
   planned: PlannedItem[];
-  items: Map<string, WorkItem>;
+  /** The collected items, whole, as the workflow returned them: each is handed back to it to run. */
+  items: Map<string, Item>;
 }
 
 export interface RunSettings extends Selection {
@@ -36,10 +42,10 @@ export interface RunSettings extends Selection {
 }
 
 /** Collects the candidates and decides what would happen to each; writes nothing and calls no model. */
-export async function planRun(
+export async function planRun<Item extends WorkItem, State>(
   settings: Selection,
-  dependencies: Pick<RunWorkflowDependencies, 'workflow' | 'checkpoints' | 'signal' | 'lastRunStatuses'>,
-): Promise<RunPlan> {
+  dependencies: Pick<RunWorkflowDependencies<Item, State>, 'workflow' | 'checkpoints' | 'signal' | 'lastRunStatuses'>,
+): Promise<RunPlan<Item>> {
   const { workflow, checkpoints } = dependencies;
   const collected = await workflow.collectItems({ ids: settings.explicitIds, signal: dependencies.signal });
   const ordered = settings.explicitIds ? collected : [...collected].sort((left, right) => compareItemIds(left.id, right.id));
@@ -59,8 +65,14 @@ export async function planRun(
  * (each pulls the next queued item when it is free). On abort, workers stop taking items, queued
  * items end as cancelled and running ones are interrupted; the summary is still built.
  */
-export async function runWorkflow(settings: RunSettings, dependencies: RunWorkflowDependencies, plan?: RunPlan): Promise<RunSummary> {
-  const { clock, emit, signal } = dependencies;
+export async function runWorkflow<Item extends WorkItem, State>(
+  settings: RunSettings,
+  dependencies: RunWorkflowDependencies<Item, State>,
+  plan?: RunPlan<Item>,
+): Promise<RunSummary> {
+  const { clock, signal } = dependencies;
+  const redact = dependencies.redact ?? noRedaction;
+  const emit = redactingEmitter(dependencies.emit, redact);
   const startedAt = clock.now();
   const { planned, items } = plan ?? (await planRun(settings, dependencies));
   emit({ type: 'run-start', at: startedAt, runId: dependencies.runId, workflow: dependencies.workflow.name, parallel: settings.parallel, items: planned });
@@ -81,13 +93,12 @@ export async function runWorkflow(settings: RunSettings, dependencies: RunWorkfl
   if (signal.aborted) run.abort(signal.reason);
   else signal.addEventListener('abort', onInterrupt, { once: true });
 
-  const deferred = new DeferredWork();
-  const defer = (work: () => Promise<void>): void => deferred.schedule(work);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (!run.signal.aborted && next < queue.length) {
       const entry = queue[next++]!;
-      const item = items.get(entry.id) ?? { id: entry.id, title: entry.title };
+      const item = items.get(entry.id);
+      if (!item) throw new Error(`internal: planned item ${entry.id} was not collected`);
       const summary = await runOneItem(item, entry.action, {
         workflow: dependencies.workflow,
         checkpoints: dependencies.checkpoints,
@@ -96,15 +107,13 @@ export async function runWorkflow(settings: RunSettings, dependencies: RunWorkfl
         runId: dependencies.runId,
         runSignal: run.signal,
         timeoutMs: settings.timeoutMs,
-        redact: dependencies.redact ?? ((text) => text),
-        defer,
+        redact,
       });
       results.set(entry.id, summary);
     }
   };
   const workerCount = Math.max(1, Math.min(settings.parallel, queue.length));
   await Promise.all(Array.from({ length: workerCount }, worker));
-  await deferred.drain();
   signal.removeEventListener('abort', onInterrupt);
 
   for (const entry of queue) {
@@ -120,7 +129,8 @@ export async function runWorkflow(settings: RunSettings, dependencies: RunWorkfl
     retryCommand: dependencies.retryCommand,
   });
   emit({ type: 'run-end', at: clock.now(), summary });
-  return summary;
+  // What is saved to .lldflow/runs/ and printed as JSON.
+  return redactRunSummary(summary, redact);
 }
 
 function skippedSummary(entry: PlannedItem, reason: string): ItemSummary {

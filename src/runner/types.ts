@@ -1,5 +1,5 @@
 import type { Clock } from '../clock/clock.js';
-import type { Checkpoint, CheckpointStore } from '../checkpoints/store.js';
+import type { CheckpointStore } from '../checkpoints/store.js';
 import type { ItemOutcome, ModelCallRecord, WorkflowName, WorkItem } from '../core/items.js';
 
 /** Everything one running item needs; travels explicitly, never through module state. */
@@ -12,8 +12,6 @@ export interface ItemContext {
   readonly clock: Clock;
   /** This item's checkpoint store; commit after every step. */
   readonly checkpoint: CheckpointStore;
-  /** The checkpoint to resume from, or undefined for a fresh start. */
-  readonly resumeFrom: Checkpoint | undefined;
   /** Writes text the item prints; may hold several lines or a partial line. */
   write(text: string): void;
   /** Writes one message followed by a newline. */
@@ -23,17 +21,25 @@ export interface ItemContext {
   /** Announces the step the item is in now. */
   setStage(stage: string): void;
   recordModelCall(call: ModelCallRecord): void;
+  /** Removes secrets from text the item writes itself (lineage, documents) before it leaves the process. */
+  redact(text: string): string;
 }
 
-export interface Workflow {
+/**
+ * A workflow as the runner drives it. `Item` is what it collects (the runner hands each item back
+ * whole, so no workflow keeps a side map), `State` what it checkpoints (read back by `parseState`).
+ */
+export interface Workflow<Item extends WorkItem = WorkItem, State = unknown> {
   readonly name: WorkflowName;
   /**
    * The candidate items: exactly `ids` when given (an unknown id is an error naming it), otherwise
    * every item the source knows. Throws UsageError / ConfigurationError for bad input.
    */
-  collectItems(request: { ids: string[] | undefined; signal: AbortSignal }): Promise<WorkItem[]>;
+  collectItems(request: { ids: string[] | undefined; signal: AbortSignal }): Promise<Item[]>;
   /** The output that shows the item is complete (for example the approved LLD), if it exists. */
-  completedOutput(item: WorkItem): Promise<string | undefined>;
-  /** Runs or resumes one item. Throws on failure; returns blocked when a human must decide. */
-  runItem(item: WorkItem, context: ItemContext): Promise<ItemOutcome>;
+  completedOutput(item: Item): Promise<string | undefined>;
+  /** A checkpointed state, checked; throws CheckpointStateError when it cannot be resumed from. */
+  parseState(state: unknown): State;
+  /** Runs one item, or resumes it from its parsed state. Throws on failure; returns blocked when a human must decide. */
+  runItem(item: Item, context: ItemContext, resumeFrom: State | undefined): Promise<ItemOutcome>;
 }

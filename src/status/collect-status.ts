@@ -1,10 +1,8 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { CheckpointStoreFactory } from '../checkpoints/store.js';
 import { compareItemIds } from '../core/compare-item-ids.js';
 import type { ItemStatus, WorkflowName } from '../core/items.js';
 import { readRunSummaries } from '../runs/run-files.js';
-import { lldFinalStatus, lldRelativePath } from '../workflows/lld/lld-status.js';
+import { listDesigns } from '../workflows/lld/lld-designs.js';
 
 export interface ItemStatusRow {
   workflow: WorkflowName;
@@ -43,11 +41,11 @@ export async function collectStatus(repo: string, checkpoints: CheckpointStoreFa
     }
   }
 
-  for (const file of await listLldFiles(repo)) {
-    const entry = row('lld', file.id);
-    const relative = lldRelativePath(file.id);
-    entry.output = relative;
-    const status = lldFinalStatus(await readFile(join(repo, relative), 'utf8'));
+  // The LLD workflow says which designs the repository holds and what their status lines say.
+  for (const design of await listDesigns(repo)) {
+    const entry = row('lld', design.id);
+    entry.output = design.path;
+    const status = design.status;
     if (entry.lastResult === 'unknown' && (status === 'approved' || status === 'blocked')) entry.lastResult = status;
     // A finalized document (approved or blocked) means its run reached the end.
     if (status === 'approved' || (status === 'blocked' && entry.stage === 'unknown')) entry.stage = 'done';
@@ -63,16 +61,4 @@ export async function collectStatus(repo: string, checkpoints: CheckpointStoreFa
   }
 
   return [...rows.values()].sort((left, right) => left.workflow.localeCompare(right.workflow) || compareItemIds(left.id, right.id));
-}
-
-async function listLldFiles(repo: string): Promise<Array<{ id: string }>> {
-  try {
-    const names = await readdir(join(repo, 'docs', 'lld', 'active'));
-    return names.flatMap((name) => {
-      const match = /^LLD-([A-Za-z0-9_-]{1,64})\.md$/.exec(name);
-      return match?.[1] ? [{ id: /^\d+$/.test(match[1]) ? String(Number(match[1])) : match[1] }] : [];
-    });
-  } catch {
-    return [];
-  }
 }

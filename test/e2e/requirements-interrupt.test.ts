@@ -6,7 +6,7 @@ import { fakeOpenAIServer } from '../../src/providers/testing/fake-openai-server
 import type { RunSummary } from '../../src/core/items.js';
 import { CliProcess, count } from '../support/cli-process.js';
 import { approvingResponder, classifyCall } from '../support/lld-responder.js';
-import { temporaryRepository } from '../support/temporary-repository.js';
+import { ISOLATED_GIT_ENV, temporaryRepository } from '../../src/git/testing/temporary-repository.js';
 
 const ITEMS = ['1', '2', '3', '4'];
 let server: FakeHttpServer | undefined;
@@ -19,7 +19,7 @@ afterEach(async () => {
 function runRequirements(repo: string, items: string, baseUrl: string, extra: string[] = []): CliProcess {
   return new CliProcess(
     ['requirements', '--repo', repo, '--source', items, '--all', '--parallel', '2', '--drafter', 'openai:test-drafter', '--reviewer', 'openai:test-reviewer', ...extra],
-    { cwd: repo, env: { OPENAI_BASE_URL: baseUrl, OPENAI_API_KEYS: 'sk-e2e-key-one,sk-e2e-key-two', OPENAI_API_KEY: undefined } },
+    { cwd: repo, env: { ...ISOLATED_GIT_ENV, OPENAI_BASE_URL: baseUrl, OPENAI_API_KEYS: 'sk-e2e-key-one,sk-e2e-key-two', OPENAI_API_KEY: undefined } },
   );
 }
 
@@ -82,7 +82,7 @@ describe('requirements: interrupted runs resume without repeating completed mode
     const second = runRequirements(repo, items, server.baseUrl);
     const secondExit = await second.exited;
     expect(secondExit.code, second.stdout + second.stderr).toBe(0);
-    expect(count(second.stdout, /resuming at validate \(1 model call already done\)/)).toBe(2);
+    expect(count(second.stdout, /resuming at review \(1 model call already done\)/)).toBe(2);
     expect(lldFiles(repo)).toEqual(expected);
     for (const [call, times] of answeredCalls(server)) expect(times, call).toBe(1);
     expect(readdirSync(join(repo, '.lldflow', 'checkpoints')).filter((name) => name.endsWith('.sqlite'))).toEqual([]);
@@ -112,7 +112,7 @@ describe('requirements: interrupted runs resume without repeating completed mode
     // A killed run leaves `running` checkpoints: --retry-failed takes them as interrupted and resumes them.
     const second = runRequirements(repo, items, server.baseUrl, ['--retry-failed']);
     expect((await second.exited).code, second.stdout + second.stderr).toBe(0);
-    expect(count(second.stdout, /resuming at validate/)).toBe(2);
+    expect(count(second.stdout, /resuming at review \(1 model call already done\)/)).toBe(2);
     const third = runRequirements(repo, items, server.baseUrl);
     expect((await third.exited).code, third.stdout + third.stderr).toBe(0);
     expect(lldFiles(repo)).toEqual(expected);

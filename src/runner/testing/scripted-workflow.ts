@@ -13,7 +13,7 @@ export type ScriptedBehaviour =
  * A workflow whose items follow a script on the injected clock, committing a checkpoint per step
  * like a real workflow. Records what ran so tests can assert on concurrency and resumes.
  */
-export class ScriptedWorkflow implements Workflow {
+export class ScriptedWorkflow implements Workflow<WorkItem, { step: number }> {
   readonly started: string[] = [];
   readonly resumedFrom = new Map<string, number>();
   running = 0;
@@ -30,24 +30,30 @@ export class ScriptedWorkflow implements Workflow {
     return Promise.resolve(ids.map((id) => ({ id, title: `Item ${id}` })));
   }
 
+  parseState(state: unknown): { step: number } {
+    const step = (state as { step?: unknown } | undefined)?.step;
+    if (typeof step !== 'number') throw new Error(`not a scripted state: ${JSON.stringify(state)}`);
+    return { step };
+  }
+
   completedOutput(item: WorkItem): Promise<string | undefined> {
     return Promise.resolve(this.completed.has(item.id) ? `out/${item.id}.md` : undefined);
   }
 
-  async runItem(item: WorkItem, context: ItemContext): Promise<ItemOutcome> {
+  async runItem(item: WorkItem, context: ItemContext, resumeFrom: { step: number } | undefined): Promise<ItemOutcome> {
     const behaviour = this.behaviours.get(item.id);
     if (!behaviour) throw new Error(`no script for ${item.id}`);
     this.started.push(item.id);
     this.running += 1;
     this.maxRunning = Math.max(this.maxRunning, this.running);
     try {
-      return await this.perform(behaviour, item, context);
+      return await this.perform(behaviour, item, context, resumeFrom);
     } finally {
       this.running -= 1;
     }
   }
 
-  private async perform(behaviour: ScriptedBehaviour, item: WorkItem, context: ItemContext): Promise<ItemOutcome> {
+  private async perform(behaviour: ScriptedBehaviour, item: WorkItem, context: ItemContext, resumeFrom: { step: number } | undefined): Promise<ItemOutcome> {
     switch (behaviour.kind) {
       case 'hang':
         context.setStage('hanging');
@@ -58,8 +64,8 @@ export class ScriptedWorkflow implements Workflow {
       case 'block':
         return { status: 'blocked', reason: behaviour.reason };
       case 'succeed': {
-        const resumed = context.resumeFrom ? (context.resumeFrom.state as { step: number }).step : 0;
-        if (context.resumeFrom) this.resumedFrom.set(item.id, resumed);
+        const resumed = resumeFrom?.step ?? 0;
+        if (resumeFrom) this.resumedFrom.set(item.id, resumed);
         for (let step = resumed + 1; step <= behaviour.steps; step++) {
           context.setStage(`step-${step}`);
           context.log(`working on step ${step}`);

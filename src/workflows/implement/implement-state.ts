@@ -1,69 +1,71 @@
-import type { LineageEntry } from '../review-loop/state.js';
+import { z } from 'zod';
+import { lineageEntrySchema } from '../review-loop/state.js';
+import { parseVersionedState } from '../steps/state-codec.js';
 
 /**
  * The persisted state of one LLD being implemented. Model answers are stored before they are applied,
  * so a crash between the answer and the files being written resumes by applying, not by asking again.
+ * Read back with `parseImplementState`, under IMPLEMENT_STATE_VERSION.
  */
-export type ImplementStage =
-  | 'load'
-  | 'worktree'
-  | 'write-tests'
-  | 'apply-tests'
-  | 'run-red'
-  | 'write-code'
-  | 'apply-code'
-  | 'run-tests'
-  | 'finalize'
-  | 'done';
+export const IMPLEMENT_STATE_VERSION = 1;
 
-export interface PlannedFile {
-  path: string;
-  change: 'add' | 'modify' | 'delete';
-  description: string;
-}
+const implementStage = z.enum(['load', 'worktree', 'write-tests', 'apply-tests', 'run-red', 'write-code', 'apply-code', 'run-tests', 'finalize', 'done']);
+export type ImplementStage = z.infer<typeof implementStage>;
 
-export interface TestRunRecord {
+const plannedFileSchema = z.object({ path: z.string(), change: z.enum(['add', 'modify', 'delete']), description: z.string() });
+export type PlannedFile = z.infer<typeof plannedFileSchema>;
+
+const testRunSchema = z.object({
   /** 0 for the red run after the tests were written, then 1, 2, … per code iteration. */
-  iteration: number;
-  phase: 'red' | 'green';
-  exitCode: number | null;
-  timedOut: boolean;
-  passed: boolean;
-  durationMs: number;
-  summary: string;
-}
+  iteration: z.number(),
+  phase: z.enum(['red', 'green']),
+  exitCode: z.number().nullable(),
+  timedOut: z.boolean(),
+  passed: z.boolean(),
+  durationMs: z.number(),
+  summary: z.string(),
+});
+export type TestRunRecord = z.infer<typeof testRunSchema>;
 
-export type ImplementOutcome = { status: 'succeeded' } | { status: 'blocked'; reason: string };
+const implementOutcomeSchema = z.discriminatedUnion('status', [z.object({ status: z.literal('succeeded') }), z.object({ status: z.literal('blocked'), reason: z.string() })]);
+export type ImplementOutcome = z.infer<typeof implementOutcomeSchema>;
 
-export interface ImplementState {
-  stage: ImplementStage;
-  lineageRunId: string;
-  lineage: LineageEntry[];
-  lld: { id: string; title: string; path: string; document: string } | undefined;
-  files: PlannedFile[];
-  scenarios: string[];
-  worktree: { path: string; branch: string } | undefined;
+const implementStateSchema = z.object({
+  version: z.literal(IMPLEMENT_STATE_VERSION),
+  stage: implementStage,
+  lineageRunId: z.string(),
+  lineage: z.array(lineageEntrySchema),
+  lld: z.object({ id: z.string(), title: z.string(), path: z.string(), document: z.string() }).optional(),
+  files: z.array(plannedFileSchema),
+  scenarios: z.array(z.string()),
+  worktree: z.object({ path: z.string(), branch: z.string() }).optional(),
   /** The implementer's last answer, waiting to be applied. */
-  pendingResponse: string | undefined;
+  pendingResponse: z.string().optional(),
   /** What the implementer is told on its next call: refused paths, test output, parse problems. */
-  feedback: string | undefined;
-  testFiles: string[];
-  written: string[];
-  testRuns: TestRunRecord[];
+  feedback: z.string().optional(),
+  testFiles: z.array(z.string()),
+  written: z.array(z.string()),
+  testRuns: z.array(testRunSchema),
   /** Code iterations started. */
-  iteration: number;
+  iteration: z.number(),
   /** Answers in a row that wrote no test file (test phase). */
-  testAttempts: number;
-  testsFrozen: boolean;
+  testAttempts: z.number(),
+  testsFrozen: z.boolean(),
   /** Failure signature of the last failing run and how many runs in a row had it. */
-  lastFailureSignature: string | undefined;
-  sameFailureRuns: number;
-  commits: string[];
-  calls: number;
-  costUsd: number;
-  startedAt: string;
-  outcome: ImplementOutcome | undefined;
-  report: string | undefined;
+  lastFailureSignature: z.string().optional(),
+  sameFailureRuns: z.number(),
+  commits: z.array(z.string()),
+  calls: z.number(),
+  costUsd: z.number(),
+  startedAt: z.string(),
+  outcome: implementOutcomeSchema.optional(),
+  report: z.string().optional(),
+});
+export type ImplementState = z.infer<typeof implementStateSchema>;
+
+/** A checkpointed implement state, checked whole; another version or a damaged one is a CheckpointStateError. */
+export function parseImplementState(value: unknown): ImplementState {
+  return parseVersionedState(implementStateSchema, IMPLEMENT_STATE_VERSION, value, 'implement');
 }
 
 export interface ImplementLimits {
@@ -76,6 +78,7 @@ export interface ImplementLimits {
 
 export function initialImplementState(lineageRunId: string, startedAt: string): ImplementState {
   return {
+    version: IMPLEMENT_STATE_VERSION,
     stage: 'load',
     lineageRunId,
     lineage: [],

@@ -1,3 +1,4 @@
+import { withLineage } from '../steps/lineage.js';
 import type { ImplementLimits, ImplementState, PlannedFile, TestRunRecord } from './implement-state.js';
 
 /** What the executor must do next, decided purely from the state. */
@@ -46,9 +47,6 @@ function budgetBlock(state: ImplementState, limits: ImplementLimits): ImplementS
   return { kind: 'block', reason: `budget of $${limits.budgetUsd} reached ($${state.costUsd.toFixed(4)} spent)` };
 }
 
-function withLineage(state: ImplementState, name: string, content: string): ImplementState {
-  return { ...state, lineage: [...state.lineage, { number: state.lineage.length + 1, name, content }] };
-}
 
 export function blockImplementation(state: ImplementState, reason: string): ImplementState {
   return { ...state, stage: 'finalize', outcome: { status: 'blocked', reason } };

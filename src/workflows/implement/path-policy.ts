@@ -1,6 +1,7 @@
 import { lstat, realpath, rm } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { writeFileAtomic } from '../../files/atomic-write.js';
+import { repositoryPaths } from '../../core/paths.js';
 import { globMatcher, isGlob } from '../lld/path-cell.js';
 import type { FileOperation } from './file-blocks.js';
 
@@ -80,7 +81,7 @@ export function checkWrite(path: string, policy: WritePolicy): WriteDecision {
   if (segments.some((segment) => segment.toLowerCase() === '.git')) {
     return { ok: false, reason: `${relativePath} is inside git's own data` };
   }
-  if (segments[0]!.toLowerCase() === '.lldflow') {
+  if (segments[0]!.toLowerCase() === repositoryPaths.localState) {
     return { ok: false, reason: `${relativePath} is inside lldflow's local state` };
   }
   if (policy.allowed.has(relativePath)) return { ok: true, relativePath };

@@ -8,12 +8,27 @@ import type { ModelClient } from '../../model-call/model-client.js';
 import { repositoryLayout } from '../../repository/layout.js';
 import type { ItemContext } from '../../runner/types.js';
 import type { ItemOutcome } from '../../core/items.js';
-import { LineageWriter } from '../review-loop/lineage-writer.js';
+import { inRepository, repositoryPaths } from '../../core/paths.js';
+import { callModel } from '../steps/model-step.js';
+import { driveSteps, type StepMachine } from '../steps/step-driver.js';
 import { summarizeTestFailures } from './failure-summary.js';
 import { parseFileBlocks } from './file-blocks.js';
 import { codePrompt, IMPLEMENTER_SYSTEM_PROMPT, testsPrompt, type FileView } from './implement-prompts.js';
 import { initialImplementState, type ImplementLimits, type ImplementState, type PlannedFile, type TestRunRecord } from './implement-state.js';
-import { afterApply, afterGreenRun, afterImplementationFinalized, afterImplementerAnswer, afterLoadLld, afterRedRun, afterWorktree, blockImplementation, decideImplementStep, withCommit, type ApplyReport } from './implement-transitions.js';
+import {
+  afterApply,
+  afterGreenRun,
+  afterImplementationFinalized,
+  afterImplementerAnswer,
+  afterLoadLld,
+  afterRedRun,
+  afterWorktree,
+  blockImplementation,
+  decideImplementStep,
+  withCommit,
+  type ApplyReport,
+  type ImplementStep,
+} from './implement-transitions.js';
 import { implementationReport } from './implementation-report.js';
 import { allowedPaths, allowedPatterns, applyFileOperations, isTestFile } from './path-policy.js';
 import { runTestCommand } from './test-command.js';
@@ -34,93 +49,86 @@ export interface ImplementationSetup {
 }
 
 /** Drives one approved LLD to tests and code on its own branch, one checkpointed step at a time. */
-export async function runImplementation(setup: ImplementationSetup): Promise<ItemOutcome> {
-  const { context, limits } = setup;
-  const id = context.item.id;
-  let state: ImplementState = (context.resumeFrom?.state as ImplementState | undefined) ?? initialImplementState(context.runId, new Date(context.clock.now()).toISOString());
+export async function runImplementation(setup: ImplementationSetup, resumeFrom: ImplementState | undefined): Promise<ItemOutcome> {
+  const { context } = setup;
+  let state = resumeFrom ?? initialImplementState(context.runId, new Date(context.clock.now()).toISOString());
   if (state.worktree) {
     // Resume in the same worktree; re-created on its branch if the folder was removed.
-    const worktree = await setup.withRepositoryLock(() => ensureWorktree({ repo: setup.repo, id, baseRef: setup.baseRef, signal: context.signal }));
+    const worktree = await setup.withRepositoryLock(() => ensureWorktree({ repo: setup.repo, id: context.item.id, baseRef: setup.baseRef, signal: context.signal }));
     state = { ...state, worktree: { path: worktree.path, branch: worktree.branch } };
     context.log(`resuming at ${state.stage} in ${worktree.path}`);
   }
-  let lineage = state.worktree ? lineageWriter(state, id) : undefined;
-  await lineage?.sync(state.lineage);
+  const machine: StepMachine<ImplementState, ImplementStep> = {
+    decide: (current) => decideImplementStep(current, setup.limits),
+    stageLabel,
+    isDone: (step) => step.kind === 'done',
+    perform: (current, step) => performStep(setup, current, step),
+    lineageDirectory: (current) =>
+      current.worktree ? inRepository(current.worktree.path, repositoryPaths.lineage(context.item.id, 'implement', current.lineageRunId)) : undefined,
+  };
+  const finished = await driveSteps(context, machine, state);
+  return finished.outcome?.status === 'succeeded'
+    ? { status: 'succeeded', output: `${finished.worktree?.branch ?? ''}:${finished.report ?? ''}` }
+    : { status: 'blocked', reason: finished.outcome?.status === 'blocked' ? finished.outcome.reason : 'ended without an outcome' };
+}
 
-  for (;;) {
-    const step = decideImplementStep(state, limits);
-    context.setStage(step.kind === 'call-implementer' ? `${step.phase === 'tests' ? 'write tests' : `code ${state.iteration + 1}`}` : step.kind === 'run-tests' ? `${step.phase} run` : step.kind);
-    switch (step.kind) {
-      case 'load': {
-        const loaded = await setup.loadLld();
-        state = afterLoadLld(state, loaded.lld, loaded.files, loaded.scenarios);
-        break;
-      }
-      case 'worktree': {
-        const worktree = await setup.withRepositoryLock(() => ensureWorktree({ repo: setup.repo, id, baseRef: setup.baseRef, signal: context.signal }));
-        context.log(`${worktree.created ? 'created' : 'reusing'} worktree ${worktree.path} on branch ${worktree.branch}`);
-        state = afterWorktree(state, { path: worktree.path, branch: worktree.branch });
-        lineage = lineageWriter(state, id);
-        break;
-      }
-      case 'call-implementer': {
-        const prompt = step.phase === 'tests' ? await buildTestsPrompt(state, setup) : await buildCodePrompt(state, setup);
-        context.log(step.phase === 'tests' ? `writing tests with ${setup.implementer.label}` : `writing code (iteration ${state.iteration + 1}) with ${setup.implementer.label}`);
-        const response = await setup.implementer.complete(
-          { role: 'implementer', system: IMPLEMENTER_SYSTEM_PROMPT, messages: [{ role: 'user', content: prompt }], trace: { itemId: id, step: step.traceStep }, signal: context.signal },
-          { log: (message) => context.log(message) },
-        );
-        context.recordModelCall({
-          provider: response.provider,
-          model: response.model,
-          ...(response.keyName ? { keyName: response.keyName } : {}),
-          role: 'implementer',
-          durationMs: response.durationMs,
-          inputTokens: response.usage.inputTokens,
-          outputTokens: response.usage.outputTokens,
-          costUsd: response.costUsd,
-        });
-        state = afterImplementerAnswer(state, step.phase, response.text, prompt, response);
-        break;
-      }
-      case 'apply': {
-        const report = await applyAnswer(state, step.phase);
-        for (const refusal of report.refused) context.log(`refused ${refusal.path}: ${refusal.reason}`);
-        for (const problem of report.problems) context.log(`answer problem: ${problem}`);
-        context.log(`wrote ${report.written.length} file(s)${report.deleted.length > 0 ? `, deleted ${report.deleted.length}` : ''}`);
-        state = afterApply(state, step.phase, report, limits);
-        if (step.phase === 'tests' && state.stage === 'run-red') {
-          state = withCommit(state, await commit(state, `${id}: tests for LLD-${id} (lldflow)`, `Tests written first by ${setup.implementer.label}.`, context));
-        }
-        break;
-      }
-      case 'run-tests': {
-        const run = await runTests(state, step.phase, setup);
-        context.log(`${step.phase === 'red' ? 'red run' : `test run ${run.iteration}`}: ${run.passed ? 'passed' : run.timedOut ? 'timed out' : 'failed'}`);
-        if (step.phase === 'red') {
-          state = afterRedRun(state, run, testsCannotLoad(run.summary), limits);
-        } else {
-          state = afterGreenRun(state, run, summarizeTestFailures(run.summary).signature, limits);
-          if (run.passed) state = withCommit(state, await commit(state, `${id}: tests pass (lldflow)`, `Iteration ${state.iteration} by ${setup.implementer.label}.`, context));
-        }
-        break;
-      }
-      case 'block':
-        state = blockImplementation(state, step.reason);
-        break;
-      case 'finalize': {
-        const report = await finalize(state, setup);
-        state = afterImplementationFinalized(state, report.path, report.commit);
-        if (state.outcome?.status === 'succeeded') await setup.publish?.(state);
-        break;
-      }
-      case 'done':
-        return state.outcome?.status === 'succeeded'
-          ? { status: 'succeeded', output: `${state.worktree?.branch ?? ''}:${state.report ?? ''}` }
-          : { status: 'blocked', reason: state.outcome?.status === 'blocked' ? state.outcome.reason : 'ended without an outcome' };
+function stageLabel(state: ImplementState, step: ImplementStep): string {
+  if (step.kind === 'call-implementer') return step.phase === 'tests' ? 'write tests' : `code ${state.iteration + 1}`;
+  if (step.kind === 'run-tests') return `${step.phase} run`;
+  return step.kind;
+}
+
+async function performStep(setup: ImplementationSetup, state: ImplementState, step: ImplementStep): Promise<ImplementState> {
+  const { context, limits } = setup;
+  const id = context.item.id;
+  switch (step.kind) {
+    case 'load': {
+      const loaded = await setup.loadLld();
+      return afterLoadLld(state, loaded.lld, loaded.files, loaded.scenarios);
     }
-    await context.checkpoint.commit({ stage: state.stage, state });
-    await lineage?.sync(state.lineage);
+    case 'worktree': {
+      const worktree = await setup.withRepositoryLock(() => ensureWorktree({ repo: setup.repo, id, baseRef: setup.baseRef, signal: context.signal }));
+      context.log(`${worktree.created ? 'created' : 'reusing'} worktree ${worktree.path} on branch ${worktree.branch}`);
+      return afterWorktree(state, { path: worktree.path, branch: worktree.branch });
+    }
+    case 'call-implementer': {
+      const prompt = step.phase === 'tests' ? await buildTestsPrompt(state, setup) : await buildCodePrompt(state, setup);
+      context.log(step.phase === 'tests' ? `writing tests with ${setup.implementer.label}` : `writing code (iteration ${state.iteration + 1}) with ${setup.implementer.label}`);
+      const response = await callModel(context, setup.implementer, {
+        role: 'implementer',
+        system: IMPLEMENTER_SYSTEM_PROMPT,
+        messages: [{ role: 'user', content: prompt }],
+        trace: { itemId: id, step: step.traceStep },
+      });
+      return afterImplementerAnswer(state, step.phase, response.text, prompt, response);
+    }
+    case 'apply': {
+      const report = await applyAnswer(state, step.phase);
+      for (const refusal of report.refused) context.log(`refused ${refusal.path}: ${refusal.reason}`);
+      for (const problem of report.problems) context.log(`answer problem: ${problem}`);
+      context.log(`wrote ${report.written.length} file(s)${report.deleted.length > 0 ? `, deleted ${report.deleted.length}` : ''}`);
+      const applied = afterApply(state, step.phase, report, limits);
+      if (step.phase !== 'tests' || applied.stage !== 'run-red') return applied;
+      return withCommit(applied, await commit(applied, `${id}: tests for LLD-${id} (lldflow)`, `Tests written first by ${setup.implementer.label}.`, context));
+    }
+    case 'run-tests': {
+      const run = await runTests(state, step.phase, setup);
+      context.log(`${step.phase === 'red' ? 'red run' : `test run ${run.iteration}`}: ${run.passed ? 'passed' : run.timedOut ? 'timed out' : 'failed'}`);
+      if (step.phase === 'red') return afterRedRun(state, run, testsCannotLoad(run.summary), limits);
+      const next = afterGreenRun(state, run, summarizeTestFailures(run.summary).signature, limits);
+      if (!run.passed) return next;
+      return withCommit(next, await commit(next, `${id}: tests pass (lldflow)`, `Iteration ${next.iteration} by ${setup.implementer.label}.`, context));
+    }
+    case 'block':
+      return blockImplementation(state, step.reason);
+    case 'finalize': {
+      const report = await finalize(state, setup);
+      const finalized = afterImplementationFinalized(state, report.path, report.commit);
+      if (finalized.outcome?.status === 'succeeded') await setup.publish?.(finalized);
+      return finalized;
+    }
+    case 'done':
+      return state;
   }
 }
 
@@ -130,10 +138,6 @@ export async function runImplementation(setup: ImplementationSetup): Promise<Ite
  */
 export function testsCannotLoad(output: string): boolean {
   return /\b(SyntaxError|IndentationError|TabError): (?!The requested module)/.test(output);
-}
-
-function lineageWriter(state: ImplementState, id: string): LineageWriter {
-  return new LineageWriter(join(state.worktree?.path ?? '', 'docs', 'lineage', 'active', `${id}-implement`, state.lineageRunId));
 }
 
 async function applyAnswer(state: ImplementState, phase: 'tests' | 'code'): Promise<ApplyReport> {
@@ -176,7 +180,7 @@ function commit(state: ImplementState, message: string, body: string, context: I
 
 async function finalize(state: ImplementState, setup: ImplementationSetup): Promise<{ path: string; commit: string | undefined }> {
   const id = setup.context.item.id;
-  const path = join('docs', 'reports', 'active', `${id}-implementation-report.md`);
+  const path = repositoryPaths.implementationReport(id);
   const now = setup.context.clock.now();
   const report = implementationReport(state, {
     implementer: setup.implementer.label,
@@ -184,8 +188,8 @@ async function finalize(state: ImplementState, setup: ImplementationSetup): Prom
     date: calendarDate(now),
     testCommand: setup.testCommand,
   });
+  // Every lineage entry is on disk by now (the driver writes them after each step), so the commit holds them.
   await writeFileAtomic(join(state.worktree?.path ?? '', path), report);
-  await lineageWriter(state, id).sync(state.lineage);
   const succeeded = state.outcome?.status === 'succeeded';
   const subject = succeeded ? `${id}: implement LLD-${id} (lldflow)` : `${id}: implementation of LLD-${id} blocked (lldflow)`;
   const body = `Implementer: ${setup.implementer.label}\nIterations: ${state.iteration}\nModel calls: ${state.calls}${succeeded ? '' : `\nBlocked: ${state.outcome?.status === 'blocked' ? state.outcome.reason : ''}`}`;

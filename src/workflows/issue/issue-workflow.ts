@@ -1,15 +1,16 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
-import { writeSmallFileAtomicSync } from '../../files/atomic-write.js';
+import { writeFileAtomic } from '../../files/atomic-write.js';
 import { folderCollection, gitHubCollection } from '../../items/collect-items.js';
 import type { GitHubIssueSource } from '../../items/github-issues.js';
 import type { SourceItem } from '../../items/source-item.js';
 import type { ModelClient } from '../../model-call/model-client.js';
 import type { ItemContext, Workflow } from '../../runner/types.js';
-import type { ItemOutcome, WorkItem } from '../../core/items.js';
+import type { ItemOutcome } from '../../core/items.js';
+import { inRepository, repositoryPaths } from '../../core/paths.js';
 import { runReviewLoop } from '../review-loop/run-review-loop.js';
-import { loadedItem, type LoopLimits, type LoopState } from '../review-loop/state.js';
+import { loadedItem, parseLoopState, type LoopLimits, type LoopState } from '../review-loop/state.js';
 import { documentTitle } from '../lld/sections.js';
 import { finalRecord } from '../lld/finalize-lld.js';
 import { issueDocumentKind } from './issue-document-kind.js';
@@ -40,19 +41,20 @@ export async function createIssueWorkflow(options: IssueWorkflowOptions): Promis
 }
 
 /** `lldflow requirements --type issue`: idea brief → reviewed issue, filed, brief moved to done/. */
-class IssueWorkflow implements Workflow {
+class IssueWorkflow implements Workflow<SourceItem, LoopState> {
   readonly name = 'issue' as const;
-  private readonly collected = new Map<string, SourceItem>();
 
   constructor(
     private readonly options: IssueWorkflowOptions,
     private readonly target: IssueTarget,
   ) {}
 
-  async collectItems(request: { ids: string[] | undefined }): Promise<WorkItem[]> {
-    const items = await folderCollection(this.options.briefsDir, { slugNames: true }).collect(request.ids);
-    for (const item of items) this.collected.set(item.id, item);
-    return items.map(({ id, title }) => ({ id, title }));
+  collectItems(request: { ids: string[] | undefined }): Promise<SourceItem[]> {
+    return folderCollection(this.options.briefsDir, { slugNames: true }).collect(request.ids);
+  }
+
+  parseState(state: unknown): LoopState {
+    return parseLoopState(state, this.name);
   }
 
   /** A filed brief has moved to done/ and is no longer collected; one still in active/ is pending. */
@@ -60,30 +62,29 @@ class IssueWorkflow implements Workflow {
     return Promise.resolve(undefined);
   }
 
-  runItem(item: WorkItem, context: ItemContext): Promise<ItemOutcome> {
+  runItem(item: SourceItem, context: ItemContext, resumeFrom: LoopState | undefined): Promise<ItemOutcome> {
     const { repo, drafter, reviewer, limits } = this.options;
     const kind = issueDocumentKind({ template: this.options.template, repositoryLayout: this.options.repositoryLayout });
-    return runReviewLoop({
-      context,
-      kind,
-      drafter,
-      reviewer,
-      limits,
-      loadItem: () => {
-        const source = this.collected.get(item.id);
-        if (!source) throw new Error(`internal: brief ${item.id} was not collected`);
-        return Promise.resolve(loadedItem(source));
+    return runReviewLoop(
+      {
+        context,
+        kind,
+        drafter,
+        reviewer,
+        limits,
+        item: loadedItem(item),
+        lineageDirectory: (lineageRunId) => inRepository(repo, repositoryPaths.lineage(item.id, this.name, lineageRunId)),
+        finalize: (state) => this.finalize(state, context),
       },
-      lineageDirectory: (lineageRunId) => join(repo, 'docs', 'lineage', 'active', `${item.id}-issue`, lineageRunId),
-      finalize: (state) => this.finalize(state, context),
-    });
+      resumeFrom,
+    );
   }
 
   private async finalize(state: LoopState, context: ItemContext): Promise<{ output: string; lineage: Array<{ name: string; content: string }> }> {
     const document = state.document ?? '';
     const durationMs = context.clock.now() - Date.parse(state.startedAt);
     if (state.outcome?.status !== 'approved') {
-      const output = relative(this.options.repo, join(this.options.repo, 'docs', 'lineage', 'active', `${state.item?.id ?? ''}-issue`, state.lineageRunId));
+      const output = repositoryPaths.lineage(state.item?.id ?? context.item.id, this.name, state.lineageRunId);
       const record = finalRecord(state, { output, drafter: this.options.drafter.label, durationMs });
       return { output, lineage: [{ name: 'final.md', content: document }, { name: 'blocked.json', content: `${JSON.stringify(record, null, 2)}\n` }] };
     }
@@ -97,7 +98,7 @@ class IssueWorkflow implements Workflow {
     const id = state.item?.id ?? 'issue';
     if (this.target.kind === 'folder') {
       const path = join(this.target.dir, `${id}.md`);
-      writeSmallFileAtomicSync(path, document.endsWith('\n') ? document : `${document}\n`);
+      await writeFileAtomic(path, document.endsWith('\n') ? document : `${document}\n`);
       return { output: relative(this.options.repo, path) || path };
     }
     const title = documentTitle(document) ?? state.item?.title ?? id;

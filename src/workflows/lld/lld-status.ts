@@ -1,11 +1,3 @@
-import { join } from 'node:path';
-
-/** `docs/lld/active/LLD-<id>.md`, the id zero-padded to 3 digits when numeric (DESIGN.md). */
-export function lldRelativePath(id: string): string {
-  const name = /^\d+$/.test(id) ? id.padStart(3, '0') : id;
-  return join('docs', 'lld', 'active', `LLD-${name}.md`);
-}
-
 export type LldFinalStatus = 'approved' | 'blocked' | 'draft';
 
 const STATUS_LINE = /^[*-]?\s*\*\*Status:?\*\*:?\s*([A-Za-z]+)/im;

@@ -48,17 +48,7 @@ export interface Subsection extends HeadingBlock {
  * Only when a document has no such heading at all are whole-line bold numbers (`**1. Context**`) read
  * as headings, so a bold numbered step inside a section never splits it.
  */
-export function findSections(markdown: string): readonly Section[] {
-  if (lastSections?.markdown === markdown) return lastSections.sections;
-  const sections = sectionsOf(markdown);
-  lastSections = { markdown, sections };
-  return sections;
-}
-
-/** The last document's sections (see scanLines: one draft is asked for its sections several times). */
-let lastSections: { markdown: string; sections: readonly Section[] } | undefined;
-
-function sectionsOf(markdown: string): Section[] {
+export function findSections(markdown: string): Section[] {
   const lines = scanLines(markdown);
   const titleIndex = lines.findIndex((line) => isStructural(line) && atxHeading(line.text)?.level === 1);
   const boundaries: Array<{ index: number; level: number; number?: number; title?: string; bold?: boolean }> = [];

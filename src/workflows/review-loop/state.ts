@@ -1,80 +1,90 @@
+import { z } from 'zod';
+import type { LineageEntry } from '../steps/lineage.js';
+import { parseVersionedState } from '../steps/state-codec.js';
+
 /**
  * The persisted state of one item going through draft → validate → review → revise. It is plain JSON
  * (it is checkpointed after every step) and holds every model result, so a resumed item never repeats
- * a model call that had completed.
+ * a model call that had completed. Read back with `parseLoopState`, under LOOP_STATE_VERSION.
  */
-export type LoopStage = 'load' | 'draft' | 'validate' | 'review' | 'revise' | 'finalize' | 'done';
+export const LOOP_STATE_VERSION = 1;
 
-export type VerdictLabel = 'APPROVED' | 'REVISE' | 'DISCUSS';
+const loopStage = z.enum(['load', 'draft', 'validate', 'review', 'revise', 'finalize', 'done']);
+export type LoopStage = z.infer<typeof loopStage>;
 
-export interface LoadedItem {
-  id: string;
-  title: string;
-  body: string;
-  labels: string[];
+const verdictLabel = z.enum(['APPROVED', 'REVISE', 'DISCUSS']);
+export type VerdictLabel = z.infer<typeof verdictLabel>;
+
+const loadedItemSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  body: z.string(),
+  labels: z.array(z.string()),
   /** Where it came from: a file path or an issue URL. */
-  origin: string;
-}
+  origin: z.string(),
+});
+export type LoadedItem = z.infer<typeof loadedItemSchema>;
 
 /** A collected item as the loop stores it. */
 export function loadedItem(source: { id: string; title: string; body: string; labels: string[]; path: string }): LoadedItem {
   return { id: source.id, title: source.title, body: source.body, labels: source.labels, origin: source.path };
 }
 
-export interface VerdictRecord {
-  round: number;
-  verdict: VerdictLabel;
-  reviewer: string;
-  date: string;
+const verdictRecordSchema = z.object({
+  round: z.number(),
+  verdict: verdictLabel,
+  reviewer: z.string(),
+  date: z.string(),
   /** Normalised tier-1 items, for the "same blocking items twice" rule. */
-  blocking: string[];
+  blocking: z.array(z.string()),
   /** The tier-1 items in the reviewer's words, for the review log. */
-  blockingSummary: string[];
+  blockingSummary: z.array(z.string()),
   /** The verdict as parsed (JSON), handed to the drafter for the revision. */
-  detail: unknown;
-}
+  detail: z.unknown(),
+});
+export type VerdictRecord = z.infer<typeof verdictRecordSchema>;
 
-export interface LineageEntry {
-  /** 1-based position in the audit trail. */
-  number: number;
-  /** File name without the number: `issue.md`, `draft.md`, `verdict.md`, … */
-  name: string;
-  content: string;
-}
+export const lineageEntrySchema = z.object({ number: z.number(), name: z.string(), content: z.string() }) satisfies z.ZodType<LineageEntry>;
 
 /** A response that was rejected and is being asked for again, once. */
-export interface PendingRejection {
-  reason: string;
-  response: string;
-}
+const pendingRejectionSchema = z.object({ reason: z.string(), response: z.string() });
+export type PendingRejection = z.infer<typeof pendingRejectionSchema>;
 
-export type LoopOutcome = { status: 'approved' } | { status: 'blocked'; reason: string };
+const loopOutcomeSchema = z.discriminatedUnion('status', [z.object({ status: z.literal('approved') }), z.object({ status: z.literal('blocked'), reason: z.string() })]);
+export type LoopOutcome = z.infer<typeof loopOutcomeSchema>;
 
-export interface LoopState {
-  stage: LoopStage;
-  item: LoadedItem | undefined;
+const loopStateSchema = z.object({
+  version: z.literal(LOOP_STATE_VERSION),
+  stage: loopStage,
+  item: loadedItemSchema.optional(),
   /** The run that started the item; its lineage folder is kept across resumes. */
-  lineageRunId: string;
-  lineage: LineageEntry[];
-  document: string | undefined;
+  lineageRunId: z.string(),
+  lineage: z.array(lineageEntrySchema),
+  document: z.string().optional(),
   /** Why the next drafter call happens: the first draft, fixing validation errors, or a revision. */
-  drafterPurpose: 'draft' | 'fix-validation' | 'revise';
-  validationErrors: string[];
+  drafterPurpose: z.enum(['draft', 'fix-validation', 'revise']),
+  validationErrors: z.array(z.string()),
   /** Validations failed in a row since the last clean one. */
-  validationFailures: number;
+  validationFailures: z.number(),
   /** The document that last failed validation, to tell a drafter that sends it back unchanged. */
-  validationFailedDocument?: string | undefined;
-  pendingRejection: PendingRejection | undefined;
-  verdicts: VerdictRecord[];
+  validationFailedDocument: z.string().optional(),
+  pendingRejection: pendingRejectionSchema.optional(),
+  verdicts: z.array(verdictRecordSchema),
   /** Model calls and cost over every run of this item. */
-  calls: number;
-  costUsd: number;
-  drafterCalls: number;
-  reviewerCalls: number;
-  startedAt: string;
-  outcome: LoopOutcome | undefined;
+  calls: z.number(),
+  costUsd: z.number(),
+  drafterCalls: z.number(),
+  reviewerCalls: z.number(),
+  startedAt: z.string(),
+  outcome: loopOutcomeSchema.optional(),
   /** The finished document's path, relative to the repository. */
-  output: string | undefined;
+  output: z.string().optional(),
+});
+export type LoopState = z.infer<typeof loopStateSchema>;
+
+/** A checkpointed review-loop state, checked whole; another version or a damaged one is a CheckpointStateError. */
+export function parseLoopState(value: unknown, workflow: string): LoopState {
+  return parseVersionedState(loopStateSchema, LOOP_STATE_VERSION, value, workflow);
 }
 
 export interface LoopLimits {
@@ -87,6 +97,7 @@ export interface LoopLimits {
 
 export function initialState(lineageRunId: string, startedAt: string): LoopState {
   return {
+    version: LOOP_STATE_VERSION,
     stage: 'load',
     item: undefined,
     lineageRunId,

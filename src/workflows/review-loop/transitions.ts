@@ -1,5 +1,6 @@
 import { renderAutofix, type AutofixResult } from './autofix.js';
-import type { LineageEntry, LoadedItem, LoopLimits, LoopState, VerdictLabel } from './state.js';
+import { withLineage } from '../steps/lineage.js';
+import type { LoadedItem, LoopLimits, LoopState, VerdictLabel } from './state.js';
 
 /** What the executor must do next. Decided purely from the state and the limits. */
 export type NextStep =
@@ -39,10 +40,6 @@ function budgetBlock(state: LoopState, limits: LoopLimits): NextStep {
   return { kind: 'block', reason: `budget of $${limits.budgetUsd} reached ($${state.costUsd.toFixed(4)} spent)` };
 }
 
-export function withLineage(state: LoopState, name: string, content: string): LoopState {
-  const entry: LineageEntry = { number: state.lineage.length + 1, name, content };
-  return { ...state, lineage: [...state.lineage, entry] };
-}
 
 export function afterLoad(state: LoopState, item: LoadedItem, issueMarkdown: string): LoopState {
   return withLineage({ ...state, item, stage: 'draft', drafterPurpose: 'draft' }, 'issue.md', issueMarkdown);

@@ -1,0 +1,39 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { inRepository, lldIdFromFileName, repositoryPaths } from '../../core/paths.js';
+import { lldFinalStatus, type LldFinalStatus } from './lld-status.js';
+import { documentTitle } from './sections.js';
+
+/** One design document of the repository, as the LLD workflow reads it. */
+export interface Design {
+  id: string;
+  /** Repository-relative path, as the file is named (a hand-named `LLD-0042.md` stays so). */
+  path: string;
+  status: LldFinalStatus | undefined;
+  /** The title without its item number: `# 42 - Feature: X` → `Feature: X`. */
+  title: string;
+}
+
+/** Every `LLD-<id>.md` in the designs folder, read; none when the folder does not exist. */
+export async function listDesigns(repo: string): Promise<Design[]> {
+  const names = await readdir(inRepository(repo, repositoryPaths.lldFolder)).catch(() => [] as string[]);
+  const designs = await Promise.all(
+    names.map(async (name) => {
+      const id = lldIdFromFileName(name);
+      if (id === undefined) return undefined;
+      const path = `${repositoryPaths.lldFolder}/${name}`;
+      return readDesign(repo, id, path);
+    }),
+  );
+  return designs.filter((design): design is Design => design !== undefined);
+}
+
+/** The design of one item at its canonical path, or undefined when there is none. */
+export function readItemDesign(repo: string, id: string): Promise<Design | undefined> {
+  return readDesign(repo, id, repositoryPaths.lld(id));
+}
+
+async function readDesign(repo: string, id: string, path: string): Promise<Design | undefined> {
+  const document = await readFile(inRepository(repo, path), 'utf8').catch(() => undefined);
+  if (document === undefined) return undefined;
+  return { id, path, status: lldFinalStatus(document), title: (documentTitle(document) ?? id).replace(/^\s*[A-Za-z0-9_-]+\s*-\s*/, '') };
+}

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { CheckpointStateError } from '../../core/errors.js';
+import { initialImplementState, parseImplementState } from '../implement/implement-state.js';
+import { initialState, parseLoopState } from '../review-loop/state.js';
+
+describe('checkpointed states read back under their version', () => {
+  it('gives back a state of this version as it was written, after a JSON round trip', () => {
+    const loop = { ...initialState('2026-01-01T00-00-00Z', '2026-01-01T00:00:00.000Z'), stage: 'review' as const, document: '# 7 - T\n' };
+    expect(parseLoopState(JSON.parse(JSON.stringify(loop)), 'lld')).toEqual(JSON.parse(JSON.stringify(loop)));
+    const implement = initialImplementState('run', '2026-01-01T00:00:00.000Z');
+    expect(parseImplementState(JSON.parse(JSON.stringify(implement)))).toEqual(JSON.parse(JSON.stringify(implement)));
+  });
+
+  it('refuses a state without a version or of another one, saying what to do', () => {
+    const { version: _version, ...older } = initialState('run', 'now');
+    expect(() => parseLoopState(older, 'lld')).toThrow(CheckpointStateError);
+    expect(() => parseLoopState(older, 'lld')).toThrow(/the lld checkpoint was written by another lldflow version \(state version none, this lldflow reads 1\): run the item afresh/);
+    expect(() => parseImplementState({ ...initialImplementState('run', 'now'), version: 2 })).toThrow(/state version 2, this lldflow reads 1/);
+  });
+
+  it('refuses a damaged state, naming the field', () => {
+    const damaged = { ...initialState('run', 'now'), stage: 'reviewing', calls: 'three' };
+    expect(() => parseLoopState(damaged, 'issue')).toThrow(/the issue checkpoint is damaged at stage/);
+    expect(() => parseImplementState({ ...initialImplementState('run', 'now'), testRuns: [{ iteration: 1 }] })).toThrow(/damaged at testRuns\.0\.phase/);
+  });
+});

@@ -6,14 +6,13 @@
  *
  * Exits 0 whatever the numbers are; 2 when the corpus folder is missing.
  */
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { packageRoot } from '../../src/workflows/lld/template.js';
+import { join, relative, resolve } from 'node:path';
+import { lldflowPackage } from '../../src/core/lldflow-package.js';
 import { caseFolder, readCases } from './cases.js';
 import { validationReport } from './validation-report.js';
 
 async function main(): Promise<number> {
-  const root = await packageRoot(dirname(fileURLToPath(import.meta.url)));
+  const root = lldflowPackage().root;
   const requested = argumentValue('--corpus') ?? process.env.LLDFLOW_CORPUS ?? join(root, '..', 'shared', 'corpus');
   const corpus = caseFolder(resolve(requested));
   if (!corpus) {

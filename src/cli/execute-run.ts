@@ -67,9 +67,8 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
 
   // From the clock, and used by no earlier run of this repository.
   const runId = newRunId(options.repo, io.clock.now());
-  // Concurrent with the run (a git call costs milliseconds every item would wait for); nothing git-visible
-  // is written under .lldflow/ before the first model call returns, and it is awaited before the run ends.
-  const excluded = isGitRepository(options.repo).then((isRepository) => (isRepository ? ensureLocalStateExcluded(options.repo) : false));
+  // Local state stays out of git: excluded before anything is written under .lldflow/.
+  if (await isGitRepository(options.repo)) await ensureLocalStateExcluded(options.repo);
   const color = !('NO_COLOR' in io.env);
   const reporter = combineReporters([
     new ConsoleReporter({ writer, debug: options.debug, color }),
@@ -95,7 +94,6 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
     );
   } finally {
     await reporter.close();
-    await excluded;
   }
   const summaryPath = await saveRunSummary(options.repo, summary);
   if (options.json) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);

@@ -95,14 +95,8 @@ export async function ensureLocalStateExcluded(repo: string, signal?: AbortSigna
   return true;
 }
 
-/**
- * Where the repository's shared git files live. A repository root with a `.git` folder is answered from
- * the file system: starting git costs milliseconds of blocked event loop at the start of every run. A
- * worktree, a submodule (`.git` is a file) or a subfolder asks git.
- */
+/** Where the repository's shared git files live (also from a worktree, a submodule or a subfolder). */
 async function commonGitDirectory(repo: string, signal?: AbortSignal): Promise<string> {
-  const dotGit = join(repo, '.git');
-  if ((await stat(dotGit).catch(() => undefined))?.isDirectory()) return dotGit;
   const { stdout } = await runGit(['rev-parse', '--git-common-dir'], { cwd: repo, signal });
   const commonDirectory = stdout.trim();
   return isAbsolute(commonDirectory) ? commonDirectory : resolve(repo, commonDirectory);

@@ -3,7 +3,8 @@ import { noRedaction, type Redact } from '../core/redact.js';
 import { ModelCallError, RateLimitedError, TransientModelError } from '../model-call/errors.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
 import { usesRetryAfter } from './cooldown.js';
-import type { KeyLease, KeyPool, KeyWaitInfo } from './key-pool.js';
+import type { KeyLease, KeyWaitInfo } from './key-lease.js';
+import type { KeyPool } from './key-pool.js';
 
 export type KeyEvent =
   /** A key answered 429 and rests for `cooldownMs`; `announced` when the provider's retry-after set it. */

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock, flushPromises } from '../clock/testing/fake-clock.js';
-import { KeyPool, KeyPoolExhaustedError, type KeyLease, type KeyPoolOptions, type KeyWaitInfo } from './key-pool.js';
+import { KeyPool } from './key-pool.js';
+import { KeyPoolExhaustedError } from './key-pool-exhausted-error.js';
+import { type KeyLease, type KeyPoolOptions, type KeyWaitInfo } from './key-lease.js';
 import { parseRetryAfter } from './retry-after.js';
 import { track } from '../../test/support/track-promise.js';
 

@@ -1,3 +1,4 @@
+import { formatDuration } from '../core/format.js';
 import { spawn } from 'node:child_process';
 import type { Clock } from '../clock/clock.js';
 import { settleOnce } from '../cancellation/settle-once.js';
@@ -89,7 +90,7 @@ export function runProcessGroup(options: ProcessGroupOptions): Promise<ProcessRe
     });
 
     clock.sleep(options.wallTimeoutMs, finished.signal).then(
-      () => stop(new ModelCallError('timeout', `${options.label} timed out after ${seconds(options.wallTimeoutMs)}`)),
+      () => stop(new ModelCallError('timeout', `${options.label} timed out after ${formatDuration(options.wallTimeoutMs, 'prose')}`)),
       () => undefined,
     );
     void watchIdle();
@@ -99,7 +100,7 @@ export function runProcessGroup(options: ProcessGroupOptions): Promise<ProcessRe
         for (;;) {
           const remaining = lastOutputAt + options.idleTimeoutMs - clock.now();
           if (remaining <= 0) {
-            stop(new ModelCallError('timeout', `${options.label} produced no output for ${seconds(options.idleTimeoutMs)}`));
+            stop(new ModelCallError('timeout', `${options.label} produced no output for ${formatDuration(options.idleTimeoutMs, 'prose')}`));
             return;
           }
           await clock.sleep(remaining, finished.signal);
@@ -111,7 +112,3 @@ export function runProcessGroup(options: ProcessGroupOptions): Promise<ProcessRe
   });
 }
 
-function seconds(ms: number): string {
-  const value = ms / 1000;
-  return `${Number.isInteger(value) ? value : value.toFixed(1)}s`;
-}

@@ -192,7 +192,7 @@ describe('ClaudeCliTransport', () => {
     const error = await pending;
 
     expect((error as ModelCallError).reason).toBe('timeout');
-    expect((error as Error).message).toBe('claude-cli:sonnet produced no output for 30s');
+    expect((error as Error).message).toBe('claude-cli:sonnet produced no output for 30 s');
     await expectGone(pids);
   });
 
@@ -205,7 +205,7 @@ describe('ClaudeCliTransport', () => {
     const error = await pending;
 
     expect((error as ModelCallError).reason).toBe('timeout');
-    expect((error as Error).message).toBe('claude-cli:sonnet timed out after 45s');
+    expect((error as Error).message).toBe('claude-cli:sonnet timed out after 45 s');
     await expectGone(pids);
   });
 });

@@ -14,14 +14,10 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
  * The `fetch` the HTTP providers' SDKs are given: Node's own http/https client with kept-alive
  * connections, behind the standard fetch signature (real Headers and Response objects).
  *
- * Why not Node's built-in fetch (undici): measured with ten items whose answers arrive together, undici
- * writes a request on a reused connection only in the event loop's check phase (it first yields to look
- * for stray bytes on the idle socket), and a new connection only once connected. Either way every item's
- * next request left after all ten answers had been processed, so the items stayed in lockstep and each
- * round of calls cost the whole batch's processing time. node:http writes on a free socket at once.
- * It also has no header time-out: undici's 300 s default would fail a long non-streaming model call,
- * which sends no header until the whole answer is written. The per-call time-out of PooledModelClient
- * and the item's AbortSignal are what bound a call.
+ * Why not Node's built-in fetch (undici): its header time-out fails a long non-streaming model call,
+ * which sends no header until the whole answer is written; here the per-call time-out of
+ * PooledModelClient and the item's AbortSignal are what bound a call. (Node 20's fetch also ignores
+ * HTTPS_PROXY, which this client does not handle yet either.)
  *
  * Redirects are not followed (model APIs do not redirect; a 3xx reaches the SDK as an HTTP error).
  * Network failures reject with `TypeError('fetch failed', { cause })`, as fetch does, so the SDKs

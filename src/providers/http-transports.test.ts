@@ -211,7 +211,7 @@ describe.each(cases)('$provider transport through PooledModelClient', (testCase)
 
     expect(error).toBeInstanceOf(ModelCallError);
     expect((error as ModelCallError).reason).toBe('timeout');
-    expect((error as Error).message).toBe(`${testCase.provider}:${testCase.model} call timed out after 5s`);
+    expect((error as Error).message).toBe(`${testCase.provider}:${testCase.model} call timed out after 5 s`);
     expect(await server.waitForOutcome(0)).toBe('client-closed');
     expect(server.requests).toHaveLength(1);
   });

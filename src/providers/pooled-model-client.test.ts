@@ -76,7 +76,7 @@ describe('PooledModelClient', () => {
 
     expect(error).toBeInstanceOf(ModelCallError);
     expect((error as ModelCallError).reason).toBe('timeout');
-    expect((error as Error).message).toBe('anthropic:claude-sonnet-4-5 call timed out after 90s');
+    expect((error as Error).message).toBe('anthropic:claude-sonnet-4-5 call timed out after 1.5 min');
   });
 
   it('rejects with the signal reason without calling the transport when already aborted', async () => {

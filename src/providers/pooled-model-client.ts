@@ -1,3 +1,4 @@
+import { formatDuration } from '../core/format.js';
 import type { Clock } from '../clock/clock.js';
 import { raceWithAbort } from '../cancellation/race-with-abort.js';
 import type { BackoffOptions } from '../keys/backoff.js';
@@ -99,7 +100,7 @@ export class PooledModelClient implements ModelClient {
     const timeout = new AbortController();
     const finished = new AbortController();
     this.options.clock.sleep(this.callTimeoutMs, finished.signal).then(
-      () => timeout.abort(new ModelCallError('timeout', `${this.label} call timed out after ${formatSeconds(this.callTimeoutMs)}`)),
+      () => timeout.abort(new ModelCallError('timeout', `${this.label} call timed out after ${formatDuration(this.callTimeoutMs, 'prose')}`)),
       () => undefined,
     );
     const signal = AbortSignal.any([request.signal, timeout.signal]);
@@ -122,7 +123,3 @@ function withoutCost(reply: ReplyWithCost): ModelReply {
   return { text: reply.text, usage: reply.usage, model: reply.model };
 }
 
-function formatSeconds(ms: number): string {
-  const seconds = ms / 1000;
-  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)}s`;
-}

@@ -2,31 +2,23 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { Clock } from '../clock/clock.js';
 import { KeyPool } from '../keys/key-pool.js';
-import { keyEnvironmentNames, loadKeys, type KeyedProvider } from '../keys/load-keys.js';
+import { loadKeys } from '../keys/load-keys.js';
 import { SecretRedactor } from '../keys/redact.js';
 import { ConfigurationError, UsageError } from '../core/errors.js';
 import { createHttpFetch } from './http-fetch.js';
-import { AnthropicTransport } from './anthropic-transport.js';
 import { ClaudeCliTransport } from './claude-cli-transport.js';
-import { GoogleTransport } from './google-transport.js';
 import type { ModelClient, ProviderTransport } from '../model-call/model-client.js';
-import { OpenAITransport } from './openai-transport.js';
 import { PooledModelClient } from './pooled-model-client.js';
+import { HTTP_PROVIDERS, PROVIDERS, type HttpProvider, type HttpProviderName } from './provider-table.js';
 import { loadReplaySettings, ReplayTransport } from './replay-transport.js';
 import type { FetchFunction } from './sdk-generate.js';
 
-export const PROVIDERS = ['anthropic', 'google', 'openai', 'claude-cli', 'replay'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
 export interface ModelSpec {
   provider: ProviderName;
   model: string;
 }
-
-const KEYED: readonly KeyedProvider[] = ['anthropic', 'google', 'openai'];
-const PROVIDER_TITLES: Record<KeyedProvider, string> = { anthropic: 'Anthropic', google: 'Gemini', openai: 'OpenAI' };
-/** Where each provider's API root may be overridden (OpenAI-compatible servers, test servers). */
-const BASE_URL_VARIABLES: Record<KeyedProvider, string> = { anthropic: 'ANTHROPIC_BASE_URL', google: 'GEMINI_BASE_URL', openai: 'OPENAI_BASE_URL' };
 
 /** `provider:model` → its parts. `origin` names where the value came from (`--drafter`). */
 export function parseModelSpec(spec: string, origin = 'model'): ModelSpec {
@@ -102,7 +94,9 @@ export class ModelRegistry {
 
   /** Every configured key with its masked name, for redaction of anything lldflow writes. */
   secrets(): Array<{ value: string; name: string }> {
-    return KEYED.flatMap((provider) => loadKeys(provider, this.options.env).map((value, index) => ({ value, name: `${provider}#${index + 1}` })));
+    return Object.entries(HTTP_PROVIDERS).flatMap(([provider, facts]) =>
+      loadKeys(facts.keyVariables, this.options.env).map((value, index) => ({ value, name: `${provider}#${index + 1}` })),
+    );
   }
 
   private build(spec: ModelSpec): { transport: ProviderTransport; pool: KeyPool } {
@@ -111,10 +105,10 @@ export class ModelRegistry {
       case 'anthropic':
       case 'google':
       case 'openai': {
-        const common = { model: spec.model, baseUrl: nonEmpty(env[BASE_URL_VARIABLES[spec.provider]]), fetch: this.fetch };
-        const transport =
-          spec.provider === 'anthropic' ? new AnthropicTransport(common) : spec.provider === 'google' ? new GoogleTransport(common) : new OpenAITransport(common);
-        return { transport, pool: this.pool(spec.provider, () => this.keysFor(spec.provider as KeyedProvider)) };
+        const provider = spec.provider;
+        const facts = HTTP_PROVIDERS[provider];
+        const transport = facts.transport({ model: spec.model, baseUrl: nonEmpty(env[facts.baseUrlVariable]), fetch: this.fetch });
+        return { transport, pool: this.pool(provider, () => this.keysFor(provider)) };
       }
       case 'claude-cli':
         return { transport: new ClaudeCliTransport({ model: spec.model, clock, env: { ...env } }), pool: this.pool('claude-cli', () => []) };
@@ -148,14 +142,15 @@ export class ModelRegistry {
     return pool;
   }
 
-  private keysFor(provider: KeyedProvider): string[] {
-    const keys = loadKeys(provider, this.options.env);
+  private keysFor(provider: HttpProviderName): string[] {
+    const facts: HttpProvider = HTTP_PROVIDERS[provider];
+    const keys = loadKeys(facts.keyVariables, this.options.env);
     if (keys.length > 0) return keys;
-    const [plural, singular] = keyEnvironmentNames(provider);
+    const [plural, singular] = facts.keyVariables;
     // A local OpenAI-compatible server (vLLM, Ollama, llama.cpp) usually needs no key.
-    if (provider === 'openai' && nonEmpty(this.options.env.OPENAI_BASE_URL)) return [];
-    const hint = provider === 'openai' ? ', or set OPENAI_BASE_URL to a local OpenAI-compatible server that needs none' : '';
-    throw new ConfigurationError(`no ${PROVIDER_TITLES[provider]} API key: set ${plural} (comma-separated) or ${singular}${hint}`);
+    if (facts.keylessWithBaseUrl && nonEmpty(this.options.env[facts.baseUrlVariable])) return [];
+    const hint = facts.keylessWithBaseUrl ? `, or set ${facts.baseUrlVariable} to a local ${facts.title}-compatible server that needs none` : '';
+    throw new ConfigurationError(`no ${facts.title} API key: set ${plural} (comma-separated) or ${singular}${hint}`);
   }
 
   private replayDir(model: string): string {

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { findSections } from './sections.js';
 import { LLD_SECTIONS } from './sections.js';
 import { parseFilesChanged } from './files-changed.js';
 import { ConfigurationError } from '../../core/errors.js';
-import { loadTemplate, packageRoot } from './template.js';
+import { loadTemplate } from './template.js';
 import { parseTestScenarios } from './test-scenarios.js';
 import { validateDraft } from './validate-draft.js';
 
@@ -45,22 +45,5 @@ describe('loadTemplate', () => {
     expect(await loadTemplate('lld', path)).toBe('# custom\n');
     await expect(loadTemplate('issue', join(folder, 'absent.md'))).rejects.toThrow(ConfigurationError);
     await expect(loadTemplate('issue', join(folder, 'absent.md'))).rejects.toThrow(/--template .*absent\.md: cannot read the issue template \(ENOENT\)/);
-  });
-});
-
-describe('packageRoot', () => {
-  it('walks up to the package.json named lldflow, skipping other packages', async () => {
-    const folder = await mkdtemp(join(tmpdir(), 'lldflow-root-'));
-    temporary.push(folder);
-    await writeFile(join(folder, 'package.json'), JSON.stringify({ name: 'lldflow' }));
-    await mkdir(join(folder, 'node_modules', 'other', 'dist'), { recursive: true });
-    await writeFile(join(folder, 'node_modules', 'other', 'package.json'), JSON.stringify({ name: 'other' }));
-    expect(await packageRoot(join(folder, 'node_modules', 'other', 'dist'))).toBe(folder);
-  });
-
-  it('fails with a clear message outside the package', async () => {
-    const folder = await mkdtemp(join(tmpdir(), 'lldflow-none-'));
-    temporary.push(folder);
-    await expect(packageRoot(folder)).rejects.toThrow(/cannot find the lldflow package/);
   });
 });

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { ConfigurationError } from '../../core/errors.js';
+import { lldflowPackage } from '../../core/lldflow-package.js';
 
 export type TemplateKind = 'lld' | 'issue';
 
@@ -24,27 +23,5 @@ export async function loadTemplate(kind: TemplateKind, overridePath?: string): P
       throw new ConfigurationError(`--template ${overridePath}: cannot read the ${kind} template (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
     }
   }
-  const root = await packageRoot(dirname(fileURLToPath(import.meta.url)));
-  return readFile(join(root, 'templates', TEMPLATE_FILES[kind]), 'utf8');
-}
-
-/**
- * The nearest folder at or above `start` whose package.json is lldflow's. Read synchronously: it runs
- * once at start-up, when nothing else waits, and a few small reads beat as many event-loop round trips.
- */
-export function packageRoot(start: string): Promise<string> {
-  for (let directory = start; ; directory = dirname(directory)) {
-    if (isLldflowPackage(join(directory, 'package.json'))) return Promise.resolve(directory);
-    if (dirname(directory) === directory) break;
-  }
-  return Promise.reject(new Error(`cannot find the lldflow package (a package.json named "lldflow") above ${start}`));
-}
-
-function isLldflowPackage(path: string): boolean {
-  try {
-    const manifest: unknown = JSON.parse(readFileSync(path, 'utf8'));
-    return typeof manifest === 'object' && manifest !== null && (manifest as { name?: unknown }).name === 'lldflow';
-  } catch {
-    return false;
-  }
+  return readFile(join(lldflowPackage().root, 'templates', TEMPLATE_FILES[kind]), 'utf8');
 }

@@ -1,3 +1,4 @@
+import { plural } from '../../src/core/format.js';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -198,11 +199,11 @@ function describe(result: CaseResult): string {
   const outcome = outcomeOf(result);
   const expected = recordedOutcome(recorded);
   const used = served
-    ? `${served.draftsServed}/${recorded.drafts.length} drafts, ${served.verdictsServed}/${recorded.verdicts.length} verdicts${served.beyondRecording > 0 ? `, ${served.beyondRecording} answer(s) past the recording` : ''}`
+    ? `${served.draftsServed}/${recorded.drafts.length} drafts, ${served.verdictsServed}/${recorded.verdicts.length} verdicts${served.beyondRecording > 0 ? `, ${served.beyondRecording} ${plural(served.beyondRecording, 'answer')} past the recording` : ''}`
     : 'no call';
   const why: string[] = [];
   if (outcome !== expected) why.push(`ended ${outcome}, recorded ${expected}${result.item?.error ? `: ${result.item.error.slice(0, 200)}` : ''}`);
-  if (result.validationFailures.length > 0) why.push(`lldflow's checks failed ${result.validationFailures.length} draft(s), first: ${result.validationFailures[0] ?? ''}`);
+  if (result.validationFailures.length > 0) why.push(`lldflow's checks failed ${result.validationFailures.length} ${plural(result.validationFailures.length, 'draft')}, first: ${result.validationFailures[0] ?? ''}`);
   if (outcome === expected && served && served.verdictsServed < recorded.verdicts.length) {
     why.push(`approved at recorded verdict ${served.verdictsServed} (${recorded.verdictLabels.slice(0, served.verdictsServed).join(', ')}); the recording went on: ${recorded.verdictLabels.slice(served.verdictsServed).join(', ')}`);
   }

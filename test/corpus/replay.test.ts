@@ -88,7 +88,7 @@ describe('replayReport', () => {
     expect(text).toContain('ended as the recorded run did            2/3 (66.7%)');
     // 21: draft, review, revise, review (4); 21-n1: 2; 22: draft, the same draft again → blocked (2).
     expect(text).toContain('model calls, lldflow vs recorded         8 vs 8 (+0.0%)');
-    expect(text).toMatch(/ {2}22: 1\/1 drafts, 0\/1 verdicts, 1 answer\(s\) past the recording; ended blocked, recorded approved: the drafter could not fix/);
+    expect(text).toMatch(/ {2}22: 1\/1 drafts, 0\/1 verdicts, 1 answer past the recording; ended blocked, recorded approved: the drafter could not fix/);
     expect(text).not.toMatch(/^ {2}21: /m);
   });
 });

@@ -1,3 +1,4 @@
+import { plural } from '../../core/format.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { calendarDate } from '../../clock/clock.js';
@@ -15,20 +16,7 @@ import { summarizeTestFailures } from './failure-summary.js';
 import { parseFileBlocks } from './file-blocks.js';
 import { codePrompt, IMPLEMENTER_SYSTEM_PROMPT, testsPrompt, type FileView } from './implement-prompts.js';
 import { initialImplementState, type ImplementLimits, type ImplementState, type PlannedFile, type TestRunRecord } from './implement-state.js';
-import {
-  afterApply,
-  afterGreenRun,
-  afterImplementationFinalized,
-  afterImplementerAnswer,
-  afterLoadLld,
-  afterRedRun,
-  afterWorktree,
-  blockImplementation,
-  decideImplementStep,
-  withCommit,
-  type ApplyReport,
-  type ImplementStep,
-} from './implement-transitions.js';
+import { afterApply, afterGreenRun, afterImplementationFinalized, afterImplementerAnswer, afterLoadLld, afterRedRun, afterWorktree, blockImplementation, decideImplementStep, withCommit, type ApplyReport, type ImplementStep } from './implement-transitions.js';
 import { implementationReport } from './implementation-report.js';
 import { allowedPaths, allowedPatterns, applyFileOperations, isTestFile } from './path-policy.js';
 import { runTestCommand } from './test-command.js';
@@ -106,7 +94,7 @@ async function performStep(setup: ImplementationSetup, state: ImplementState, st
       const report = await applyAnswer(state, step.phase);
       for (const refusal of report.refused) context.log(`refused ${refusal.path}: ${refusal.reason}`);
       for (const problem of report.problems) context.log(`answer problem: ${problem}`);
-      context.log(`wrote ${report.written.length} file(s)${report.deleted.length > 0 ? `, deleted ${report.deleted.length}` : ''}`);
+      context.log(`wrote ${report.written.length} ${plural(report.written.length, 'file')}${report.deleted.length > 0 ? `, deleted ${report.deleted.length}` : ''}`);
       const applied = afterApply(state, step.phase, report, limits);
       if (step.phase !== 'tests' || applied.stage !== 'run-red') return applied;
       return withCommit(applied, await commit(applied, `${id}: tests for LLD-${id} (lldflow)`, `Tests written first by ${setup.implementer.label}.`, context));

@@ -1,3 +1,4 @@
+import { plural } from '../../core/format.js';
 import { fenced } from '../markdown-fence.js';
 import type { ValidationIssue } from './validate-draft.js';
 import type { Verdict } from './verdict.js';
@@ -74,7 +75,7 @@ function designFor(item: PromptItem | undefined): string[] {
 export function validationFixPrompt(errors: readonly ValidationIssue[], item?: PromptItem): string {
   return [
     ...designFor(item),
-    `Mechanical checks found ${errors.length} problem${errors.length === 1 ? '' : 's'} in the document:`,
+    `Mechanical checks found ${errors.length} ${plural(errors.length, 'problem')} in the document:`,
     '',
     ...errors.map((error) => `- ${error.section === undefined ? '' : `[section ${error.section}] `}${error.message}`),
     '',

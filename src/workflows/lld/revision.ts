@@ -1,3 +1,4 @@
+import { plural } from '../../core/format.js';
 import { extractDocument } from './draft.js';
 import { applyEditBlocks, containsEditBlocks, parseEditBlocks } from './edit-blocks.js';
 import { findSections } from './sections.js';
@@ -41,7 +42,7 @@ export function applyRevision(previous: string, response: string): RevisionResul
     const list = dropped.map((section) => `${section.number}. ${section.title}`.trim()).join(', ');
     return {
       ok: false,
-      reason: `The revision drops section${dropped.length === 1 ? '' : 's'} ${list}, which the previous version had. Keep every numbered section; ${mode === 'whole' ? 'send the complete document, not a part of it' : 'edit inside sections without removing their headings'}.`,
+      reason: `The revision drops ${plural(dropped.length, 'section')} ${list}, which the previous version had. Keep every numbered section; ${mode === 'whole' ? 'send the complete document, not a part of it' : 'edit inside sections without removing their headings'}.`,
     };
   }
   return { ok: true, document, mode };

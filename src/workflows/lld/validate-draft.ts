@@ -1,3 +1,4 @@
+import { plural } from '../../core/format.js';
 import { parseFilesChanged } from './files-changed.js';
 import { globBase } from './path-cell.js';
 import type { FileChange } from './files-changed.js';
@@ -132,7 +133,7 @@ function checkScenarios(markdown: string): ValidationIssue[] {
     {
       code: 'placeholder-pass-criteria',
       section: '10.1',
-      message: `Test scenario${vague.length === 1 ? '' : 's'} ${names} ha${vague.length === 1 ? 's' : 've'} no real pass criteria (empty, TBD, TODO, N/A, "..." or a <placeholder>): state the observable result that makes each one pass.`,
+      message: `${plural(vague.length, 'Test scenario')} ${names} ${plural(vague.length, 'has', 'have')} no real pass criteria (empty, TBD, TODO, N/A, "..." or a <placeholder>): state the observable result that makes each one pass.`,
     },
   ];
 }

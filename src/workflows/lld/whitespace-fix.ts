@@ -1,3 +1,4 @@
+import { plural } from '../../core/format.js';
 import type { AutofixResult } from '../review-loop/autofix.js';
 import { isStructural, scanLines } from './markdown-lines.js';
 
@@ -34,8 +35,8 @@ export function fixWhitespace(markdown: string): AutofixResult {
   const document = `${output.join('\n')}\n`;
   if (document === markdown) return { document, fixes: [] };
   const parts = [
-    trailing > 0 ? `trailing spaces on ${trailing} line${trailing === 1 ? '' : 's'}` : '',
-    blankRuns > 0 ? `${blankRuns} run${blankRuns === 1 ? '' : 's'} of blank lines` : '',
+    trailing > 0 ? `trailing spaces on ${trailing} ${plural(trailing, 'line')}` : '',
+    blankRuns > 0 ? `${blankRuns} ${plural(blankRuns, 'run')} of blank lines` : '',
     unixEnds !== markdown ? 'Windows line ends' : '',
   ].filter((part) => part !== '');
   return { document, fixes: [{ kind: 'whitespace', detail: parts.length > 0 ? parts.join(', ') : 'blank lines at the start or end' }] };

@@ -1,3 +1,4 @@
+import { plural } from '../../core/format.js';
 import { fenced } from '../markdown-fence.js';
 
 /**
@@ -20,7 +21,7 @@ export interface AutofixResult {
 export function summariseFixes(fixes: readonly AutofixChange[]): string {
   const counts = new Map<string, number>();
   for (const fix of fixes) counts.set(fix.kind, (counts.get(fix.kind) ?? 0) + 1);
-  return [...counts].map(([kind, count]) => (count === 1 ? kind : `${count} ${kind}s`)).join(', ');
+  return [...counts].map(([kind, count]) => (count === 1 ? kind : `${count} ${plural(count, kind)}`)).join(', ');
 }
 
 /** The lineage entry of one autofix pass: what was fixed, then the fixed document. */

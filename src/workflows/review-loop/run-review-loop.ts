@@ -1,3 +1,4 @@
+import { plural } from '../../core/format.js';
 import { calendarDate } from '../../clock/clock.js';
 import type { ItemOutcome } from '../../core/items.js';
 import type { ModelClient, ModelResponse } from '../../model-call/model-client.js';
@@ -33,7 +34,7 @@ export interface ReviewLoopSetup {
 export async function runReviewLoop(setup: ReviewLoopSetup, resumeFrom: LoopState | undefined): Promise<ItemOutcome> {
   const { context } = setup;
   const state = resumeFrom ?? initialState(context.runId, new Date(context.clock.now()).toISOString());
-  if (resumeFrom) context.log(`resuming at ${state.stage} (${state.calls} model ${state.calls === 1 ? 'call' : 'calls'} already done)`);
+  if (resumeFrom) context.log(`resuming at ${state.stage} (${state.calls} model ${plural(state.calls, 'call')} already done)`);
   return outcomeOf(await driveSteps(context, reviewLoopMachine(setup), state));
 }
 
@@ -67,7 +68,7 @@ async function performStep(setup: ReviewLoopSetup, state: LoopState, step: NextS
       if (fixed.fixes.length > 0) context.log(`autofixed: ${summariseFixes(fixed.fixes)}`);
       const autofixed = afterAutofix(state, fixed);
       const errors = await kind.validate(autofixed.document ?? '', item);
-      if (errors.length > 0) context.log(`mechanical validation: ${errors.length} problem(s)\n${errors.map((error) => `  - ${error}`).join('\n')}`);
+      if (errors.length > 0) context.log(`mechanical validation: ${errors.length} ${plural(errors.length, 'problem')}\n${errors.map((error) => `  - ${error}`).join('\n')}`);
       return afterValidation(autofixed, errors, limits);
     }
     case 'call-reviewer': {
@@ -132,7 +133,7 @@ function requireItem(state: LoopState): LoadedItem {
 
 function describeDrafterCall(purpose: LoopState['drafterPurpose'], state: LoopState): string {
   if (purpose === 'draft') return 'drafting';
-  if (purpose === 'fix-validation') return `fixing ${state.validationErrors.length} validation problem(s)`;
+  if (purpose === 'fix-validation') return `fixing ${state.validationErrors.length} validation ${plural(state.validationErrors.length, 'problem')}`;
   return `revising after round ${state.verdicts.length}`;
 }
 

@@ -19,7 +19,11 @@ export async function bareBaseline(transport: ProviderTransport, calls: number, 
       const call = next++;
       const signal = new AbortController().signal;
       const messages = [{ role: 'user' as const, content: `Baseline call ${call}.` }];
-      await transport.call({ role: 'drafter', trace: { itemId: String(call), step: 'baseline' }, messages, signal }, `bench-key-${lane + 1}`, signal);
+      await transport.call(
+        { role: 'drafter', trace: { itemId: String(call), step: 'baseline' }, messages, signal },
+        `bench-key-${lane + 1}`,
+        signal,
+      );
     }
   };
   const cpuBefore = process.cpuUsage();

@@ -21,7 +21,8 @@ export function chatCompletionBody(request: ModelRequest, model: string): string
 export function chatCompletionReply(status: number, headers: Record<string, string | undefined>, body: string, model: string): ModelReply {
   if (status === 429) throw new RateLimitedError('openai: rate limited (429)', parseRetryAfter(headers, Date.now()));
   if (status >= 500) throw new TransientModelError(`openai: server error ${status}`, status);
-  if (status !== 200) throw new ModelCallError(status === 401 || status === 403 ? 'authentication' : 'bad-request', `openai: HTTP ${status}`);
+  if (status !== 200)
+    throw new ModelCallError(status === 401 || status === 403 ? 'authentication' : 'bad-request', `openai: HTTP ${status}`);
   let parsed: ChatCompletion;
   try {
     parsed = JSON.parse(body) as ChatCompletion;
@@ -38,5 +39,7 @@ export function chatCompletionReply(status: number, headers: Record<string, stri
 }
 
 export function connectionFailure(error: unknown): TransientModelError {
-  return new TransientModelError(`openai: connection failed: ${error instanceof Error ? error.message : String(error)}`, undefined, { cause: error });
+  return new TransientModelError(`openai: connection failed: ${error instanceof Error ? error.message : String(error)}`, undefined, {
+    cause: error,
+  });
 }

@@ -32,7 +32,8 @@ export function checkCooldowns(requests: readonly ServedRequest[]): CooldownChec
   let closestViolationMs: number | undefined;
   for (const request of requests) {
     const breached = rateLimits.filter(
-      (limit) => limit.apiKey === request.apiKey && request.arrivedOrder > limit.sentOrder && request.arrivedAt < limit.sentAt + limit.retryAfterMs!,
+      (limit) =>
+        limit.apiKey === request.apiKey && request.arrivedOrder > limit.sentOrder && request.arrivedAt < limit.sentAt + limit.retryAfterMs!,
     );
     if (breached.length === 0) continue;
     const known = breached.filter((limit) => clientKnew(request, limit));

@@ -29,7 +29,11 @@ export class HttpTransport implements ProviderTransport {
     return chatCompletionReply(status, flatHeaders(headers), text, this.model);
   }
 
-  private post(body: string, apiKey: string | undefined, signal: AbortSignal): Promise<{ status: number; headers: IncomingHttpHeaders; text: string }> {
+  private post(
+    body: string,
+    apiKey: string | undefined,
+    signal: AbortSignal,
+  ): Promise<{ status: number; headers: IncomingHttpHeaders; text: string }> {
     return new Promise((resolve, reject) => {
       const outgoing = httpRequest(
         {

@@ -14,7 +14,11 @@ import { isTransportKind, TRANSPORT_KINDS } from './transport-choice.js';
 const USAGE = 'usage: npm run bench [-- --only <name>[,<name>…]] [--json] [--transport http|fetch] [--cpu-prof]';
 const { values } = parseCommandLine();
 
-const selected = values.only?.flatMap((value) => value.split(',')).map((name) => name.trim()).filter((name) => name !== '') ?? SCENARIO_NAMES;
+const selected =
+  values.only
+    ?.flatMap((value) => value.split(','))
+    .map((name) => name.trim())
+    .filter((name) => name !== '') ?? SCENARIO_NAMES;
 const unknown = selected.filter((name) => !SCENARIO_NAMES.includes(name));
 if (unknown.length > 0) {
   console.error(`bench: unknown scenario ${unknown.join(', ')}; choose from ${SCENARIO_NAMES.join(', ')}`);

@@ -6,7 +6,9 @@ import type { TransportKind } from './transport-choice.js';
 /** Runs one scenario in a fresh Node process (its own peak RSS) and reads its one result line. */
 export function runScenarioProcess(name: string, transport: TransportKind, nodeOptions: readonly string[] = []): Promise<ScenarioResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...typescriptExecArgv(nodeOptions), benchFile('child.ts'), name, transport], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...typescriptExecArgv(nodeOptions), benchFile('child.ts'), name, transport], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;

@@ -81,7 +81,12 @@ export async function runSynthetic(spec: SyntheticRunSpec): Promise<SyntheticRun
 
 /** One runWorkflow over a fresh key pool, client and memory store, timed from the call to its return. */
 async function timedRun(spec: SyntheticRunSpec, transport: ProviderTransport): Promise<TimedRun> {
-  const pool = new KeyPool({ provider: 'openai', keys: benchKeys(spec.keys), perKeyConcurrency: spec.perKeyConcurrency, clock: systemClock });
+  const pool = new KeyPool({
+    provider: 'openai',
+    keys: benchKeys(spec.keys),
+    perKeyConcurrency: spec.perKeyConcurrency,
+    clock: systemClock,
+  });
   const model = new PooledModelClient({ transport, pool, clock: systemClock });
   let rateLimitEvents = 0;
   let keyWaits = 0;

@@ -49,7 +49,12 @@ export class SyntheticWorkflow implements Workflow<WorkItem, SyntheticState> {
       const stage = `call-${call}`;
       context.setStage(stage);
       const response = await model.complete(
-        { role: 'drafter', trace: { itemId: item.id, step: stage }, messages: [{ role: 'user', content: `Item ${item.id}, call ${call}.` }], signal: context.signal },
+        {
+          role: 'drafter',
+          trace: { itemId: item.id, step: stage },
+          messages: [{ role: 'user', content: `Item ${item.id}, call ${call}.` }],
+          signal: context.signal,
+        },
         hooks,
       );
       context.recordModelCall({

@@ -32,7 +32,8 @@ function servedRequests(): ServedRequest[] {
   const served: ServedRequest[] = [];
   for (const { arrivalIndex, ...record } of responder.records) {
     const arrival = server.requests[arrivalIndex];
-    if (!arrival || arrival.apiKey !== record.apiKey) throw new Error(`fake server: request ${arrivalIndex} has no matching arrival record`);
+    if (!arrival || arrival.apiKey !== record.apiKey)
+      throw new Error(`fake server: request ${arrivalIndex} has no matching arrival record`);
     served[arrivalIndex] = { ...record, receivedAt: arrival.receivedAt };
   }
   return served.filter((record) => record !== undefined);

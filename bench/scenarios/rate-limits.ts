@@ -21,5 +21,10 @@ export async function rateLimitsScenario(transport: TransportKind): Promise<Scen
     server: { responder: 'synthetic', latencyMs: 100, rateLimitEvery: RATE_LIMIT_EVERY, retryAfterSeconds: RETRY_AFTER_SECONDS },
     transport,
   };
-  return syntheticResult('rate-limits', `50 items × 2 calls × 100 ms, 429 on every ${RATE_LIMIT_EVERY}th request`, spec, await runSynthetic(spec));
+  return syntheticResult(
+    'rate-limits',
+    `50 items × 2 calls × 100 ms, 429 on every ${RATE_LIMIT_EVERY}th request`,
+    spec,
+    await runSynthetic(spec),
+  );
 }

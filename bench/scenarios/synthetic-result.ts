@@ -15,7 +15,12 @@ export function syntheticResult(name: string, label: string, spec: SyntheticRunS
     callsPerItem: spec.callsPerItem,
     parallel: spec.parallel,
     wallMs: run.wallMs,
-    idealMs: idealMs({ longestChainCalls: spec.callsPerItem, totalCalls: spec.items * spec.callsPerItem, latencyMs: spec.server.latencyMs, concurrentCalls }),
+    idealMs: idealMs({
+      longestChainCalls: spec.callsPerItem,
+      totalCalls: spec.items * spec.callsPerItem,
+      latencyMs: spec.server.latencyMs,
+      concurrentCalls,
+    }),
     peakRssMb: run.peakRssMb,
     failedItems: spec.items - run.summary.counts.succeeded,
     rateLimitsRiddenOut: cooldowns.rateLimits,
@@ -37,8 +42,12 @@ export function syntheticResult(name: string, label: string, spec: SyntheticRunS
             'overhead/item beyond the bare loop ms': round(((run.wallMs - run.baseline.wallMs) * spec.parallel) / spec.items, 2),
           }
         : {}),
-      ...(cooldowns.rateLimits > 0 ? { 'requests in a cool-down but already in flight when the client got the 429 (not violations)': cooldowns.inFlight } : {}),
-      ...(cooldowns.closestViolationMs === undefined ? {} : { 'closest violation ms after its 429': round(cooldowns.closestViolationMs, 2) }),
+      ...(cooldowns.rateLimits > 0
+        ? { 'requests in a cool-down but already in flight when the client got the 429 (not violations)': cooldowns.inFlight }
+        : {}),
+      ...(cooldowns.closestViolationMs === undefined
+        ? {}
+        : { 'closest violation ms after its 429': round(cooldowns.closestViolationMs, 2) }),
     },
   };
 }

@@ -24,7 +24,8 @@ async function main(): Promise<number> {
   if (process.argv.includes('--replay')) {
     const { replayReport } = await import('./replay.js');
     const parallel = Number(argumentValue('--parallel') ?? '10');
-    for (const line of await replayReport(cases, { parallel, corpusLabel: label, keep: process.argv.includes('--keep') })) console.log(line);
+    for (const line of await replayReport(cases, { parallel, corpusLabel: label, keep: process.argv.includes('--keep') }))
+      console.log(line);
     return 0;
   }
   for (const line of validationReport(cases, label)) console.log(line);

@@ -34,7 +34,12 @@ export class ReplayServer {
 
   constructor(cases: readonly CorpusCase[]) {
     for (const recorded of cases) {
-      this.cursors.set(recorded.itemId, { recorded, drafts: 0, verdicts: 0, served: { answers: [], draftsServed: 0, verdictsServed: 0, beyondRecording: 0 } });
+      this.cursors.set(recorded.itemId, {
+        recorded,
+        drafts: 0,
+        verdicts: 0,
+        served: { answers: [], draftsServed: 0, verdictsServed: 0, beyondRecording: 0 },
+      });
     }
   }
 

@@ -44,7 +44,10 @@ export async function replayReport(cases: readonly CorpusCase[], options: Replay
   } finally {
     if (!options.keep) rmSync(folder, { recursive: true, force: true });
   }
-  return [...render(results, options, performance.now() - started), ...(options.keep ? ['', `replayed repositories kept in ${folder}`] : [])];
+  return [
+    ...render(results, options, performance.now() - started),
+    ...(options.keep ? ['', `replayed repositories kept in ${folder}`] : []),
+  ];
 }
 
 /** Cases in runs where each issue appears once: the first case of every issue, then the second, … */
@@ -65,7 +68,10 @@ async function replayBatch(batch: readonly CorpusCase[], base: string, parallel:
   createRepository(repo, batch);
   mkdirSync(items, { recursive: true });
   for (const recorded of batch) {
-    writeFileSync(join(items, `${recorded.itemId}.md`), `---\ntitle: ${JSON.stringify(recorded.issueTitle)}\n---\n\n${recorded.issueBody}\n`);
+    writeFileSync(
+      join(items, `${recorded.itemId}.md`),
+      `---\ntitle: ${JSON.stringify(recorded.issueTitle)}\n---\n\n${recorded.issueBody}\n`,
+    );
   }
   const server = await new ReplayServer(batch).start();
   try {
@@ -74,11 +80,31 @@ async function replayBatch(batch: readonly CorpusCase[], base: string, parallel:
     const keys = Array.from({ length: Math.max(parallel, 1) }, (_, index) => `replay-key-${index + 1}`).join(',');
     const maxIterations = Math.max(5, ...batch.map((recorded) => recorded.verdicts.length));
     const code = await runCli(
-      ['requirements', '--type', 'lld', '--repo', repo, '--source', items, '--all', '--parallel', String(parallel), '--max-iterations', String(maxIterations)]
-        .concat(['--drafter', `openai:${DRAFTER_MODEL}`, '--reviewer', `openai:${REVIEWER_MODEL}`, '--json']),
+      [
+        'requirements',
+        '--type',
+        'lld',
+        '--repo',
+        repo,
+        '--source',
+        items,
+        '--all',
+        '--parallel',
+        String(parallel),
+        '--max-iterations',
+        String(maxIterations),
+      ].concat(['--drafter', `openai:${DRAFTER_MODEL}`, '--reviewer', `openai:${REVIEWER_MODEL}`, '--json']),
       {
         cwd: repo,
-        env: { ...process.env, NO_COLOR: '1', OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEYS: keys, OPENAI_API_KEY: undefined, LLDFLOW_DRAFTER: undefined, LLDFLOW_REVIEWER: undefined },
+        env: {
+          ...process.env,
+          NO_COLOR: '1',
+          OPENAI_BASE_URL: server.baseUrl,
+          OPENAI_API_KEYS: keys,
+          OPENAI_API_KEY: undefined,
+          LLDFLOW_DRAFTER: undefined,
+          LLDFLOW_REVIEWER: undefined,
+        },
         stdout,
         stderr,
         clock: systemClock,
@@ -178,7 +204,9 @@ function render(results: readonly CaseResult[], options: ReplayOptions, wallMs: 
     '',
   ];
   const differing = results.filter((result) => pathDiffers(result));
-  lines.push(differing.length === 0 ? 'every case took the recorded path' : `cases whose path differs from the recorded run (${differing.length}):`);
+  lines.push(
+    differing.length === 0 ? 'every case took the recorded path' : `cases whose path differs from the recorded run (${differing.length}):`,
+  );
   for (const result of differing) lines.push(`  ${result.recorded.name}: ${describe(result)}`);
   return lines;
 }
@@ -202,10 +230,16 @@ function describe(result: CaseResult): string {
     ? `${served.draftsServed}/${recorded.drafts.length} drafts, ${served.verdictsServed}/${recorded.verdicts.length} verdicts${served.beyondRecording > 0 ? `, ${served.beyondRecording} ${plural(served.beyondRecording, 'answer')} past the recording` : ''}`
     : 'no call';
   const why: string[] = [];
-  if (outcome !== expected) why.push(`ended ${outcome}, recorded ${expected}${result.item?.error ? `: ${result.item.error.slice(0, 200)}` : ''}`);
-  if (result.validationFailures.length > 0) why.push(`lldflow's checks failed ${result.validationFailures.length} ${plural(result.validationFailures.length, 'draft')}, first: ${result.validationFailures[0] ?? ''}`);
+  if (outcome !== expected)
+    why.push(`ended ${outcome}, recorded ${expected}${result.item?.error ? `: ${result.item.error.slice(0, 200)}` : ''}`);
+  if (result.validationFailures.length > 0)
+    why.push(
+      `lldflow's checks failed ${result.validationFailures.length} ${plural(result.validationFailures.length, 'draft')}, first: ${result.validationFailures[0] ?? ''}`,
+    );
   if (outcome === expected && served && served.verdictsServed < recorded.verdicts.length) {
-    why.push(`approved at recorded verdict ${served.verdictsServed} (${recorded.verdictLabels.slice(0, served.verdictsServed).join(', ')}); the recording went on: ${recorded.verdictLabels.slice(served.verdictsServed).join(', ')}`);
+    why.push(
+      `approved at recorded verdict ${served.verdictsServed} (${recorded.verdictLabels.slice(0, served.verdictsServed).join(', ')}); the recording went on: ${recorded.verdictLabels.slice(served.verdictsServed).join(', ')}`,
+    );
   }
   if (outcome === expected && served && served.draftsServed < recorded.drafts.length && result.validationFailures.length === 0) {
     why.push('the recorded run made drafts lldflow did not need (its own extra checks, or edits after approval)');

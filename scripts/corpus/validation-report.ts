@@ -25,7 +25,15 @@ export interface DocumentCheck {
 /** Autofix then the full mechanical validation, against the layout the case's own tables give. */
 export function checkDocument(recorded: CorpusCase, document: string, label: string, layout: CaseLayout): DocumentCheck {
   const parsed = parseDraft(document);
-  if (!parsed.ok) return { label, fixKinds: [], fixSummary: '', rulesBefore: ['unparseable'], acceptedForms: [], issues: [{ code: 'unparseable', message: parsed.reason }] };
+  if (!parsed.ok)
+    return {
+      label,
+      fixKinds: [],
+      fixSummary: '',
+      rulesBefore: ['unparseable'],
+      acceptedForms: [],
+      issues: [{ code: 'unparseable', message: parsed.reason }],
+    };
   const { files, folders } = layout;
   const all = [...files];
   const options = {
@@ -101,7 +109,7 @@ export function validationReport(cases: readonly CorpusCase[], corpusLabel: stri
       if (parsed.ok) verdicts.passed += 1;
       else unreadable.push(`${recorded.name}/verdict-${index + 1}.json: ${parsed.reason}`);
     }
-    if (recorded.final !== undefined && recorded.verdictLabels.includes("APPROVED")) {
+    if (recorded.final !== undefined && recorded.verdictLabels.includes('APPROVED')) {
       const check = checkDocument(recorded, recorded.final, `${recorded.name}/final.md`, layout);
       finalChecks.push(check);
       finals.total += 1;
@@ -126,9 +134,11 @@ export function validationReport(cases: readonly CorpusCase[], corpusLabel: stri
     lines.push(`  ${code.padEnd(26)} ${String(before.find(([rule]) => rule === code)?.[1] ?? 0).padStart(3)} → ${after.get(code) ?? 0}`);
   }
   lines.push('', 'approved finals using a form the rules accept:');
-  for (const [form, count] of countBy(finalChecks.flatMap((check) => check.acceptedForms))) lines.push(`  ${form.padEnd(34)} ${String(count).padStart(3)}`);
+  for (const [form, count] of countBy(finalChecks.flatMap((check) => check.acceptedForms)))
+    lines.push(`  ${form.padEnd(34)} ${String(count).padStart(3)}`);
   lines.push('', 'approved finals changed per autofix:');
-  for (const [kind, count] of countBy(finalChecks.flatMap((check) => check.fixKinds))) lines.push(`  ${kind.padEnd(26)} ${String(count).padStart(3)}`);
+  for (const [kind, count] of countBy(finalChecks.flatMap((check) => check.fixKinds)))
+    lines.push(`  ${kind.padEnd(26)} ${String(count).padStart(3)}`);
   lines.push('', flagged.length === 0 ? 'no approved final is flagged' : `approved finals flagged (${flagged.length}):`);
   for (const check of flagged) {
     for (const issue of check.issues) lines.push(`  ${check.label}: [${issue.code}] ${issue.message}`);

@@ -76,7 +76,13 @@ export function describeCheckpointStoreContract(
       await store.setStatus('failed', 'reviewer returned garbage twice');
 
       const failed = await store.load();
-      expect(failed).toMatchObject({ step: 2, stage: 'review', state: { text: 'v2' }, status: 'failed', error: 'reviewer returned garbage twice' });
+      expect(failed).toMatchObject({
+        step: 2,
+        stage: 'review',
+        state: { text: 'v2' },
+        status: 'failed',
+        error: 'reviewer returned garbage twice',
+      });
 
       await store.setStatus('interrupted');
       expect(await store.load()).toMatchObject({ step: 2, state: { text: 'v2' }, status: 'interrupted', error: null });

@@ -13,7 +13,9 @@ import type { RawRunnerOptions } from './runner-options.js';
  */
 export async function runDemoCommand(io: CliIo): Promise<number> {
   const demo = await prepareDemo();
-  io.stdout.write(`lldflow demo: example repository copied to ${demo.repo}\n\n== requirements: 6 issues → reviewed LLDs (--all --parallel 3, replayed models) ==\n`);
+  io.stdout.write(
+    `lldflow demo: example repository copied to ${demo.repo}\n\n== requirements: 6 issues → reviewed LLDs (--all --parallel 3, replayed models) ==\n`,
+  );
   const runner: RawRunnerOptions = {
     repo: demo.repo,
     issue: [],
@@ -29,15 +31,21 @@ export async function runDemoCommand(io: CliIo): Promise<number> {
   };
   // Model specs resolve against the recordings folder, so the review log names `replay:reviewer`.
   const recordingsIo: CliIo = { ...io, cwd: demo.recordings };
-  const requirements = await runRequirementsCommand({ ...runner, type: 'lld', drafter: 'replay:drafter', reviewer: 'replay:reviewer' }, recordingsIo);
+  const requirements = await runRequirementsCommand(
+    { ...runner, type: 'lld', drafter: 'replay:drafter', reviewer: 'replay:reviewer' },
+    recordingsIo,
+  );
   if (requirements === 130) return 130;
 
   // implement starts from a clean tree: the approved designs are committed first, as a team would.
   await commitDesigns(demo.repo);
   io.stdout.write('\n== implement: approved LLDs → tests first, then code, one worktree and branch each (--all --parallel 3) ==\n');
-  const implement = await runImplementCommand({ ...runner, source: undefined, implementer: 'replay:implementer', testCommand: 'node --test', push: false, pr: false }, recordingsIo);
+  const implement = await runImplementCommand(
+    { ...runner, source: undefined, implementer: 'replay:implementer', testCommand: 'node --test', push: false, pr: false },
+    recordingsIo,
+  );
   if (implement === 130) return 130;
-  io.stdout.write('\n== the example repository\'s own tests on each implementation branch ==\n');
+  io.stdout.write("\n== the example repository's own tests on each implementation branch ==\n");
   const branches = await testBranches(demo.repo);
   for (const branch of branches) io.stdout.write(`  ${branch.branch}: ${branch.passed ? 'tests pass' : 'tests FAIL'}\n`);
 

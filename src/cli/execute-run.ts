@@ -97,7 +97,11 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
   }
   const summaryPath = await saveRunSummary(options.repo, summary);
   if (options.json) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-  writer.writeLines([...renderSummary(summary, { color: color && human.isTTY === true }).split('\n'), `summary: ${summaryPath}`, `logs: ${logsDir(options.repo, runId)}`]);
+  writer.writeLines([
+    ...renderSummary(summary, { color: color && human.isTTY === true }).split('\n'),
+    `summary: ${summaryPath}`,
+    `logs: ${logsDir(options.repo, runId)}`,
+  ]);
   writer.close();
   return exitCodeFor(summary, io.signal.aborted);
 }

@@ -33,9 +33,12 @@ export async function runImplementCommand(flags: ImplementFlags, io: CliIo): Pro
   const { options, warnings } = resolveRunnerOptions(flags, io.cwd);
   requireRepositoryFolder(options.repo);
   requireSelection(options);
-  if (!(await isGitRepository(options.repo))) throw new ConfigurationError(`--repo ${options.repo} is not a git repository: implement works in git worktrees`);
+  if (!(await isGitRepository(options.repo)))
+    throw new ConfigurationError(`--repo ${options.repo} is not a git repository: implement works in git worktrees`);
   if (flags.base === undefined && !(await isWorkingTreeClean(options.repo))) {
-    throw new ConfigurationError(`${options.repo} has uncommitted changes: commit or stash them, or pass --base <ref> to branch from a named commit`);
+    throw new ConfigurationError(
+      `${options.repo} has uncommitted changes: commit or stash them, or pass --base <ref> to branch from a named commit`,
+    );
   }
   const baseRef = flags.base === undefined ? await currentHead(options.repo) : await resolveRef(options.repo, flags.base);
   const testCommand = flags.testCommand ?? (await detectTestCommand(options.repo));
@@ -61,13 +64,18 @@ export async function runImplementCommand(flags: ImplementFlags, io: CliIo): Pro
     io,
     redact: registry.redactor.redact,
     retryCommand: (ids) =>
-      buildRetryCommand(['implement'], options, [
-        ['--implementer', flags.implementer],
-        ['--test-command', flags.testCommand],
-        ['--base', flags.base],
-        ['--push', flags.push],
-        ['--pr', flags.pr],
-      ], ids),
+      buildRetryCommand(
+        ['implement'],
+        options,
+        [
+          ['--implementer', flags.implementer],
+          ['--test-command', flags.testCommand],
+          ['--base', flags.base],
+          ['--push', flags.push],
+          ['--pr', flags.pr],
+        ],
+        ids,
+      ),
   });
 }
 

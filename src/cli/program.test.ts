@@ -9,7 +9,14 @@ describe('runCli', () => {
     const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
     const stdout = new CaptureStream();
     const stderr = new CaptureStream();
-    const code = await runCli(['--version'], { cwd: process.cwd(), env: {}, stdout, stderr, clock: new FakeClock(0), signal: new AbortController().signal });
+    const code = await runCli(['--version'], {
+      cwd: process.cwd(),
+      env: {},
+      stdout,
+      stderr,
+      clock: new FakeClock(0),
+      signal: new AbortController().signal,
+    });
     expect(code).toBe(0);
     expect(stdout.text).toBe(`${manifest.version}\n`);
     expect(stderr.text).toBe('');

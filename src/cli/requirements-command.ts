@@ -59,7 +59,9 @@ export async function runRequirementsCommand(flags: RequirementsFlags, io: CliIo
       limits,
     });
   } else {
-    const items: ItemCollection = options.source ? folderCollection(options.source) : await gitHubCollection({ repo: options.repo, env: io.env, signal: io.signal });
+    const items: ItemCollection = options.source
+      ? folderCollection(options.source)
+      : await gitHubCollection({ repo: options.repo, env: io.env, signal: io.signal });
     const kind = lldDocumentKind({ repo: options.repo, template, repositoryLayout: layoutOnce, repositoryFiles: () => files });
     workflow = new LldWorkflow({ repo: options.repo, items, kind, drafter, reviewer, limits });
   }
@@ -71,12 +73,17 @@ export async function runRequirementsCommand(flags: RequirementsFlags, io: CliIo
     io,
     redact: registry.redactor.redact,
     retryCommand: (ids) =>
-      buildRetryCommand(['requirements', '--type', flags.type], options, [
-        ['--drafter', flags.drafter],
-        ['--reviewer', flags.reviewer],
-        ['--template', flags.template],
-        ['--issues-dir', flags.issuesDir],
-      ], ids),
+      buildRetryCommand(
+        ['requirements', '--type', flags.type],
+        options,
+        [
+          ['--drafter', flags.drafter],
+          ['--reviewer', flags.reviewer],
+          ['--template', flags.template],
+          ['--issues-dir', flags.issuesDir],
+        ],
+        ids,
+      ),
   });
 }
 

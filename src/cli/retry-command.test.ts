@@ -20,14 +20,33 @@ const options: RunnerOptions = {
 
 describe('buildRetryCommand', () => {
   it('repeats the settings, quotes what a shell would split, and names exactly the ids to retry', () => {
-    const command = buildRetryCommand(['requirements', '--type', 'lld'], options, [['--drafter', 'openai:gpt-4.1'], ['--template', undefined], ['--push', true], ['--pr', false]], ['3', '7']);
+    const command = buildRetryCommand(
+      ['requirements', '--type', 'lld'],
+      options,
+      [
+        ['--drafter', 'openai:gpt-4.1'],
+        ['--template', undefined],
+        ['--push', true],
+        ['--pr', false],
+      ],
+      ['3', '7'],
+    );
     expect(command).toBe(
       "lldflow requirements --type lld --repo '/projects/my repo' --source /projects/backlog --drafter openai:gpt-4.1 --push --parallel 2 --timeout 45 --max-iterations 3 --budget 0.5 --per-key-concurrency 2 --issue 3,7",
     );
   });
 
   it('leaves defaults out', () => {
-    const plain = { ...options, repo: '/r', source: undefined, parallel: 1, timeoutMs: 30 * 60_000, maxIterations: undefined, budgetUsd: undefined, perKeyConcurrency: 1 };
+    const plain = {
+      ...options,
+      repo: '/r',
+      source: undefined,
+      parallel: 1,
+      timeoutMs: 30 * 60_000,
+      maxIterations: undefined,
+      budgetUsd: undefined,
+      perKeyConcurrency: 1,
+    };
     expect(buildRetryCommand(['implement'], plain, [], ['9'])).toBe('lldflow implement --repo /r --issue 9');
   });
 

@@ -4,7 +4,12 @@ import type { RunnerOptions } from '../runner/run-options.js';
  * The command that runs exactly `ids` again with the same settings, ready to paste. Model flags are
  * repeated only when they were given as flags (environment variables still apply on the next run).
  */
-export function buildRetryCommand(command: string[], options: RunnerOptions, extra: Array<[string, string | boolean | undefined]>, ids: string[]): string {
+export function buildRetryCommand(
+  command: string[],
+  options: RunnerOptions,
+  extra: Array<[string, string | boolean | undefined]>,
+  ids: string[],
+): string {
   const parts = ['lldflow', ...command, '--repo', shellQuote(options.repo)];
   if (options.source) parts.push('--source', shellQuote(options.source));
   for (const [flag, value] of extra) {

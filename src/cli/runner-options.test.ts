@@ -47,8 +47,15 @@ describe('runner options', () => {
   });
 
   it('turns --timeout minutes into milliseconds and validates the numeric options', () => {
-    const options = parse(['--all', '--timeout', '1.5', '--budget', '0.25', '--max-iterations', '3', '--per-key-concurrency', '2']).parsed?.options;
-    expect(options).toMatchObject({ timeoutMs: 90_000, budgetUsd: 0.25, maxIterations: 3, perKeyConcurrency: 2, repo: '/projects/example' });
+    const options = parse(['--all', '--timeout', '1.5', '--budget', '0.25', '--max-iterations', '3', '--per-key-concurrency', '2']).parsed
+      ?.options;
+    expect(options).toMatchObject({
+      timeoutMs: 90_000,
+      budgetUsd: 0.25,
+      maxIterations: 3,
+      perKeyConcurrency: 2,
+      repo: '/projects/example',
+    });
     expect(parse(['--all', '--timeout', '0']).error).toContain('--timeout takes a number > 0');
     expect(parse(['--all', '--max-iterations', '1.5']).error).toContain('--max-iterations takes a whole number');
     expect(parse(['--all', '--per-key-concurrency', '0']).error).toContain('--per-key-concurrency takes a whole number');

@@ -8,10 +8,14 @@ import { BARE_PARALLEL, DEFAULT_TIMEOUT_MINUTES, MAX_PARALLEL, type RunnerOption
  * `requirements` and `implement` cannot drift apart.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- mirrors commander's own constraint on Args
-export function addRunnerOptions<Args extends any[], Options extends OptionValues, Globals extends OptionValues>(command: Command<Args, Options, Globals>) {
+export function addRunnerOptions<Args extends any[], Options extends OptionValues, Globals extends OptionValues>(
+  command: Command<Args, Options, Globals>,
+) {
   return command
     .option('--repo <path>', 'target git repository (default: the current directory)')
-    .addOption(new Option('--issue <ids>', 'run exactly these items (comma list; repeatable)').argParser(collectIds).default([] as string[], 'none'))
+    .addOption(
+      new Option('--issue <ids>', 'run exactly these items (comma list; repeatable)').argParser(collectIds).default([] as string[], 'none'),
+    )
     .option('--all', 'every pending item: completed ones are skipped, interrupted ones resume', false)
     .option('--source <dir>', 'local item folder (one <id>.md per item) instead of GitHub')
     .addOption(
@@ -21,10 +25,18 @@ export function addRunnerOptions<Args extends any[], Options extends OptionValue
     )
     .option('--dry-run', 'show what would run (start / resume / skip); no model call, nothing written', false)
     .option('--retry-failed', 'only the items whose last run failed or was interrupted', false)
-    .addOption(new Option('--timeout <minutes>', 'wall clock per item').argParser(positiveNumber('--timeout')).default(DEFAULT_TIMEOUT_MINUTES))
-    .addOption(new Option('--max-iterations <n>', 'review rounds per item before it ends as blocked').argParser(positiveInteger('--max-iterations')))
+    .addOption(
+      new Option('--timeout <minutes>', 'wall clock per item').argParser(positiveNumber('--timeout')).default(DEFAULT_TIMEOUT_MINUTES),
+    )
+    .addOption(
+      new Option('--max-iterations <n>', 'review rounds per item before it ends as blocked').argParser(positiveInteger('--max-iterations')),
+    )
     .addOption(new Option('--budget <usd>', 'cost cap per item, in US dollars').argParser(positiveNumber('--budget')))
-    .addOption(new Option('--per-key-concurrency <n>', 'model calls one API key may carry at once').argParser(positiveInteger('--per-key-concurrency')).default(1))
+    .addOption(
+      new Option('--per-key-concurrency <n>', 'model calls one API key may carry at once')
+        .argParser(positiveInteger('--per-key-concurrency'))
+        .default(1),
+    )
     .option('--json', 'print the run summary as JSON on stdout (human output goes to stderr)', false)
     .option('--debug', 'verbose logging', false);
 }

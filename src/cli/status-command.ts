@@ -20,7 +20,14 @@ export async function runStatusCommand(flags: { repo?: string | undefined; json:
   }
   const lines = renderColumns(
     [{ header: 'workflow' }, { header: 'id' }, { header: 'title' }, { header: 'stage' }, { header: 'last result' }, { header: 'output' }],
-    rows.map((row) => [row.workflow, row.id, row.title.length > 40 ? `${row.title.slice(0, 39)}…` : row.title, row.stage, row.lastResult, row.output ?? '—']),
+    rows.map((row) => [
+      row.workflow,
+      row.id,
+      row.title.length > 40 ? `${row.title.slice(0, 39)}…` : row.title,
+      row.stage,
+      row.lastResult,
+      row.output ?? '—',
+    ]),
   );
   io.stdout.write(`${lines.join('\n')}\n`);
   return 0;

@@ -19,7 +19,6 @@ export function calendarDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-
 export const systemClock: Clock = {
   now: () => Date.now(),
   sleep(ms, signal) {
@@ -32,10 +31,13 @@ export const systemClock: Clock = {
         clearTimeout(timer);
         reject(abortReason(signal!));
       };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, Math.max(0, ms));
+      const timer = setTimeout(
+        () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        Math.max(0, ms),
+      );
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   },

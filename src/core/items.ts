@@ -33,10 +33,7 @@ export interface ItemOutcome {
 }
 
 /** What the runner knows about an item before running it. */
-export type ItemPlanAction =
-  | { kind: 'start' }
-  | { kind: 'resume'; stage: string }
-  | { kind: 'skip'; reason: string };
+export type ItemPlanAction = { kind: 'start' } | { kind: 'resume'; stage: string } | { kind: 'skip'; reason: string };
 
 export interface ItemSummary {
   id: string;

@@ -29,7 +29,13 @@ describe('repositoryPaths', () => {
     expect(repositoryPaths.runSummary(runId).startsWith(`${repositoryPaths.runsFolder}/`)).toBe(true);
     expect(repositoryPaths.worktree('a').startsWith(`${repositoryPaths.worktreesFolder}/`)).toBe(true);
     expect(repositoryPaths.htmlReport(runId).startsWith(`${repositoryPaths.htmlReportsFolder}/`)).toBe(true);
-    for (const folder of [repositoryPaths.checkpointsFolder, repositoryPaths.logsRoot, repositoryPaths.runsFolder, repositoryPaths.worktreesFolder, repositoryPaths.htmlReportsFolder]) {
+    for (const folder of [
+      repositoryPaths.checkpointsFolder,
+      repositoryPaths.logsRoot,
+      repositoryPaths.runsFolder,
+      repositoryPaths.worktreesFolder,
+      repositoryPaths.htmlReportsFolder,
+    ]) {
       expect(folder.startsWith(`${repositoryPaths.localState}/`)).toBe(true);
     }
     for (const folder of [repositoryPaths.lldFolder, repositoryPaths.lineageFolder, repositoryPaths.reportsFolder]) {
@@ -82,9 +88,12 @@ describe('LLD file names', () => {
     expect(lldIdFromFileName(name)).toBe(id);
   });
 
-  it.each(['LLD-.md', 'LLD-42.txt', 'lld-42.md', 'LLD-42.md.bak', 'LLD-a.b.md', 'notes.md', `LLD-${'x'.repeat(65)}.md`])('%j is not an LLD file', (name) => {
-    expect(lldIdFromFileName(name)).toBeUndefined();
-  });
+  it.each(['LLD-.md', 'LLD-42.txt', 'lld-42.md', 'LLD-42.md.bak', 'LLD-a.b.md', 'notes.md', `LLD-${'x'.repeat(65)}.md`])(
+    '%j is not an LLD file',
+    (name) => {
+      expect(lldIdFromFileName(name)).toBeUndefined();
+    },
+  );
 
   it('reads back every id it names, numeric ones without their padding', () => {
     for (const id of ['1', '99', '100', '12345', 'x', 'LLD_12']) expect(lldIdFromFileName(lldFileName(id))).toBe(id);

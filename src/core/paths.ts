@@ -26,7 +26,8 @@ export const repositoryPaths = {
   lld: (id: string): string => `${LLD_FOLDER}/${lldFileName(id)}`,
   lineageFolder: LINEAGE_FOLDER,
   /** The audit trail of one run of one item: `docs/lineage/active/<id>-<workflow>/<run-id>`. */
-  lineage: (id: string, workflow: WorkflowName, runId: string): string => `${LINEAGE_FOLDER}/${validateItemId(id, 'lineage folder')}-${workflow}/${runId}`,
+  lineage: (id: string, workflow: WorkflowName, runId: string): string =>
+    `${LINEAGE_FOLDER}/${validateItemId(id, 'lineage folder')}-${workflow}/${runId}`,
   reportsFolder: REPORTS_FOLDER,
   /** The implement workflow's report: `docs/reports/active/<id>-implementation-report.md`. */
   implementationReport: (id: string): string => `${REPORTS_FOLDER}/${validateItemId(id, 'implementation report')}-implementation-report.md`,

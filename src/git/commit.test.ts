@@ -51,11 +51,20 @@ describe('commitAll', () => {
   it('falls back to lldflow <lldflow@localhost> when git has no identity', async () => {
     const repository = await repositoryWith({ identity: false });
     await writeFile(join(repository.path, 'file.txt'), 'x\n');
-    const environment = { ...ISOLATED_GIT_ENV, EMAIL: undefined, GIT_AUTHOR_NAME: undefined, GIT_AUTHOR_EMAIL: undefined, GIT_COMMITTER_NAME: undefined, GIT_COMMITTER_EMAIL: undefined };
+    const environment = {
+      ...ISOLATED_GIT_ENV,
+      EMAIL: undefined,
+      GIT_AUTHOR_NAME: undefined,
+      GIT_AUTHOR_EMAIL: undefined,
+      GIT_COMMITTER_NAME: undefined,
+      GIT_COMMITTER_EMAIL: undefined,
+    };
 
     const sha = await commitAll({ worktree: repository.path, message: 'fallback', env: environment });
 
-    expect(await repository.git('log', '-1', '--format=%an <%ae>|%cn <%ce>', sha!)).toBe('lldflow <lldflow@localhost>|lldflow <lldflow@localhost>');
+    expect(await repository.git('log', '-1', '--format=%an <%ae>|%cn <%ce>', sha!)).toBe(
+      'lldflow <lldflow@localhost>|lldflow <lldflow@localhost>',
+    );
   });
 
   it('lets author and committer from the environment win over the fallback', async () => {

@@ -46,7 +46,10 @@ export interface PushOptions {
 /** Pushes `branch` to the remote and records it as the branch's upstream. */
 export async function pushBranch(options: PushOptions): Promise<void> {
   const remote = options.remote ?? 'origin';
-  for (const [label, value] of [['branch', options.branch], ['remote', remote]] as const) {
+  for (const [label, value] of [
+    ['branch', options.branch],
+    ['remote', remote],
+  ] as const) {
     // A leading dash would be read as an option.
     if (value === '' || value.startsWith('-')) throw new Error(`invalid ${label} ${JSON.stringify(value)}`);
   }

@@ -62,9 +62,7 @@ export async function ensureWorktree(options: EnsureWorktreeOptions): Promise<Wo
     throw new ConfigurationError(`git still lists the missing worktree ${path}; run \`git worktree prune\` in ${repo}`);
   }
   if (!(await isMissingOrEmptyFolder(path))) {
-    throw new ConfigurationError(
-      `${path} exists but is not a git worktree; move it away so lldflow can create the worktree for ${id}`,
-    );
+    throw new ConfigurationError(`${path} exists but is not a git worktree; move it away so lldflow can create the worktree for ${id}`);
   }
 
   if (await branchExists(repo, branch, signal)) {

@@ -11,7 +11,10 @@ export interface ItemCollection {
   collect(ids: string[] | undefined): Promise<SourceItem[]>;
 }
 
-export function folderCollection(dir: string, options: { slugNames?: boolean; onSkipped?: (file: string, reason: string) => void } = {}): ItemCollection {
+export function folderCollection(
+  dir: string,
+  options: { slugNames?: boolean; onSkipped?: (file: string, reason: string) => void } = {},
+): ItemCollection {
   return {
     description: dir,
     async collect(ids) {
@@ -23,10 +26,17 @@ export function folderCollection(dir: string, options: { slugNames?: boolean; on
 }
 
 /** The `origin` remote's open issues, read with GITHUB_TOKEN. */
-export async function gitHubCollection(input: { repo: string; env: Record<string, string | undefined>; signal: AbortSignal }): Promise<ItemCollection & { source: GitHubIssueSource }> {
+export async function gitHubCollection(input: {
+  repo: string;
+  env: Record<string, string | undefined>;
+  signal: AbortSignal;
+}): Promise<ItemCollection & { source: GitHubIssueSource }> {
   const remote = await readOriginRemote(input.repo);
   const parsed = parseGitHubRemote(remote);
-  if (!parsed) throw new ConfigurationError(`the origin remote of ${input.repo} is not a GitHub repository (${remote}); use --source <dir> for local items`);
+  if (!parsed)
+    throw new ConfigurationError(
+      `the origin remote of ${input.repo} is not a GitHub repository (${remote}); use --source <dir> for local items`,
+    );
   const source = new GitHubIssueSource({
     ...parsed,
     token: input.env.GITHUB_TOKEN,

@@ -92,7 +92,9 @@ describe('GitHubIssueSource against a local fake GitHub', () => {
 
   it('a rejected token is a ConfigurationError that never shows the token', async () => {
     const secret = 'ghp_supersecretvalue123';
-    const failure = await source({ token: secret }).listOpenIssues().catch((error: unknown) => error);
+    const failure = await source({ token: secret })
+      .listOpenIssues()
+      .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ConfigurationError);
     expect((failure as Error).message).toMatch(/rejected GITHUB_TOKEN \(401/);
     expect((failure as Error).message).toContain(server.baseUrl);
@@ -111,7 +113,9 @@ describe('GitHubIssueSource against a local fake GitHub', () => {
     const closed = await FakeGitHubServer.start();
     const deadUrl = closed.baseUrl;
     await closed.close();
-    const failure = await source({ baseUrl: deadUrl }).listOpenIssues().catch((error: unknown) => error);
+    const failure = await source({ baseUrl: deadUrl })
+      .listOpenIssues()
+      .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ConfigurationError);
     expect((failure as Error).message).toContain(`cannot reach the GitHub API at ${deadUrl}`);
     expect((failure as Error).message).toMatch(/ECONNREFUSED/);

@@ -106,8 +106,9 @@ export class GitHubIssueSource {
 
   private async getIssue(number: string): Promise<SourceItem> {
     const name = `${this.repository.owner}/${this.repository.repo}#${number}`;
-    const response = await this.call(`reading issue ${name}`, () =>
-      this.client.rest.issues.get({ ...this.repository, issue_number: Number(number) }),
+    const response = await this.call(
+      `reading issue ${name}`,
+      () => this.client.rest.issues.get({ ...this.repository, issue_number: Number(number) }),
       (status) =>
         status === 404 || status === 410
           ? new UsageError(`issue ${number} does not exist in ${this.repository.owner}/${this.repository.repo} (or was deleted)`)
@@ -201,9 +202,7 @@ export async function readOriginRemote(repoRoot: string): Promise<string> {
         reject(new ConfigurationError(`cannot run git in ${repoRoot}: git is not installed or the folder does not exist`));
       } else {
         reject(
-          new ConfigurationError(
-            `${repoRoot} has no 'origin' remote: GitHub issues are read from origin (add one, or use --source <dir>)`,
-          ),
+          new ConfigurationError(`${repoRoot} has no 'origin' remote: GitHub issues are read from origin (add one, or use --source <dir>)`),
         );
       }
     });
@@ -222,9 +221,7 @@ function toSourceItem(issue: IssueJson): SourceItem {
     id: String(issue.number),
     title: issue.title,
     body: issue.body ?? '',
-    labels: issue.labels
-      .map((label) => (typeof label === 'string' ? label : (label.name ?? '')))
-      .filter((name) => name !== ''),
+    labels: issue.labels.map((label) => (typeof label === 'string' ? label : (label.name ?? ''))).filter((name) => name !== ''),
     path: issue.html_url,
   };
 }

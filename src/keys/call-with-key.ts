@@ -56,7 +56,13 @@ export async function callWithKey<T>(pool: KeyPool, options: CallWithKeyOptions,
     } catch (error) {
       if (error instanceof RateLimitedError) {
         const cooldownMs = lease.rateLimited(error.retryAfterMs);
-                onEvent?.({ type: 'rate-limited', provider: pool.provider, keyName: lease.name, cooldownMs, announced: usesRetryAfter(error.retryAfterMs) });
+        onEvent?.({
+          type: 'rate-limited',
+          provider: pool.provider,
+          keyName: lease.name,
+          cooldownMs,
+          announced: usesRetryAfter(error.retryAfterMs),
+        });
         continue;
       }
       lease.release(false);

@@ -103,14 +103,18 @@ describe('KeyPool', () => {
     const held = await pool.acquire(never);
     const waits: KeyWaitInfo[][] = [[], []];
     const order: string[] = [];
-    const first = pool.acquire(never, (info) => waits[0]?.push(info)).then((lease) => {
-      order.push('first');
-      return lease;
-    });
-    const second = pool.acquire(never, (info) => waits[1]?.push(info)).then((lease) => {
-      order.push('second');
-      return lease;
-    });
+    const first = pool
+      .acquire(never, (info) => waits[0]?.push(info))
+      .then((lease) => {
+        order.push('first');
+        return lease;
+      });
+    const second = pool
+      .acquire(never, (info) => waits[1]?.push(info))
+      .then((lease) => {
+        order.push('second');
+        return lease;
+      });
     expect(waits[0]).toEqual([{ provider: 'openai', keys: 1, busy: 1, cooling: 0, nextFreeInMs: undefined }]);
 
     // Several wake-ups (a 429 and its cool-down ending) must not announce the wait again.

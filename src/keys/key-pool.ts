@@ -244,7 +244,13 @@ export class KeyPool {
         if (nextFreeAt === undefined || slot.coolingUntil < nextFreeAt) nextFreeAt = slot.coolingUntil;
       }
     }
-    return { provider: this.provider, keys: this.size, busy, cooling, nextFreeInMs: nextFreeAt === undefined ? undefined : nextFreeAt - now };
+    return {
+      provider: this.provider,
+      keys: this.size,
+      busy,
+      cooling,
+      nextFreeInMs: nextFreeAt === undefined ? undefined : nextFreeAt - now,
+    };
   }
 }
 

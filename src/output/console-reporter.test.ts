@@ -7,14 +7,28 @@ import { CaptureStream, hasEscapeCodes, stripEscapeCodes } from './testing/captu
 import { VirtualTerminal } from './testing/virtual-terminal.js';
 
 function itemResult(id: string, overrides: Partial<ItemSummary> = {}): ItemSummary {
-  return { id, title: `Title ${id}`, status: 'succeeded', stage: 'done', durationMs: 1200, llmCalls: 2, costUsd: 0.01, output: null, error: null, ...overrides };
+  return {
+    id,
+    title: `Title ${id}`,
+    status: 'succeeded',
+    stage: 'done',
+    durationMs: 1200,
+    llmCalls: 2,
+    costUsd: 0.01,
+    output: null,
+    error: null,
+    ...overrides,
+  };
 }
 
 function setup(options: { isTTY?: boolean; debug?: boolean; color?: boolean; items?: PlannedItem[] } = {}) {
   const stream = new CaptureStream({ isTTY: options.isTTY ?? false });
   const writer = new TerminalWriter(stream);
   const reporter = new ConsoleReporter({ writer, debug: options.debug ?? false, color: options.color ?? true });
-  const items = options.items ?? [{ id: '7', title: 'Seven', action: { kind: 'start' } }, { id: '1234', title: 'Long', action: { kind: 'resume', stage: 'review' } }];
+  const items = options.items ?? [
+    { id: '7', title: 'Seven', action: { kind: 'start' } },
+    { id: '1234', title: 'Long', action: { kind: 'resume', stage: 'review' } },
+  ];
   reporter.onEvent({ type: 'run-start', at: 0, runId: '2026-01-01T00-00-00Z', workflow: 'lld', parallel: 2, items });
   return { stream, writer, reporter, lines: () => stream.text.split('\n').slice(0, -1) };
 }
@@ -130,8 +144,18 @@ describe('ConsoleReporter lines', () => {
     reporter.onEvent({ type: 'item-start', at: 0, id: '1234', title: 'Long', action: { kind: 'resume', stage: 'review' } });
     reporter.onEvent({ type: 'item-stage', at: 0, id: '7', stage: 'draft' });
     reporter.onEvent({ type: 'item-output', at: 0, id: '7', text: 'partial', debug: false });
-    reporter.onEvent({ type: 'item-end', at: 0, id: '7', result: itemResult('7', { durationMs: 12_300, output: 'docs/lld/active/LLD-007.md' }) });
-    reporter.onEvent({ type: 'item-end', at: 0, id: '1234', result: itemResult('1234', { status: 'failed', durationMs: 245_000, error: 'timeout: over 30 minutes\nsecond detail' }) });
+    reporter.onEvent({
+      type: 'item-end',
+      at: 0,
+      id: '7',
+      result: itemResult('7', { durationMs: 12_300, output: 'docs/lld/active/LLD-007.md' }),
+    });
+    reporter.onEvent({
+      type: 'item-end',
+      at: 0,
+      id: '1234',
+      result: itemResult('1234', { status: 'failed', durationMs: 245_000, error: 'timeout: over 30 minutes\nsecond detail' }),
+    });
     expect(lines().slice(1)).toEqual([
       '[7]    starting',
       '[1234] resuming at stage review',
@@ -152,7 +176,16 @@ describe('ConsoleReporter lines', () => {
         type: 'model-call',
         at: 0,
         id: '7',
-        call: { provider: 'openai', model: 'gpt-x', keyName: 'openai#2', role: 'drafter', durationMs: 4200, inputTokens: 1000, outputTokens: 500, costUsd: 0.0123 },
+        call: {
+          provider: 'openai',
+          model: 'gpt-x',
+          keyName: 'openai#2',
+          role: 'drafter',
+          durationMs: 4200,
+          inputTokens: 1000,
+          outputTokens: 500,
+          costUsd: 0.0123,
+        },
       });
       reporter.onEvent({ type: 'item-output', at: 0, id: '7', text: 'line\n', debug: false });
     }
@@ -180,7 +213,20 @@ describe('ConsoleReporter lines', () => {
   it('flushes partial lines at run end', () => {
     const { reporter, lines } = setup();
     reporter.onEvent({ type: 'item-output', at: 0, id: '1234', text: 'cut short', debug: false });
-    reporter.onEvent({ type: 'run-end', at: 0, summary: { runId: 'r', workflow: 'lld', startedAt: '', durationMs: 0, parallel: 1, counts: { succeeded: 0, failed: 0, blocked: 0, skipped: 0, interrupted: 1, cancelled: 0 }, items: [], retryCommand: null } });
+    reporter.onEvent({
+      type: 'run-end',
+      at: 0,
+      summary: {
+        runId: 'r',
+        workflow: 'lld',
+        startedAt: '',
+        durationMs: 0,
+        parallel: 1,
+        counts: { succeeded: 0, failed: 0, blocked: 0, skipped: 0, interrupted: 1, cancelled: 0 },
+        items: [],
+        retryCommand: null,
+      },
+    });
     expect(lines().slice(1)).toEqual(['[1234] cut short']);
   });
 });

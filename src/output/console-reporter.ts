@@ -16,8 +16,33 @@ export interface ConsoleReporterOptions {
   color: boolean;
 }
 
-type ColorName = 'cyan' | 'magenta' | 'yellow' | 'blue' | 'green' | 'red' | 'cyanBright' | 'magentaBright' | 'yellowBright' | 'blueBright' | 'greenBright' | 'redBright';
-const ITEM_COLORS: readonly ColorName[] = ['cyan', 'magenta', 'yellow', 'blue', 'green', 'red', 'cyanBright', 'magentaBright', 'yellowBright', 'blueBright', 'greenBright', 'redBright'];
+type ColorName =
+  | 'cyan'
+  | 'magenta'
+  | 'yellow'
+  | 'blue'
+  | 'green'
+  | 'red'
+  | 'cyanBright'
+  | 'magentaBright'
+  | 'yellowBright'
+  | 'blueBright'
+  | 'greenBright'
+  | 'redBright';
+const ITEM_COLORS: readonly ColorName[] = [
+  'cyan',
+  'magenta',
+  'yellow',
+  'blue',
+  'green',
+  'red',
+  'cyanBright',
+  'magentaBright',
+  'yellowBright',
+  'blueBright',
+  'greenBright',
+  'redBright',
+];
 
 interface ItemLines {
   prefix: string;
@@ -44,12 +69,19 @@ export class ConsoleReporter implements Reporter {
       case 'run-start': {
         this.idWidth = Math.max(this.idWidth, ...event.items.map((item) => item.id.length));
         const count = event.items.length;
-        this.print(`${event.workflow} run ${event.runId}: ${count} ${plural(count, 'item')}, ${event.parallel > 1 ? `parallel ${event.parallel}` : 'sequential'}`);
+        this.print(
+          `${event.workflow} run ${event.runId}: ${count} ${plural(count, 'item')}, ${event.parallel > 1 ? `parallel ${event.parallel}` : 'sequential'}`,
+        );
         return;
       }
       case 'item-start': {
         const action = event.action;
-        const text = action.kind === 'resume' ? `resuming at stage ${action.stage}` : action.kind === 'skip' ? `skipping (${action.reason})` : 'starting';
+        const text =
+          action.kind === 'resume'
+            ? `resuming at stage ${action.stage}`
+            : action.kind === 'skip'
+              ? `skipping (${action.reason})`
+              : 'starting';
         this.itemLine(event.id, this.colors.bold(text));
         return;
       }
@@ -68,7 +100,9 @@ export class ConsoleReporter implements Reporter {
         const key = call.keyName === undefined ? '' : ` key ${call.keyName}`;
         this.itemLine(
           event.id,
-          this.colors.dim(`model call: ${call.role} ${call.provider}:${call.model}${key}, ${call.inputTokens}+${call.outputTokens} tokens, ${formatCost(call.costUsd)}, ${formatDuration(call.durationMs)}`),
+          this.colors.dim(
+            `model call: ${call.role} ${call.provider}:${call.model}${key}, ${call.inputTokens}+${call.outputTokens} tokens, ${formatCost(call.costUsd)}, ${formatDuration(call.durationMs)}`,
+          ),
         );
         return;
       }
@@ -98,11 +132,15 @@ export class ConsoleReporter implements Reporter {
     lines.output.flush();
     const duration = formatDuration(result.durationMs);
     const status = styledStatus(result.status, this.colors);
-    const summary = result.status === 'succeeded' || result.status === 'skipped' ? `${status} in ${duration}` : `${status} after ${duration}`;
+    const summary =
+      result.status === 'succeeded' || result.status === 'skipped' ? `${status} in ${duration}` : `${status} after ${duration}`;
     const output = result.output === null ? '' : ` → ${result.output}`;
     const [firstErrorLine, ...moreErrorLines] = (result.error ?? '').split(/\r?\n/);
     const error = firstErrorLine ? `: ${firstErrorLine}` : '';
-    this.options.writer.writeLines([`${lines.prefix}${summary}${output}${error}`, ...moreErrorLines.map((line) => `${lines.prefix}  ${line}`)]);
+    this.options.writer.writeLines([
+      `${lines.prefix}${summary}${output}${error}`,
+      ...moreErrorLines.map((line) => `${lines.prefix}  ${line}`),
+    ]);
   }
 
   private itemLine(id: string, text: string): void {

@@ -4,7 +4,11 @@ import { renderDryRun } from './dry-run-table.js';
 
 const ITEMS: PlannedItem[] = [
   { id: '1', title: 'Add login', action: { kind: 'start' } },
-  { id: '22', title: 'A very long title that goes on and on about many things the issue wants done', action: { kind: 'resume', stage: 'review' } },
+  {
+    id: '22',
+    title: 'A very long title that goes on and on about many things the issue wants done',
+    action: { kind: 'resume', stage: 'review' },
+  },
   { id: 'old', title: 'Done already', action: { kind: 'skip', reason: 'approved LLD exists' } },
 ];
 

@@ -9,7 +9,18 @@ const T0 = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
 const iso = (offsetMs: number): string => new Date(T0 + offsetMs).toISOString();
 
 function result(id: string, overrides: Partial<ItemSummary> = {}): ItemSummary {
-  return { id, title: id, status: 'succeeded', stage: 'done', durationMs: 3000, llmCalls: 1, costUsd: 0.002, output: null, error: null, ...overrides };
+  return {
+    id,
+    title: id,
+    status: 'succeeded',
+    stage: 'done',
+    durationMs: 3000,
+    llmCalls: 1,
+    costUsd: 0.002,
+    output: null,
+    error: null,
+    ...overrides,
+  };
 }
 
 describe('LogFileReporter', () => {
@@ -39,9 +50,23 @@ describe('LogFileReporter', () => {
       type: 'model-call',
       at: T0 + 7,
       id: '12',
-      call: { provider: 'anthropic', model: 'claude-x', keyName: 'anthropic#1', role: 'reviewer', durationMs: 2500, inputTokens: 900, outputTokens: 300, costUsd: 0.0042 },
+      call: {
+        provider: 'anthropic',
+        model: 'claude-x',
+        keyName: 'anthropic#1',
+        role: 'reviewer',
+        durationMs: 2500,
+        inputTokens: 900,
+        outputTokens: 300,
+        costUsd: 0.0042,
+      },
     });
-    reporter.onEvent({ type: 'item-end', at: T0 + 8, id: '12', result: result('12', { status: 'failed', stage: 'review', error: 'model said no\ndetails' }) });
+    reporter.onEvent({
+      type: 'item-end',
+      at: T0 + 8,
+      id: '12',
+      result: result('12', { status: 'failed', stage: 'review', error: 'model said no\ndetails' }),
+    });
     reporter.onEvent({ type: 'item-output', at: T0 + 9, id: 'b', text: 'still going', debug: false });
     await reporter.close();
 

@@ -80,7 +80,10 @@ export class LogFileReporter implements Reporter {
     log.debugOutput.flush();
     log.output.flush();
     const output = result.output === null ? '' : `, output ${result.output}`;
-    this.write(log, `end: ${result.status} at stage ${result.stage} after ${formatDuration(result.durationMs)}, ${result.llmCalls} model calls, ${formatCost(result.costUsd)}${output}`);
+    this.write(
+      log,
+      `end: ${result.status} at stage ${result.stage} after ${formatDuration(result.durationMs)}, ${result.llmCalls} model calls, ${formatCost(result.costUsd)}${output}`,
+    );
     if (result.error !== null) for (const line of result.error.split(/\r?\n/)) this.write(log, `error: ${line}`);
     // Closing at the item's end keeps file handles bounded on long runs; a late event reopens in append mode.
     this.finishItem(id, log);

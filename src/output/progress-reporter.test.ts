@@ -20,7 +20,16 @@ function result(id: string, status: ItemSummary['status'], durationMs: number): 
   return { id, title: id, status, stage: 'done', durationMs, llmCalls: 0, costUsd: 0, output: null, error: null };
 }
 
-const SUMMARY: RunSummary = { runId: 'r', workflow: 'lld', startedAt: '', durationMs: 0, parallel: 2, counts: { succeeded: 0, failed: 0, blocked: 0, skipped: 0, interrupted: 0, cancelled: 0 }, items: [], retryCommand: null };
+const SUMMARY: RunSummary = {
+  runId: 'r',
+  workflow: 'lld',
+  startedAt: '',
+  durationMs: 0,
+  parallel: 2,
+  counts: { succeeded: 0, failed: 0, blocked: 0, skipped: 0, interrupted: 0, cancelled: 0 },
+  items: [],
+  retryCommand: null,
+};
 
 function setup(isTTY: boolean, plainIntervalMs?: number) {
   const clock = new FakeClock();
@@ -66,7 +75,8 @@ describe('ProgressReporter on a TTY', () => {
     const before = stream.chunks.length;
     for (const item of PLAN.slice(0, 4)) {
       reporter.onEvent({ type: 'item-start', at: clock.now(), id: item.id, title: item.title, action: item.action });
-      for (let stage = 0; stage < 20; stage++) reporter.onEvent({ type: 'item-stage', at: clock.now(), id: item.id, stage: `stage ${stage}` });
+      for (let stage = 0; stage < 20; stage++)
+        reporter.onEvent({ type: 'item-stage', at: clock.now(), id: item.id, stage: `stage ${stage}` });
     }
     expect(stream.chunks.length).toBe(before);
     ticker.tick();

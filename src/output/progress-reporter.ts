@@ -50,12 +50,19 @@ export class ProgressReporter implements Reporter {
         this.parallel = Math.max(1, event.parallel);
         for (const item of event.items) {
           // Items planned as skips never start, so they count as done from the outset.
-          this.items.set(item.id, item.action.kind === 'skip' ? { state: 'finished', status: 'skipped', ran: false, durationMs: 0 } : { state: 'queued' });
+          this.items.set(
+            item.id,
+            item.action.kind === 'skip' ? { state: 'finished', status: 'skipped', ran: false, durationMs: 0 } : { state: 'queued' },
+          );
         }
         this.startTicking();
         return;
       case 'item-start':
-        this.items.set(event.id, { state: 'running', startedAt: event.at, stage: event.action.kind === 'resume' ? event.action.stage : 'starting' });
+        this.items.set(event.id, {
+          state: 'running',
+          startedAt: event.at,
+          stage: event.action.kind === 'resume' ? event.action.stage : 'starting',
+        });
         this.startTicking();
         return;
       case 'item-stage': {

@@ -38,7 +38,10 @@ export function combineReporters(reporters: readonly Reporter[], onError?: (erro
       if (firstErrors.size > 0) {
         const errors = [...firstErrors.values()];
         firstErrors.clear();
-        throw new AggregateError(errors, `${errors.length} ${plural(errors.length, 'reporter')} failed: ${errors.map(describe).join('; ')}`);
+        throw new AggregateError(
+          errors,
+          `${errors.length} ${plural(errors.length, 'reporter')} failed: ${errors.map(describe).join('; ')}`,
+        );
       }
     },
   };

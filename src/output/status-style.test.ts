@@ -13,7 +13,8 @@ describe('status style', () => {
     expect(styledStatus('succeeded', colors)).toBe(colors.green('succeeded'));
     expect(styledStatus('skipped', colors)).toBe(colors.dim('skipped'));
     expect(styledStatus('failed', colors)).toBe(colors.red('failed'));
-    for (const status of ['blocked', 'interrupted', 'cancelled'] as const) expect(statusColor(status, colors)('x')).toBe(colors.yellow('x'));
+    for (const status of ['blocked', 'interrupted', 'cancelled'] as const)
+      expect(statusColor(status, colors)('x')).toBe(colors.yellow('x'));
     expect(styledStatus('failed', picocolors.createColors(false))).toBe('failed');
   });
 

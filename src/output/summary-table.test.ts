@@ -4,7 +4,18 @@ import { renderSummary } from './summary-table.js';
 import { hasEscapeCodes, stripEscapeCodes } from './testing/capture-stream.js';
 
 function item(id: string, overrides: Partial<ItemSummary>): ItemSummary {
-  return { id, title: `Title ${id}`, status: 'succeeded', stage: 'approved', durationMs: 1000, llmCalls: 0, costUsd: 0, output: null, error: null, ...overrides };
+  return {
+    id,
+    title: `Title ${id}`,
+    status: 'succeeded',
+    stage: 'approved',
+    durationMs: 1000,
+    llmCalls: 0,
+    costUsd: 0,
+    output: null,
+    error: null,
+    ...overrides,
+  };
 }
 
 const SUMMARY: RunSummary = {
@@ -16,8 +27,22 @@ const SUMMARY: RunSummary = {
   counts: { succeeded: 1, failed: 1, blocked: 1, skipped: 1, interrupted: 1, cancelled: 0 },
   items: [
     item('101', { durationMs: 12_300, llmCalls: 4, costUsd: 0.0123, output: 'docs/lld/active/LLD-101.md' }),
-    item('7', { status: 'failed', stage: 'draft', durationMs: 1_800_000, llmCalls: 1, costUsd: 1.5, error: 'timeout: item ran over 30 minutes\nstack detail' }),
-    item('blocked-one', { status: 'blocked', stage: 'review', durationMs: 850, llmCalls: 6, costUsd: 0.2, error: 'reviewer asked for a human decision' }),
+    item('7', {
+      status: 'failed',
+      stage: 'draft',
+      durationMs: 1_800_000,
+      llmCalls: 1,
+      costUsd: 1.5,
+      error: 'timeout: item ran over 30 minutes\nstack detail',
+    }),
+    item('blocked-one', {
+      status: 'blocked',
+      stage: 'review',
+      durationMs: 850,
+      llmCalls: 6,
+      costUsd: 0.2,
+      error: 'reviewer asked for a human decision',
+    }),
     item('9', { status: 'skipped', stage: 'approved', durationMs: 0 }),
     item('12', { status: 'interrupted', stage: 'revise', durationMs: 3_720_000, llmCalls: 2, costUsd: 0.05 }),
   ],
@@ -48,7 +73,9 @@ describe('renderSummary', () => {
 
   it('totals the statuses, wall time, calls and cost, then lists what needs attention and the retry command', () => {
     const text = renderSummary(SUMMARY, { color: false });
-    expect(text).toContain('total: 1 succeeded · 1 skipped · 1 failed · 1 blocked · 1 interrupted · wall time 4m05s · 13 model calls · $1.76');
+    expect(text).toContain(
+      'total: 1 succeeded · 1 skipped · 1 failed · 1 blocked · 1 interrupted · wall time 4m05s · 13 model calls · $1.76',
+    );
     const lines = text.split('\n');
     expect(lines).toContain('failed: 7');
     expect(lines).toContain('  7: timeout: item ran over 30 minutes');
@@ -61,13 +88,29 @@ describe('renderSummary', () => {
   });
 
   it('omits the attention lists and retry line when everything succeeded', () => {
-    const text = renderSummary({ ...SUMMARY, counts: { ...SUMMARY.counts, failed: 0, blocked: 0, skipped: 0, interrupted: 0 }, items: SUMMARY.items.slice(0, 1), retryCommand: null }, { color: false });
+    const text = renderSummary(
+      {
+        ...SUMMARY,
+        counts: { ...SUMMARY.counts, failed: 0, blocked: 0, skipped: 0, interrupted: 0 },
+        items: SUMMARY.items.slice(0, 1),
+        retryCommand: null,
+      },
+      { color: false },
+    );
     expect(text).not.toMatch(/^(failed|blocked|interrupted|retry):/m);
     expect(text).toContain('total: 1 succeeded · wall time 4m05s');
   });
 
   it('says there was nothing to do for an empty run', () => {
-    const text = renderSummary({ ...SUMMARY, counts: { succeeded: 0, failed: 0, blocked: 0, skipped: 0, interrupted: 0, cancelled: 0 }, items: [], retryCommand: null }, { color: false });
+    const text = renderSummary(
+      {
+        ...SUMMARY,
+        counts: { succeeded: 0, failed: 0, blocked: 0, skipped: 0, interrupted: 0, cancelled: 0 },
+        items: [],
+        retryCommand: null,
+      },
+      { color: false },
+    );
     expect(text).toContain('nothing to do');
     expect(text).toContain('total: no items');
   });

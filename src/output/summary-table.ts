@@ -28,7 +28,14 @@ export function renderSummary(summary: RunSummary, options: SummaryOptions): str
     ]);
     lines.push(
       ...renderColumns(
-        [{ header: 'id' }, { header: 'status' }, { header: 'stage' }, { header: 'duration', align: 'right' }, { header: 'model calls', align: 'right' }, { header: 'cost', align: 'right' }],
+        [
+          { header: 'id' },
+          { header: 'status' },
+          { header: 'stage' },
+          { header: 'duration', align: 'right' },
+          { header: 'model calls', align: 'right' },
+          { header: 'cost', align: 'right' },
+        ],
         rows,
         colors.bold,
       ),
@@ -49,7 +56,9 @@ export function renderSummary(summary: RunSummary, options: SummaryOptions): str
 }
 
 function totalsLine(summary: RunSummary, colors: Colors): string {
-  const counts = STATUS_ORDER.filter((status) => summary.counts[status] > 0).map((status) => statusColor(status, colors)(`${summary.counts[status]} ${status}`));
+  const counts = STATUS_ORDER.filter((status) => summary.counts[status] > 0).map((status) =>
+    statusColor(status, colors)(`${summary.counts[status]} ${status}`),
+  );
   const cost = summary.items.reduce((total, item) => total + item.costUsd, 0);
   const calls = summary.items.reduce((total, item) => total + item.llmCalls, 0);
   const countText = counts.length > 0 ? counts.join(' · ') : 'no items';

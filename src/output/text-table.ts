@@ -17,7 +17,11 @@ const GAP = '  ';
  * Hand-aligned columns: a header, a rule, then one line per row. Chosen over a boxed table because
  * the output is read in terminals, CI logs and pasted into issues, where plain columns survive best.
  */
-export function renderColumns(columns: readonly TableColumn[], rows: readonly (readonly TableCell[])[], headerStyle: (text: string) => string = (text) => text): string[] {
+export function renderColumns(
+  columns: readonly TableColumn[],
+  rows: readonly (readonly TableCell[])[],
+  headerStyle: (text: string) => string = (text) => text,
+): string[] {
   const widths = columns.map((column, index) => Math.max(column.header.length, ...rows.map((row) => cellText(row[index]).length)));
   const lastIndex = columns.length - 1;
   const renderRow = (cells: readonly TableCell[], styleAll?: (text: string) => string): string =>
@@ -33,7 +37,14 @@ export function renderColumns(columns: readonly TableColumn[], rows: readonly (r
       })
       .join(GAP)
       .trimEnd();
-  return [renderRow(columns.map((column) => column.header), headerStyle), widths.map((width) => '-'.repeat(width)).join(GAP), ...rows.map((row) => renderRow(row))];
+  return [
+    renderRow(
+      columns.map((column) => column.header),
+      headerStyle,
+    ),
+    widths.map((width) => '-'.repeat(width)).join(GAP),
+    ...rows.map((row) => renderRow(row)),
+  ];
 }
 
 function cellText(cell: TableCell | undefined): string {

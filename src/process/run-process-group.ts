@@ -83,7 +83,11 @@ export function runProcessGroup(options: ProcessGroupOptions): Promise<ProcessRe
     child.stdin.end(options.input);
 
     child.on('error', (error) => {
-      settle(() => reject(new ModelCallError('subprocess', `${options.label}: could not start ${options.command}: ${error.message}`, { cause: error })));
+      settle(() =>
+        reject(
+          new ModelCallError('subprocess', `${options.label}: could not start ${options.command}: ${error.message}`, { cause: error }),
+        ),
+      );
     });
     child.on('close', (exitCode, exitSignal) => {
       settle(() => resolve({ stdout: stdout.join(''), stderr: stderr.join(''), exitCode, exitSignal }));
@@ -100,7 +104,9 @@ export function runProcessGroup(options: ProcessGroupOptions): Promise<ProcessRe
         for (;;) {
           const remaining = lastOutputAt + options.idleTimeoutMs - clock.now();
           if (remaining <= 0) {
-            stop(new ModelCallError('timeout', `${options.label} produced no output for ${formatDuration(options.idleTimeoutMs, 'prose')}`));
+            stop(
+              new ModelCallError('timeout', `${options.label} produced no output for ${formatDuration(options.idleTimeoutMs, 'prose')}`),
+            );
             return;
           }
           await clock.sleep(remaining, finished.signal);
@@ -111,4 +117,3 @@ export function runProcessGroup(options: ProcessGroupOptions): Promise<ProcessRe
     }
   });
 }
-

@@ -11,7 +11,9 @@ export class AnthropicTransport implements ProviderTransport {
   readonly model: string;
   readonly needsKey = true;
   private readonly baseUrl: string;
-  private readonly modelFor = perKey((apiKey) => createAnthropic({ apiKey, baseURL: this.baseUrl, fetch: this.options.fetch ?? sharedHttpFetch() }).messages(this.model));
+  private readonly modelFor = perKey((apiKey) =>
+    createAnthropic({ apiKey, baseURL: this.baseUrl, fetch: this.options.fetch ?? sharedHttpFetch() }).messages(this.model),
+  );
 
   constructor(private readonly options: HttpTransportOptions) {
     this.model = options.model;

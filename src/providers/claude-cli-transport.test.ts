@@ -32,10 +32,21 @@ afterAll(async () => {
 });
 
 function request(signal = new AbortController().signal, extra: Partial<ModelRequest> = {}): ModelRequest {
-  return { role: 'drafter', trace: { itemId: '7', step: 'draft-1' }, system: 'Be brief.', messages: [{ role: 'user', content: 'Draft it.' }], signal, ...extra };
+  return {
+    role: 'drafter',
+    trace: { itemId: '7', step: 'draft-1' },
+    system: 'Be brief.',
+    messages: [{ role: 'user', content: 'Draft it.' }],
+    signal,
+    ...extra,
+  };
 }
 
-function transport(mode: FakeClaudeMode, clock = new FakeClock(), extra: { idleTimeoutMs?: number; wallTimeoutMs?: number; killGraceMs?: number } = {}) {
+function transport(
+  mode: FakeClaudeMode,
+  clock = new FakeClock(),
+  extra: { idleTimeoutMs?: number; wallTimeoutMs?: number; killGraceMs?: number } = {},
+) {
   return new ClaudeCliTransport({ model: 'sonnet', clock, command: fake.command, env: fakeClaudeEnv(fake, mode), ...extra });
 }
 
@@ -80,7 +91,10 @@ function isAlive(pid: number): boolean {
 }
 
 async function expectGone(pids: { child: number; grandchild: number }): Promise<void> {
-  await waitFor(() => (isAlive(pids.child) || isAlive(pids.grandchild) ? undefined : true), `pids ${pids.child} and ${pids.grandchild} to end`);
+  await waitFor(
+    () => (isAlive(pids.child) || isAlive(pids.grandchild) ? undefined : true),
+    `pids ${pids.child} and ${pids.grandchild} to end`,
+  );
   expect(isAlive(pids.child)).toBe(false);
   expect(isAlive(pids.grandchild)).toBe(false);
 }
@@ -116,7 +130,11 @@ describe('ClaudeCliTransport', () => {
 
   it('reports the CLI cost through PooledModelClient, with no key', async () => {
     const clock = new FakeClock();
-    const client = new PooledModelClient({ transport: transport('answer', clock), pool: new KeyPool({ provider: 'claude-cli', keys: [], clock }), clock });
+    const client = new PooledModelClient({
+      transport: transport('answer', clock),
+      pool: new KeyPool({ provider: 'claude-cli', keys: [], clock }),
+      clock,
+    });
 
     const response = await client.complete(request());
 
@@ -127,7 +145,9 @@ describe('ClaudeCliTransport', () => {
 
   it('fails as subprocess with the stderr tail on a non-zero exit', async () => {
     const signal = new AbortController().signal;
-    const error = await transport('fail').call(request(signal), undefined, signal).catch((caught: unknown) => caught);
+    const error = await transport('fail')
+      .call(request(signal), undefined, signal)
+      .catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(ModelCallError);
     expect((error as ModelCallError).reason).toBe('subprocess');
@@ -138,8 +158,12 @@ describe('ClaudeCliTransport', () => {
 
   it('fails as subprocess when the result says is_error, and as malformed-response on output that is not JSON', async () => {
     const signal = new AbortController().signal;
-    const errorResult = await transport('error-result').call(request(signal), undefined, signal).catch((caught: unknown) => caught);
-    const garbage = await transport('garbage').call(request(signal), undefined, signal).catch((caught: unknown) => caught);
+    const errorResult = await transport('error-result')
+      .call(request(signal), undefined, signal)
+      .catch((caught: unknown) => caught);
+    const garbage = await transport('garbage')
+      .call(request(signal), undefined, signal)
+      .catch((caught: unknown) => caught);
 
     expect((errorResult as ModelCallError).reason).toBe('subprocess');
     expect((errorResult as Error).message).toContain('model overloaded');

@@ -11,7 +11,9 @@ export class GoogleTransport implements ProviderTransport {
   readonly model: string;
   readonly needsKey = true;
   private readonly baseUrl: string;
-  private readonly modelFor = perKey((apiKey) => createGoogleGenerativeAI({ apiKey, baseURL: this.baseUrl, fetch: this.options.fetch ?? sharedHttpFetch() }).languageModel(this.model));
+  private readonly modelFor = perKey((apiKey) =>
+    createGoogleGenerativeAI({ apiKey, baseURL: this.baseUrl, fetch: this.options.fetch ?? sharedHttpFetch() }).languageModel(this.model),
+  );
 
   constructor(private readonly options: HttpTransportOptions) {
     this.model = options.model;

@@ -20,13 +20,20 @@ interface Seen {
 }
 
 /** A local server that records what it got and answers through `handle`. */
-async function serve(handle: (request: IncomingMessage, response: ServerResponse, seen: Seen) => void): Promise<{ url: string; seen: Seen[] }> {
+async function serve(
+  handle: (request: IncomingMessage, response: ServerResponse, seen: Seen) => void,
+): Promise<{ url: string; seen: Seen[] }> {
   const seen: Seen[] = [];
   server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      const record = { method: request.method ?? '', headers: request.headers, body: Buffer.concat(chunks).toString('utf8'), remotePort: request.socket.remotePort };
+      const record = {
+        method: request.method ?? '',
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        remotePort: request.socket.remotePort,
+      };
       seen.push(record);
       handle(request, response, record);
     });
@@ -41,13 +48,21 @@ describe('createHttpFetch', () => {
       response.setHeader('set-cookie', ['a=1', 'b=2']);
       response.writeHead(201, { 'content-type': 'application/json', 'retry-after': '7' }).end('{"ok":true}');
     });
-    const response = await createHttpFetch()(url, { method: 'POST', headers: { authorization: 'Bearer test-key', 'content-type': 'application/json' }, body: '{"q":1}' });
+    const response = await createHttpFetch()(url, {
+      method: 'POST',
+      headers: { authorization: 'Bearer test-key', 'content-type': 'application/json' },
+      body: '{"q":1}',
+    });
     expect(response).toBeInstanceOf(Response);
     expect(response.status).toBe(201);
     expect(response.headers.get('retry-after')).toBe('7');
     expect(response.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
     expect(await response.json()).toEqual({ ok: true });
-    expect(seen[0]).toMatchObject({ method: 'POST', body: '{"q":1}', headers: { authorization: 'Bearer test-key', 'content-type': 'application/json' } });
+    expect(seen[0]).toMatchObject({
+      method: 'POST',
+      body: '{"q":1}',
+      headers: { authorization: 'Bearer test-key', 'content-type': 'application/json' },
+    });
   });
 
   it('asks for a compressed answer and hands over the decoded body, as fetch does', async () => {

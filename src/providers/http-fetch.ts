@@ -57,11 +57,23 @@ async function normalize(input: Parameters<FetchFunction>[0], init: RequestInit 
   // The SDKs pass a URL string and a JSON string: that path builds no Request and reads no stream.
   if (!(input instanceof Request) && (body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array)) {
     const url = new URL(input instanceof URL ? input.href : input);
-    return { url, method: (init?.method ?? 'GET').toUpperCase(), headers: headerRecord(new Headers(init?.headers)), body: body ?? undefined, signal: init?.signal ?? undefined };
+    return {
+      url,
+      method: (init?.method ?? 'GET').toUpperCase(),
+      headers: headerRecord(new Headers(init?.headers)),
+      body: body ?? undefined,
+      signal: init?.signal ?? undefined,
+    };
   }
   const request = new Request(input, init);
   const bytes = request.body === null ? undefined : new Uint8Array(await request.arrayBuffer());
-  return { url: new URL(request.url), method: request.method, headers: headerRecord(request.headers), body: bytes, signal: init?.signal ?? request.signal };
+  return {
+    url: new URL(request.url),
+    method: request.method,
+    headers: headerRecord(request.headers),
+    body: bytes,
+    signal: init?.signal ?? request.signal,
+  };
 }
 
 function send(outgoing: OutgoingRequest, agent: http.Agent): Promise<Response> {
@@ -85,7 +97,11 @@ function send(outgoing: OutgoingRequest, agent: http.Agent): Promise<Response> {
         const status = response.statusCode ?? 0;
         const bodyAllowed = outgoing.method !== 'HEAD' && !NULL_BODY_STATUSES.has(status);
         try {
-          const reply = new Response(bodyAllowed ? decode(Buffer.concat(chunks), response.headers['content-encoding']) : null, { status, statusText: response.statusMessage ?? '', headers: responseHeaders(response.rawHeaders) });
+          const reply = new Response(bodyAllowed ? decode(Buffer.concat(chunks), response.headers['content-encoding']) : null, {
+            status,
+            statusText: response.statusMessage ?? '',
+            headers: responseHeaders(response.rawHeaders),
+          });
           finish(() => resolve(reply));
         } catch (error) {
           fail(error);

@@ -134,7 +134,9 @@ describe.each(cases)('$provider transport through PooledModelClient', (testCase)
     expect(response.text).toBe('done');
     expect(response.keyName).toBe(`${testCase.provider}#2`);
     expect(server.requests.map((record) => record.apiKey)).toEqual([FIRST_KEY, SECOND_KEY]);
-    expect(events).toEqual([{ type: 'rate-limited', provider: testCase.provider, keyName: `${testCase.provider}#1`, cooldownMs: 7000, announced: true }]);
+    expect(events).toEqual([
+      { type: 'rate-limited', provider: testCase.provider, keyName: `${testCase.provider}#1`, cooldownMs: 7000, announced: true },
+    ]);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(`${testCase.provider}#1`);
     expect(lines.join('\n')).not.toContain(FIRST_KEY);
@@ -177,7 +179,10 @@ describe.each(cases)('$provider transport through PooledModelClient', (testCase)
   });
 
   it('fails as authentication on a 401 and never repeats the key the server echoed', async () => {
-    const { server, client } = await setUp((incoming) => ({ status: 401, message: `Incorrect API key provided: ${incoming.apiKey ?? ''}` }));
+    const { server, client } = await setUp((incoming) => ({
+      status: 401,
+      message: `Incorrect API key provided: ${incoming.apiKey ?? ''}`,
+    }));
 
     const error = await client.complete(request()).catch((caught: unknown) => caught);
 

@@ -18,7 +18,12 @@ function httpError(status: number, headers: Record<string, string> = {}, message
 
 describe('translateOpenAIError', () => {
   it('turns a 429 into RateLimitedError with the wait from retry-after-ms, retry-after seconds or an HTTP date', () => {
-    const cases: Array<Record<string, string>> = [{ 'retry-after-ms': '1500', 'retry-after': '12' }, { 'retry-after': '12' }, { 'retry-after': new Date(NOW + 30_000).toUTCString() }, {}];
+    const cases: Array<Record<string, string>> = [
+      { 'retry-after-ms': '1500', 'retry-after': '12' },
+      { 'retry-after': '12' },
+      { 'retry-after': new Date(NOW + 30_000).toUTCString() },
+      {},
+    ];
     const waits = cases.map((headers) => {
       const error = translateOpenAIError(httpError(429, headers), context());
       expect(error).toBeInstanceOf(RateLimitedError);

@@ -1,7 +1,15 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { abortReason } from '../core/abort.js';
 import { ModelCallError, TransientModelError } from '../model-call/errors.js';
-import { causeChain, errorMessage, FETCH_TIMEOUT_CODES, fromHttpStatus, networkCode, serverMessage, type SdkErrorContext } from './sdk-errors.js';
+import {
+  causeChain,
+  errorMessage,
+  FETCH_TIMEOUT_CODES,
+  fromHttpStatus,
+  networkCode,
+  serverMessage,
+  type SdkErrorContext,
+} from './sdk-errors.js';
 
 /**
  * Turns whatever the official OpenAI SDK threw into the transport contract, the same way
@@ -15,7 +23,8 @@ export function translateOpenAIError(error: unknown, context: SdkErrorContext): 
   const fail = (reason: ConstructorParameters<typeof ModelCallError>[0], detail: string): ModelCallError =>
     new ModelCallError(reason, `${context.label}: ${detail}`, { cause: error });
 
-  if (error instanceof APIUserAbortError || error instanceof APIConnectionTimeoutError) return fail('timeout', 'the request was aborted before the model answered');
+  if (error instanceof APIUserAbortError || error instanceof APIConnectionTimeoutError)
+    return fail('timeout', 'the request was aborted before the model answered');
   if (error instanceof APIConnectionError) {
     const code = networkCode(error);
     if (code !== undefined && FETCH_TIMEOUT_CODES.has(code)) return fail('timeout', `the server did not answer in time (${code})`);
@@ -23,7 +32,8 @@ export function translateOpenAIError(error: unknown, context: SdkErrorContext): 
   }
   if (error instanceof APIError) {
     const { status, headers } = error as APIError<number | undefined, Headers | undefined>;
-    if (status !== undefined) return fromHttpStatus(status, serverMessage(apiMessage(error)), headers && Object.fromEntries(headers), context, { cause: error });
+    if (status !== undefined)
+      return fromHttpStatus(status, serverMessage(apiMessage(error)), headers && Object.fromEntries(headers), context, { cause: error });
   }
   // The SDK parses the body with response.json(): a body that is not JSON surfaces as a SyntaxError.
   if (error instanceof SyntaxError) return fail('malformed-response', `the response could not be read (${error.message})`);

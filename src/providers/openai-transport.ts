@@ -36,7 +36,10 @@ export class OpenAITransport implements ProviderTransport {
     const label = `openai:${this.model}`;
     try {
       // One SDK client for every key: the key travels with each request, so no client is built per call.
-      const completion = await this.sdkClient().chat.completions.create(this.body(request), { signal, headers: { Authorization: `Bearer ${apiKey ?? KEYLESS_PLACEHOLDER}` } });
+      const completion = await this.sdkClient().chat.completions.create(this.body(request), {
+        signal,
+        headers: { Authorization: `Bearer ${apiKey ?? KEYLESS_PLACEHOLDER}` },
+      });
       const text = completion.choices[0]?.message.content;
       if (typeof text !== 'string') {
         throw new ModelCallError('malformed-response', `${label}: the response could not be read (no message content in the first choice)`);
@@ -79,7 +82,14 @@ export class OpenAITransport implements ProviderTransport {
       messages,
       ...(request.maxOutputTokens === undefined ? {} : { max_completion_tokens: request.maxOutputTokens }),
       // Not strict: strict mode rejects (HTTP 400) any schema with optional fields; lldflow validates answers itself.
-      ...(request.jsonSchema ? { response_format: { type: 'json_schema', json_schema: { name: request.jsonSchema.name, schema: request.jsonSchema.schema, strict: false } } } : {}),
+      ...(request.jsonSchema
+        ? {
+            response_format: {
+              type: 'json_schema',
+              json_schema: { name: request.jsonSchema.name, schema: request.jsonSchema.schema, strict: false },
+            },
+          }
+        : {}),
     };
   }
 }

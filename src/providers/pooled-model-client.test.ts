@@ -59,8 +59,12 @@ describe('PooledModelClient', () => {
 
   it('falls back to the requested model when the answering one has no price, and prefers a reported cost', async () => {
     const clock = new FakeClock();
-    const renamed = new ScriptedTransport('openai', 'gpt-4o', () => Promise.resolve({ text: 'ok', usage: { inputTokens: 1_000_000, outputTokens: 0 }, model: 'my-proxy-model' }));
-    const reported = new ScriptedTransport('claude-cli', 'sonnet', () => Promise.resolve({ text: 'ok', usage: { inputTokens: 5, outputTokens: 5 }, model: 'claude-sonnet-4-5', costUsd: 0.42 }));
+    const renamed = new ScriptedTransport('openai', 'gpt-4o', () =>
+      Promise.resolve({ text: 'ok', usage: { inputTokens: 1_000_000, outputTokens: 0 }, model: 'my-proxy-model' }),
+    );
+    const reported = new ScriptedTransport('claude-cli', 'sonnet', () =>
+      Promise.resolve({ text: 'ok', usage: { inputTokens: 5, outputTokens: 5 }, model: 'claude-sonnet-4-5', costUsd: 0.42 }),
+    );
 
     expect((await client(renamed, clock).complete(request())).costUsd).toBe(2.5);
     expect((await client(reported, clock).complete(request())).costUsd).toBe(0.42);
@@ -69,7 +73,9 @@ describe('PooledModelClient', () => {
   it('times out a call even when the transport ignores its signal', async () => {
     const clock = new FakeClock();
     const transport = new ScriptedTransport('anthropic', 'claude-sonnet-4-5', () => new Promise<never>(() => undefined));
-    const pending = client(transport, clock, { callTimeoutMs: 90_000 }).complete(request()).catch((caught: unknown) => caught);
+    const pending = client(transport, clock, { callTimeoutMs: 90_000 })
+      .complete(request())
+      .catch((caught: unknown) => caught);
 
     await clock.advance(90_000);
     const error = await pending;
@@ -81,7 +87,9 @@ describe('PooledModelClient', () => {
 
   it('rejects with the signal reason without calling the transport when already aborted', async () => {
     const clock = new FakeClock();
-    const transport = new ScriptedTransport('openai', 'gpt-4o', () => Promise.resolve({ text: 'never', usage: { inputTokens: 0, outputTokens: 0 }, model: 'gpt-4o' }));
+    const transport = new ScriptedTransport('openai', 'gpt-4o', () =>
+      Promise.resolve({ text: 'never', usage: { inputTokens: 0, outputTokens: 0 }, model: 'gpt-4o' }),
+    );
     const controller = new AbortController();
     const reason = new InterruptedError();
     controller.abort(reason);
@@ -92,9 +100,13 @@ describe('PooledModelClient', () => {
 
   it('replaces any key value in an error message with its masked name', async () => {
     const clock = new FakeClock();
-    const transport = new ScriptedTransport('openai', 'gpt-4o', (apiKey) => Promise.reject(new ModelCallError('bad-request', `rejected key ${apiKey ?? ''}`)));
+    const transport = new ScriptedTransport('openai', 'gpt-4o', (apiKey) =>
+      Promise.reject(new ModelCallError('bad-request', `rejected key ${apiKey ?? ''}`)),
+    );
 
-    const error = await client(transport, clock).complete(request()).catch((caught: unknown) => caught);
+    const error = await client(transport, clock)
+      .complete(request())
+      .catch((caught: unknown) => caught);
 
     expect((error as Error).message).toBe('rejected key openai#1');
   });
@@ -104,7 +116,9 @@ describe('PooledModelClient', () => {
     const thrown = new ModelCallError('authentication', `bad key ${KEY}; also saw sk-proj-abc123****wxyz`);
     const transport = new ScriptedTransport('openai', 'gpt-4o', () => Promise.reject(thrown));
 
-    const error = await client(transport, clock).complete(request()).catch((caught: unknown) => caught);
+    const error = await client(transport, clock)
+      .complete(request())
+      .catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(ModelCallError);
     expect((error as ModelCallError).reason).toBe('authentication');
@@ -116,12 +130,17 @@ describe('PooledModelClient', () => {
     const clock = new FakeClock();
     let calls = 0;
     const transport = new ScriptedTransport('openai', 'gpt-4o', (apiKey) =>
-      ++calls === 1 ? Promise.reject(new TransientModelError(`502 upstream for ${apiKey ?? ''}`, 502)) : Promise.resolve({ text: 'ok', usage: { inputTokens: 0, outputTokens: 0 }, model: 'gpt-4o' }),
+      ++calls === 1
+        ? Promise.reject(new TransientModelError(`502 upstream for ${apiKey ?? ''}`, 502))
+        : Promise.resolve({ text: 'ok', usage: { inputTokens: 0, outputTokens: 0 }, model: 'gpt-4o' }),
     );
     const lines: string[] = [];
     const events: KeyEvent[] = [];
 
-    const pending = client(transport, clock).complete(request(), { log: (line) => lines.push(line), onKeyEvent: (event) => events.push(event) });
+    const pending = client(transport, clock).complete(request(), {
+      log: (line) => lines.push(line),
+      onKeyEvent: (event) => events.push(event),
+    });
     while (calls < 2) await clock.advanceToNext();
     await pending;
 

@@ -7,7 +7,14 @@ import type { KeyPool } from '../keys/key-pool.js';
 import type { SecretRedactor } from '../keys/redact.js';
 import { ModelCallError, redactError } from '../model-call/errors.js';
 import { describeKeyEvent } from './key-event-message.js';
-import type { ModelCallHooks, ModelClient, ModelReply, ModelRequest, ModelResponse, ProviderTransport } from '../model-call/model-client.js';
+import type {
+  ModelCallHooks,
+  ModelClient,
+  ModelReply,
+  ModelRequest,
+  ModelResponse,
+  ProviderTransport,
+} from '../model-call/model-client.js';
 import { costOf, isPriced, type ReplyWithCost } from './pricing.js';
 
 /** Built once: aborting without a reason would build a DOMException on every call. */
@@ -100,7 +107,8 @@ export class PooledModelClient implements ModelClient {
     const timeout = new AbortController();
     const finished = new AbortController();
     this.options.clock.sleep(this.callTimeoutMs, finished.signal).then(
-      () => timeout.abort(new ModelCallError('timeout', `${this.label} call timed out after ${formatDuration(this.callTimeoutMs, 'prose')}`)),
+      () =>
+        timeout.abort(new ModelCallError('timeout', `${this.label} call timed out after ${formatDuration(this.callTimeoutMs, 'prose')}`)),
       () => undefined,
     );
     const signal = AbortSignal.any([request.signal, timeout.signal]);
@@ -122,4 +130,3 @@ export class PooledModelClient implements ModelClient {
 function withoutCost(reply: ReplyWithCost): ModelReply {
   return { text: reply.text, usage: reply.usage, model: reply.model };
 }
-

@@ -53,7 +53,10 @@ const FREE_PROVIDERS = new Set(['replay']);
 
 export function priceOf(provider: string, model: string): ModelPrice | undefined {
   if (FREE_PROVIDERS.has(provider)) return undefined;
-  const id = model.trim().toLowerCase().replace(/^models\//, '');
+  const id = model
+    .trim()
+    .toLowerCase()
+    .replace(/^models\//, '');
   let best: (typeof PRICES)[number] | undefined;
   for (const entry of PRICES) {
     if (id.startsWith(entry[0]) && (!best || entry[0].length > best[0].length)) best = entry;

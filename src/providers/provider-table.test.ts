@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { loadKeys } from '../keys/load-keys.js';
 import { HTTP_PROVIDERS, PROVIDERS } from './provider-table.js';
 
-const keysOf = (provider: keyof typeof HTTP_PROVIDERS, env: Record<string, string | undefined>): string[] => loadKeys(HTTP_PROVIDERS[provider].keyVariables, env);
+const keysOf = (provider: keyof typeof HTTP_PROVIDERS, env: Record<string, string | undefined>): string[] =>
+  loadKeys(HTTP_PROVIDERS[provider].keyVariables, env);
 
 describe('loadKeys with the provider table', () => {
   it('reads the comma list, trimmed, without empties or duplicates, in order', () => {
@@ -51,9 +52,13 @@ describe('the provider table', () => {
     });
   });
 
-  it('builds each provider\'s transport', () => {
+  it("builds each provider's transport", () => {
     for (const [name, provider] of Object.entries(HTTP_PROVIDERS)) {
-      const transport = provider.transport({ model: 'm', baseUrl: 'http://127.0.0.1:1', fetch: () => Promise.reject(new Error('no network')) });
+      const transport = provider.transport({
+        model: 'm',
+        baseUrl: 'http://127.0.0.1:1',
+        fetch: () => Promise.reject(new Error('no network')),
+      });
       expect(transport).toMatchObject({ provider: name, model: 'm', needsKey: true });
     }
   });

@@ -106,7 +106,10 @@ describe('ReplayTransport', () => {
 
   it('moves a rate-limited replayed call to the next synthetic key through the pool', async () => {
     await record('42', 'draft-1.md', 'ok');
-    await writeFile(join(dir, 'replay.json'), JSON.stringify({ keys: 3, rateLimits: [{ itemId: '42', step: 'draft-1', retryAfterMs: 2500 }] }));
+    await writeFile(
+      join(dir, 'replay.json'),
+      JSON.stringify({ keys: 3, rateLimits: [{ itemId: '42', step: 'draft-1', retryAfterMs: 2500 }] }),
+    );
     const clock = new FakeClock();
     const transport = new ReplayTransport({ dir, clock });
     const keys = Array.from({ length: transport.settings.keys }, (_, index) => `replay-key-${index + 1}`);

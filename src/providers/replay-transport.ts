@@ -139,8 +139,16 @@ function parseSettings(raw: unknown, path: string): ReplaySettings {
   const rateLimitsRaw = raw.rateLimits ?? [];
   if (!Array.isArray(rateLimitsRaw)) throw new ConfigurationError(`${path}: "rateLimits" must be an array`);
   const rateLimits = rateLimitsRaw.map((entry: unknown, index) => {
-    if (!isRecord(entry) || typeof entry.itemId !== 'string' || typeof entry.step !== 'string' || typeof entry.retryAfterMs !== 'number' || entry.retryAfterMs < 0) {
-      throw new ConfigurationError(`${path}: rateLimits[${index}] must be { "itemId": string, "step": string, "retryAfterMs": number ≥ 0 }`);
+    if (
+      !isRecord(entry) ||
+      typeof entry.itemId !== 'string' ||
+      typeof entry.step !== 'string' ||
+      typeof entry.retryAfterMs !== 'number' ||
+      entry.retryAfterMs < 0
+    ) {
+      throw new ConfigurationError(
+        `${path}: rateLimits[${index}] must be { "itemId": string, "step": string, "retryAfterMs": number ≥ 0 }`,
+      );
     }
     return { itemId: entry.itemId, step: entry.step, retryAfterMs: entry.retryAfterMs };
   });

@@ -62,18 +62,29 @@ describe('ModelRegistry', () => {
     const server: FakeHttpServer = await fakeOpenAIServer({ respond: () => ({ hang: true }) });
     cleanups.push(() => server.close());
     const clock = new InstantClock();
-    const registry = new ModelRegistry({ env: { OPENAI_API_KEY: 'only-key-1234', OPENAI_BASE_URL: server.baseUrl }, clock, perKeyConcurrency: 1 });
+    const registry = new ModelRegistry({
+      env: { OPENAI_API_KEY: 'only-key-1234', OPENAI_BASE_URL: server.baseUrl },
+      clock,
+      perKeyConcurrency: 1,
+    });
     const drafter = registry.client('openai:gpt-4o');
     const reviewer = registry.client('openai:gpt-4.1');
     expect(registry.client('openai:gpt-4o')).toBe(drafter);
     const controller = new AbortController();
     const signal = controller.signal;
-    const request = { role: 'drafter', trace: { itemId: '1', step: 'draft-1' }, messages: [{ role: 'user' as const, content: 'hi' }], signal };
+    const request = {
+      role: 'drafter',
+      trace: { itemId: '1', step: 'draft-1' },
+      messages: [{ role: 'user' as const, content: 'hi' }],
+      signal,
+    };
     const waits: string[] = [];
 
     const first = drafter.complete(request).catch((caught: unknown) => caught);
     await server.waitForRequests(1);
-    const second = reviewer.complete({ ...request, role: 'reviewer' }, { log: (line) => waits.push(line) }).catch((caught: unknown) => caught);
+    const second = reviewer
+      .complete({ ...request, role: 'reviewer' }, { log: (line) => waits.push(line) })
+      .catch((caught: unknown) => caught);
     await new Promise((resolve) => setImmediate(resolve));
 
     // One key, one call at a time: the reviewer waits for the drafter's lease.
@@ -98,9 +109,19 @@ describe('ModelRegistry', () => {
     const registry = new ModelRegistry({ env: {}, clock: new FakeClock(), perKeyConcurrency: 1, replayBaseDir: base });
 
     const client = registry.client('replay:recordings');
-    const response = await client.complete({ role: 'drafter', trace: { itemId: '42', step: 'draft-1' }, messages: [{ role: 'user', content: 'x' }], signal: new AbortController().signal });
+    const response = await client.complete({
+      role: 'drafter',
+      trace: { itemId: '42', step: 'draft-1' },
+      messages: [{ role: 'user', content: 'x' }],
+      signal: new AbortController().signal,
+    });
     const missing = await client
-      .complete({ role: 'drafter', trace: { itemId: '42', step: 'review-1' }, messages: [{ role: 'user', content: 'x' }], signal: new AbortController().signal })
+      .complete({
+        role: 'drafter',
+        trace: { itemId: '42', step: 'review-1' },
+        messages: [{ role: 'user', content: 'x' }],
+        signal: new AbortController().signal,
+      })
       .catch((caught: unknown) => caught);
 
     expect(response.text).toBe('# Recorded');

@@ -111,7 +111,10 @@ export class ModelRegistry {
         return { transport, pool: this.pool(provider, () => this.keysFor(provider)) };
       }
       case 'claude-cli':
-        return { transport: new ClaudeCliTransport({ model: spec.model, clock, env: { ...env } }), pool: this.pool('claude-cli', () => []) };
+        return {
+          transport: new ClaudeCliTransport({ model: spec.model, clock, env: { ...env } }),
+          pool: this.pool('claude-cli', () => []),
+        };
       case 'replay': {
         const dir = this.replayDir(spec.model);
         if (!existsSync(dir) || !statSync(dir).isDirectory()) {
@@ -149,7 +152,9 @@ export class ModelRegistry {
     const [plural, singular] = facts.keyVariables;
     // A local OpenAI-compatible server (vLLM, Ollama, llama.cpp) usually needs no key.
     if (facts.keylessWithBaseUrl && nonEmpty(this.options.env[facts.baseUrlVariable])) return [];
-    const hint = facts.keylessWithBaseUrl ? `, or set ${facts.baseUrlVariable} to a local ${facts.title}-compatible server that needs none` : '';
+    const hint = facts.keylessWithBaseUrl
+      ? `, or set ${facts.baseUrlVariable} to a local ${facts.title}-compatible server that needs none`
+      : '';
     throw new ConfigurationError(`no ${facts.title} API key: set ${plural} (comma-separated) or ${singular}${hint}`);
   }
 

@@ -13,7 +13,10 @@ function context(signal = new AbortController().signal) {
   return { label: 'openai:gpt-4o', signal, nowMs: NOW };
 }
 
-function apiError(statusCode: number | undefined, options: { headers?: Record<string, string>; message?: string; cause?: unknown } = {}): APICallError {
+function apiError(
+  statusCode: number | undefined,
+  options: { headers?: Record<string, string>; message?: string; cause?: unknown } = {},
+): APICallError {
   return new APICallError({
     message: options.message ?? 'server says no',
     url: 'http://127.0.0.1/v1/chat/completions',
@@ -68,10 +71,16 @@ describe('translateSdkError', () => {
     const headersTimeout = Object.assign(new Error('Headers Timeout Error'), { code: 'UND_ERR_HEADERS_TIMEOUT' });
 
     expect(translateSdkError(new TypeError('fetch failed', { cause: refused }), context())).toBeInstanceOf(TransientModelError);
-    expect(translateSdkError(apiError(undefined, { message: 'Cannot connect to API: reset', cause: Object.assign(new Error('reset'), { code: 'ECONNRESET' }) }), context())).toBeInstanceOf(
-      TransientModelError,
+    expect(
+      translateSdkError(
+        apiError(undefined, { message: 'Cannot connect to API: reset', cause: Object.assign(new Error('reset'), { code: 'ECONNRESET' }) }),
+        context(),
+      ),
+    ).toBeInstanceOf(TransientModelError);
+    const timeout = translateSdkError(
+      apiError(undefined, { message: 'Cannot connect to API: Headers Timeout Error', cause: headersTimeout }),
+      context(),
     );
-    const timeout = translateSdkError(apiError(undefined, { message: 'Cannot connect to API: Headers Timeout Error', cause: headersTimeout }), context());
     expect((timeout as ModelCallError).reason).toBe('timeout');
   });
 
@@ -88,7 +97,11 @@ describe('translateSdkError', () => {
   });
 
   it('looks through a RetryError to the last failure', () => {
-    const retry = new RetryError({ message: 'Failed after 3 attempts', reason: 'maxRetriesExceeded', errors: [apiError(500), apiError(429)] });
+    const retry = new RetryError({
+      message: 'Failed after 3 attempts',
+      reason: 'maxRetriesExceeded',
+      errors: [apiError(500), apiError(429)],
+    });
     expect(translateSdkError(retry, context())).toBeInstanceOf(RateLimitedError);
   });
 
@@ -112,7 +125,9 @@ describe('connection failures through the real SDK', () => {
     const transport = new OpenAITransport({ model: 'gpt-4o', baseUrl });
     const signal = new AbortController().signal;
 
-    const error = await transport.call({ role: 'drafter', trace: { itemId: '1', step: 'draft-1' }, messages: [{ role: 'user', content: 'hi' }], signal }, KEY, signal).catch((caught: unknown) => caught);
+    const error = await transport
+      .call({ role: 'drafter', trace: { itemId: '1', step: 'draft-1' }, messages: [{ role: 'user', content: 'hi' }], signal }, KEY, signal)
+      .catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(TransientModelError);
     expect((error as Error).message).toContain('ECONNREFUSED');
@@ -124,7 +139,9 @@ describe('connection failures through the real SDK', () => {
     const transport = new OpenAITransport({ model: 'gpt-4o', baseUrl: server.baseUrl });
     const signal = new AbortController().signal;
 
-    const pending = transport.call({ role: 'drafter', trace: { itemId: '1', step: 'draft-1' }, messages: [{ role: 'user', content: 'hi' }], signal }, KEY, signal).catch((caught: unknown) => caught);
+    const pending = transport
+      .call({ role: 'drafter', trace: { itemId: '1', step: 'draft-1' }, messages: [{ role: 'user', content: 'hi' }], signal }, KEY, signal)
+      .catch((caught: unknown) => caught);
     await server.waitForRequests(1);
     await server.close();
     const error = await pending;

@@ -1,4 +1,12 @@
-import { APICallError, EmptyResponseBodyError, InvalidResponseDataError, JSONParseError, NoContentGeneratedError, RetryError, TypeValidationError } from 'ai';
+import {
+  APICallError,
+  EmptyResponseBodyError,
+  InvalidResponseDataError,
+  JSONParseError,
+  NoContentGeneratedError,
+  RetryError,
+  TypeValidationError,
+} from 'ai';
 import { abortReason } from '../core/abort.js';
 import { parseRetryAfter } from '../keys/retry-after.js';
 import { ModelCallError, RateLimitedError, TransientModelError } from '../model-call/errors.js';
@@ -13,7 +21,19 @@ export interface SdkErrorContext {
 }
 
 /** Socket-level failures worth another attempt. */
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_CLOSED']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_CLOSED',
+]);
 /** Node's fetch gave up waiting for the server (headers or body): retrying would wait just as long. */
 export const FETCH_TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 const MAX_SERVER_MESSAGE = 400;
@@ -54,9 +74,11 @@ function fromApiCallError(error: APICallError, context: SdkErrorContext): Error 
 
   if (status === undefined || (status >= 200 && status < 300)) {
     const message = (text: string): string => `${context.label}: ${text}`;
-    if (isUnreadableBody(error)) return new ModelCallError('malformed-response', message(`the response could not be read (${detail})`), options);
+    if (isUnreadableBody(error))
+      return new ModelCallError('malformed-response', message(`the response could not be read (${detail})`), options);
     const code = networkCode(error);
-    if (code !== undefined && FETCH_TIMEOUT_CODES.has(code)) return new ModelCallError('timeout', message(`the server did not answer in time (${code})`), options);
+    if (code !== undefined && FETCH_TIMEOUT_CODES.has(code))
+      return new ModelCallError('timeout', message(`the server did not answer in time (${code})`), options);
     return new TransientModelError(message(`connection failed (${code ?? detail})`), status, options);
   }
   return fromHttpStatus(status, detail, error.responseHeaders, context, options);
@@ -74,15 +96,19 @@ export function fromHttpStatus(
   options: { cause: unknown },
 ): Error {
   const message = (text: string): string => `${context.label}: ${text}`;
-  if (status === 429) return new RateLimitedError(message(`HTTP 429 rate limited: ${detail}`), parseRetryAfter(headers, context.nowMs), options);
+  if (status === 429)
+    return new RateLimitedError(message(`HTTP 429 rate limited: ${detail}`), parseRetryAfter(headers, context.nowMs), options);
   if (status >= 500 || status === 408) return new TransientModelError(message(`HTTP ${status}: ${detail}`), status, options);
-  if (status === 401 || status === 403) return new ModelCallError('authentication', message(`HTTP ${status} authentication failed: ${detail}`), options);
+  if (status === 401 || status === 403)
+    return new ModelCallError('authentication', message(`HTTP ${status} authentication failed: ${detail}`), options);
   return new ModelCallError('bad-request', message(`HTTP ${status}: ${detail}`), options);
 }
 
 function isUnreadableBody(error: APICallError): boolean {
   const cause: unknown = error.cause;
-  return JSONParseError.isInstance(cause) || TypeValidationError.isInstance(cause) || /invalid json|response body is empty/i.test(error.message);
+  return (
+    JSONParseError.isInstance(cause) || TypeValidationError.isInstance(cause) || /invalid json|response body is empty/i.test(error.message)
+  );
 }
 
 /** The server's message, cut to a readable length. */

@@ -3,13 +3,28 @@ import { layoutForModels } from './layout.js';
 
 describe('layoutForModels', () => {
   it("drops lldflow's state, audit trail and idea briefs", () => {
-    const files = ['.lldflow/state.db', 'docs/lineage/42/001-issue.md', 'ideas/42.md', 'src/a.ts', 'docs/guide.md', 'ideas.md', 'src/ideas/x.ts'];
+    const files = [
+      '.lldflow/state.db',
+      'docs/lineage/42/001-issue.md',
+      'ideas/42.md',
+      'src/a.ts',
+      'docs/guide.md',
+      'ideas.md',
+      'src/ideas/x.ts',
+    ];
     expect(layoutForModels(files)).toEqual(['src/a.ts', 'docs/guide.md', 'ideas.md', 'src/ideas/x.ts']);
   });
 
   it('lists the project files first, then designs and reports, each group in its given order', () => {
     const files = ['docs/lld/active/42.md', 'README.md', 'docs/reports/42/summary.md', 'src/b.ts', 'docs/lld/done/7.md', 'src/a.ts'];
-    expect(layoutForModels(files)).toEqual(['README.md', 'src/b.ts', 'src/a.ts', 'docs/lld/active/42.md', 'docs/reports/42/summary.md', 'docs/lld/done/7.md']);
+    expect(layoutForModels(files)).toEqual([
+      'README.md',
+      'src/b.ts',
+      'src/a.ts',
+      'docs/lld/active/42.md',
+      'docs/reports/42/summary.md',
+      'docs/lld/done/7.md',
+    ]);
   });
 
   it('drops the excluded folders, however they are written', () => {

@@ -22,7 +22,10 @@ const LLDFLOW_DOCUMENTS = [`${repositoryPaths.documents}/lld/`, `${repositoryPat
  */
 export async function repositoryFiles(repo: string): Promise<string[]> {
   try {
-    const { stdout } = await run('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: repo, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await run('git', ['ls-files', '--cached', '--others', '--exclude-standard'], {
+      cwd: repo,
+      maxBuffer: 64 * 1024 * 1024,
+    });
     const files = stdout.split('\n').filter((line) => line.length > 0 && !line.startsWith(`${repositoryPaths.localState}/`));
     if (files.length > 0) return files.sort();
   } catch {

@@ -32,7 +32,11 @@ export interface RunItemDependencies<Item extends WorkItem, State> {
  * status, so one item can never take another down. The checkpoint keeps a failed or interrupted item's
  * last committed step and is removed once the item succeeds.
  */
-export async function runOneItem<Item extends WorkItem, State>(item: Item, action: ItemPlanAction, dependencies: RunItemDependencies<Item, State>): Promise<ItemSummary> {
+export async function runOneItem<Item extends WorkItem, State>(
+  item: Item,
+  action: ItemPlanAction,
+  dependencies: RunItemDependencies<Item, State>,
+): Promise<ItemSummary> {
   const { workflow, clock, emit } = dependencies;
   const startedAt = clock.now();
   const controller = new AbortController();
@@ -90,7 +94,11 @@ export async function runOneItem<Item extends WorkItem, State>(item: Item, actio
   return summary;
 }
 
-async function openStore<Item extends WorkItem, State>(item: Item, action: ItemPlanAction, dependencies: RunItemDependencies<Item, State>): Promise<CheckpointStore> {
+async function openStore<Item extends WorkItem, State>(
+  item: Item,
+  action: ItemPlanAction,
+  dependencies: RunItemDependencies<Item, State>,
+): Promise<CheckpointStore> {
   const store = await dependencies.checkpoints.open(dependencies.workflow.name, item.id);
   if (action.kind === 'start' && (await store.load()) !== undefined) {
     // A blocked item runs again from the start: its old state must not leak into the new run.

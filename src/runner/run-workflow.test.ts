@@ -53,7 +53,14 @@ describe('runWorkflow', () => {
   });
 
   it('runs one at a time when parallel is 1', async () => {
-    const { clock, workflow, start } = setup([['1', succeed()], ['2', succeed()], ['3', succeed()]], { parallel: 1 });
+    const { clock, workflow, start } = setup(
+      [
+        ['1', succeed()],
+        ['2', succeed()],
+        ['3', succeed()],
+      ],
+      { parallel: 1 },
+    );
     const summary = await settle(clock, start());
     expect(workflow.maxRunning).toBe(1);
     expect(summary.durationMs).toBe(6000);
@@ -101,14 +108,26 @@ describe('runWorkflow', () => {
   });
 
   it('resumes an interrupted item from its last committed step and skips completed ones', async () => {
-    const { clock, controller, checkpoints, workflow, start } = setup([['1', succeed(3, 1000)], ['2', succeed(1, 10)]], { parallel: 1 });
+    const { clock, controller, checkpoints, workflow, start } = setup(
+      [
+        ['1', succeed(3, 1000)],
+        ['2', succeed(1, 10)],
+      ],
+      { parallel: 1 },
+    );
     const first = start();
     await clock.advance(2500);
     controller.abort(new InterruptedError());
     await settle(clock, first);
     expect((await checkpoints.peek('lld', '1'))?.stage).toBe('step-2');
 
-    const second = setup([['1', succeed(3, 1000)], ['2', succeed(1, 10)]], { parallel: 1 });
+    const second = setup(
+      [
+        ['1', succeed(3, 1000)],
+        ['2', succeed(1, 10)],
+      ],
+      { parallel: 1 },
+    );
     const again = await settle(
       second.clock,
       runWorkflow(second.settings, {
@@ -126,14 +145,30 @@ describe('runWorkflow', () => {
 
     const third = await settle(
       second.clock,
-      runWorkflow(second.settings, { workflow, checkpoints, clock: second.clock, emit: () => undefined, signal: new AbortController().signal, runId: 'r3', retryCommand: () => '' }),
+      runWorkflow(second.settings, {
+        workflow,
+        checkpoints,
+        clock: second.clock,
+        emit: () => undefined,
+        signal: new AbortController().signal,
+        runId: 'r3',
+        retryCommand: () => '',
+      }),
     );
     expect(third.counts.skipped).toBe(2);
     expect(third.items[0]).toMatchObject({ status: 'skipped', output: 'out/1.md' });
   });
 
   it('--retry-failed runs only items whose last run failed, was interrupted or was cancelled', async () => {
-    const { clock, checkpoints, start, workflow } = setup([['1', succeed()], ['2', succeed()], ['3', succeed()], ['4', succeed()]], { all: false, retryFailed: true });
+    const { clock, checkpoints, start, workflow } = setup(
+      [
+        ['1', succeed()],
+        ['2', succeed()],
+        ['3', succeed()],
+        ['4', succeed()],
+      ],
+      { all: false, retryFailed: true },
+    );
     const store = await checkpoints.open('lld', '2');
     await store.commit({ stage: 'step-1', state: { step: 1 } });
     await store.setStatus('failed', 'boom');
@@ -143,7 +178,10 @@ describe('runWorkflow', () => {
   });
 
   it('fails an item whose checkpointed state the workflow cannot read back, keeping the checkpoint, and runs the rest', async () => {
-    const { clock, checkpoints, start, workflow } = setup([['1', succeed()], ['2', succeed()]]);
+    const { clock, checkpoints, start, workflow } = setup([
+      ['1', succeed()],
+      ['2', succeed()],
+    ]);
     const store = await checkpoints.open('lld', '1');
     await store.commit({ stage: 'step-1', state: { written: 'by another version' } });
     await store.setStatus('interrupted');

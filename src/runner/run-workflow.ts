@@ -75,7 +75,14 @@ export async function runWorkflow<Item extends WorkItem, State>(
   const emit = redactingEmitter(dependencies.emit, redact);
   const startedAt = clock.now();
   const { planned, items } = plan ?? (await planRun(settings, dependencies));
-  emit({ type: 'run-start', at: startedAt, runId: dependencies.runId, workflow: dependencies.workflow.name, parallel: settings.parallel, items: planned });
+  emit({
+    type: 'run-start',
+    at: startedAt,
+    runId: dependencies.runId,
+    workflow: dependencies.workflow.name,
+    parallel: settings.parallel,
+    items: planned,
+  });
 
   const results = new Map<string, ItemSummary>();
   const queue: PlannedItem[] = [];
@@ -135,10 +142,30 @@ export async function runWorkflow<Item extends WorkItem, State>(
 
 function skippedSummary(entry: PlannedItem, reason: string): ItemSummary {
   const output = reason.startsWith('done: ') ? reason.slice('done: '.length) : null;
-  return { id: entry.id, title: entry.title, status: 'skipped', stage: 'done', durationMs: 0, llmCalls: 0, costUsd: 0, output, error: null };
+  return {
+    id: entry.id,
+    title: entry.title,
+    status: 'skipped',
+    stage: 'done',
+    durationMs: 0,
+    llmCalls: 0,
+    costUsd: 0,
+    output,
+    error: null,
+  };
 }
 
 function cancelledSummary(entry: PlannedItem): ItemSummary {
   const stage = entry.action.kind === 'resume' ? entry.action.stage : 'queued';
-  return { id: entry.id, title: entry.title, status: 'cancelled', stage, durationMs: 0, llmCalls: 0, costUsd: 0, output: null, error: 'cancelled before it started' };
+  return {
+    id: entry.id,
+    title: entry.title,
+    status: 'cancelled',
+    stage,
+    durationMs: 0,
+    llmCalls: 0,
+    costUsd: 0,
+    output: null,
+    error: 'cancelled before it started',
+  };
 }

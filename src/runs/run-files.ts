@@ -17,7 +17,10 @@ export function logsDir(repo: string, runId: string): string {
 
 /** A fresh run id that no earlier run's summary or log folder uses. */
 export function newRunId(repo: string, nowMs: number): string {
-  return makeRunId(nowMs, (candidate) => existsSync(inRepository(repo, repositoryPaths.runSummary(candidate))) || existsSync(logsDir(repo, candidate)));
+  return makeRunId(
+    nowMs,
+    (candidate) => existsSync(inRepository(repo, repositoryPaths.runSummary(candidate))) || existsSync(logsDir(repo, candidate)),
+  );
 }
 
 export async function saveRunSummary(repo: string, summary: RunSummary): Promise<string> {
@@ -34,7 +37,9 @@ export async function saveRunSummary(repo: string, summary: RunSummary): Promise
 export function readRunSummaries(repo: string, workflow?: WorkflowName): Promise<RunSummary[]> {
   let names: string[];
   try {
-    names = readdirSync(runsDir(repo)).filter((name) => name.endsWith('.json')).sort();
+    names = readdirSync(runsDir(repo))
+      .filter((name) => name.endsWith('.json'))
+      .sort();
   } catch {
     return Promise.resolve([]);
   }

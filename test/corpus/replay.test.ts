@@ -28,10 +28,16 @@ function recordedCase(name: string, drafts: string[], verdicts: string[]): Corpu
 }
 
 describe('caseLayout', () => {
-  it('takes Modify, Delete and context paths as files, and Add rows\' folders as folders unless a table adds them', () => {
+  it("takes Modify, Delete and context paths as files, and Add rows' folders as folders unless a table adds them", () => {
     const draft = validLld('5', 'Feature 5').replace(
       '| `src/feature-5.js` | Add | The feature |',
-      ['| `src/feature-5.js` | Add | The feature |', '| `lib/new/` | Add | new folder |', '| `lib/new/a.js` | Add | in it |', '| `nodes/*.py` | Modify | all |', '| `assets/` | Exists (Directory) | context |'].join('\n'),
+      [
+        '| `src/feature-5.js` | Add | The feature |',
+        '| `lib/new/` | Add | new folder |',
+        '| `lib/new/a.js` | Add | in it |',
+        '| `nodes/*.py` | Modify | all |',
+        '| `assets/` | Exists (Directory) | context |',
+      ].join('\n'),
     );
     const layout = caseLayout(recordedCase('5', [draft], [APPROVED_VERDICT]));
     expect([...layout.files].sort()).toEqual(['README.md', 'nodes/example.py']);
@@ -52,17 +58,31 @@ describe('ReplayServer', () => {
         const response = await fetch(`${server.baseUrl}/chat/completions`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: 'Bearer k' },
-          body: JSON.stringify({ model, messages: [{ role: 'system', content: 's' }, { role: 'user', content: `${itemLine}\n\nmore` }] }),
+          body: JSON.stringify({
+            model,
+            messages: [
+              { role: 'system', content: 's' },
+              { role: 'user', content: `${itemLine}\n\nmore` },
+            ],
+          }),
         });
         const body = (await response.json()) as { choices?: Array<{ message: { content: string } }> };
         return { status: response.status, text: body.choices?.[0]?.message.content ?? '' };
       };
       expect(await ask(DRAFTER_MODEL, 'Write the Low-Level Design for issue 9: Feature 9')).toEqual({ status: 200, text: 'draft one' });
-      expect(await ask(REVIEWER_MODEL, 'Review round 1: the Low-Level Design for issue 9: Feature 9')).toEqual({ status: 200, text: REVISE_VERDICT });
+      expect(await ask(REVIEWER_MODEL, 'Review round 1: the Low-Level Design for issue 9: Feature 9')).toEqual({
+        status: 200,
+        text: REVISE_VERDICT,
+      });
       expect(await ask(DRAFTER_MODEL, 'The Low-Level Design for issue 9: Feature 9')).toEqual({ status: 200, text: 'draft two' });
       expect(await ask(DRAFTER_MODEL, 'The Low-Level Design for issue 9: Feature 9')).toEqual({ status: 200, text: 'draft two' });
       expect((await ask(DRAFTER_MODEL, 'The Low-Level Design for issue 10: Other')).status).toBe(400);
-      expect(server.served('9')).toEqual({ answers: ['draft-1', 'verdict-1', 'draft-2', 'draft-2 again'], draftsServed: 2, verdictsServed: 1, beyondRecording: 1 });
+      expect(server.served('9')).toEqual({
+        answers: ['draft-1', 'verdict-1', 'draft-2', 'draft-2 again'],
+        draftsServed: 2,
+        verdictsServed: 1,
+        beyondRecording: 1,
+      });
     } finally {
       await server.close();
     }
@@ -73,7 +93,10 @@ describe('replayReport', () => {
   it('runs the real requirements command over recorded cases and compares each with its recording', async () => {
     const clean = validLld('21', 'Feature 21');
     const conventional = clean.replace('# 21 - Feature', '# 121 - Feature');
-    const revised = clean.replace('1. The feature works as the issue describes.', '1. The feature works as the issue describes.\n2. It fails with a clear error.');
+    const revised = clean.replace(
+      '1. The feature works as the issue describes.',
+      '1. The feature works as the issue describes.\n2. It fails with a clear error.',
+    );
     const outside = validLld('22', 'Feature 22').replace('| `README.md` | Modify |', '| `~/.config/app` | Modify |');
     const cases = [
       recordedCase('21', [conventional, revised], [REVISE_VERDICT, APPROVED_VERDICT]),
@@ -88,7 +111,9 @@ describe('replayReport', () => {
     expect(text).toContain('ended as the recorded run did            2/3 (66.7%)');
     // 21: draft, review, revise, review (4); 21-n1: 2; 22: draft, the same draft again → blocked (2).
     expect(text).toContain('model calls, lldflow vs recorded         8 vs 8 (+0.0%)');
-    expect(text).toMatch(/ {2}22: 1\/1 drafts, 0\/1 verdicts, 1 answer past the recording; ended blocked, recorded approved: the drafter could not fix/);
+    expect(text).toMatch(
+      / {2}22: 1\/1 drafts, 0\/1 verdicts, 1 answer past the recording; ended blocked, recorded approved: the drafter could not fix/,
+    );
     expect(text).not.toMatch(/^ {2}21: /m);
   });
 });

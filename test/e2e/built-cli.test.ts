@@ -16,7 +16,11 @@ let server: FakeHttpServer;
 
 beforeAll(async () => {
   rmSync(outDir, { recursive: true, force: true });
-  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', outDir], { cwd: root, stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', outDir],
+    { cwd: root, stdio: 'inherit' },
+  );
   server = await fakeOpenAIServer({ respond: approvingResponder, latencyMs: 10 });
 }, 120_000);
 
@@ -26,11 +30,20 @@ afterAll(async () => {
 });
 
 /** Asynchronous on purpose: the fake model server lives in this process and must keep answering. */
-function lldflow(args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function lldflow(
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [entry, ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...ISOLATED_GIT_ENV, NO_COLOR: '1', ...env } }, (error, stdout, stderr) => {
-      resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [entry, ...args],
+      { cwd, encoding: 'utf8', env: { ...process.env, ...ISOLATED_GIT_ENV, NO_COLOR: '1', ...env } },
+      (error, stdout, stderr) => {
+        resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -48,7 +61,12 @@ describe('the built CLI (tsc output run by plain node)', () => {
 
   it('plans with --dry-run, then runs requirements end to end in a temporary git repository', async () => {
     const { repo, items } = temporaryRepository(['1', '2']);
-    const env = { OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: 'sk-built-cli-test', LLDFLOW_DRAFTER: 'openai:d', LLDFLOW_REVIEWER: 'openai:r' };
+    const env = {
+      OPENAI_BASE_URL: server.baseUrl,
+      OPENAI_API_KEY: 'sk-built-cli-test',
+      LLDFLOW_DRAFTER: 'openai:d',
+      LLDFLOW_REVIEWER: 'openai:r',
+    };
     const dryRun = await lldflow(['requirements', '--source', items, '--all', '--dry-run'], repo, env);
     expect(dryRun.status, dryRun.stderr).toBe(0);
     expect(dryRun.stdout).toMatch(/1\s+Feature 1\s+start/);
@@ -63,7 +81,9 @@ describe('the built CLI (tsc output run by plain node)', () => {
     expect(readFileSync(join(repo, '.git', 'info', 'exclude'), 'utf8')).toContain('.lldflow/');
 
     const status = await lldflow(['status', '--json'], repo);
-    expect((JSON.parse(status.stdout) as { items: Array<{ id: string; lastResult: string }> }).items.map((row) => [row.id, row.lastResult])).toEqual([
+    expect(
+      (JSON.parse(status.stdout) as { items: Array<{ id: string; lastResult: string }> }).items.map((row) => [row.id, row.lastResult]),
+    ).toEqual([
       ['1', 'succeeded'],
       ['2', 'succeeded'],
     ]);

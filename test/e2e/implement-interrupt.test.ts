@@ -31,7 +31,8 @@ function callOf(request: Pick<FakeRequest, 'body'>): string {
 /** Each implementer step answered in full, with how often: more than once means a completed call was redone. */
 function answered(model: FakeHttpServer): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const record of model.requests.filter((request) => request.outcome === 'answered')) counts.set(callOf(record), (counts.get(callOf(record)) ?? 0) + 1);
+  for (const record of model.requests.filter((request) => request.outcome === 'answered'))
+    counts.set(callOf(record), (counts.get(callOf(record)) ?? 0) + 1);
   return counts;
 }
 
@@ -54,7 +55,9 @@ function heldCodeResponder() {
 function expectPassingBranches(repo: string): void {
   for (const id of ITEMS) {
     const worktree = join(repo, '.lldflow', 'worktrees', id);
-    expect(execFileSync('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: worktree, encoding: 'utf8' }).trim()).toBe(`${id}-implementation`);
+    expect(execFileSync('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: worktree, encoding: 'utf8' }).trim()).toBe(
+      `${id}-implementation`,
+    );
     execFileSync('node', ['--test'], { cwd: worktree, stdio: 'ignore' });
     expect(readFileSync(join(worktree, 'src', `feature-${id}.js`), 'utf8')).toContain(`ok ${id}`);
     const subjects = execFileSync('git', ['log', '--format=%s', `${id}-implementation`], { cwd: repo, encoding: 'utf8' });
@@ -77,7 +80,14 @@ describe('implement: interrupted runs resume in the same worktree', () => {
     expect((await second.exited).code, second.stdout + second.stderr).toBe(0);
     expect(count(second.stdout, /resuming at write-code in .*\.lldflow\/worktrees\/\d/)).toBe(3);
     expectPassingBranches(repo);
-    expect(Object.fromEntries(answered(server))).toEqual(Object.fromEntries(ITEMS.flatMap((id) => [[`${id}/tests-0`, 1], [`${id}/code-1`, 1]])));
+    expect(Object.fromEntries(answered(server))).toEqual(
+      Object.fromEntries(
+        ITEMS.flatMap((id) => [
+          [`${id}/tests-0`, 1],
+          [`${id}/code-1`, 1],
+        ]),
+      ),
+    );
   });
 
   it('kill -9 mid-iteration: the re-run resumes in the same worktree without repeating a completed call', async () => {

@@ -38,14 +38,32 @@ describe('API keys never appear in any output', () => {
           first429 = false;
           return { status: 429, retryAfterMs: 200, message: `Rate limit reached for key ${request.apiKey ?? ''}` };
         }
-        if (call.itemId === '3' && call.step.startsWith('review')) return { status: 401, message: `Incorrect API key provided: ${request.apiKey ?? ''}` };
+        if (call.itemId === '3' && call.step.startsWith('review'))
+          return { status: 401, message: `Incorrect API key provided: ${request.apiKey ?? ''}` };
         return approvingResponder(request);
       },
     });
-    const run = new CliProcess(['requirements', '--repo', repo, '--source', items, '--all', '--parallel', '3', '--debug', '--drafter', 'openai:leak-drafter', '--reviewer', 'openai:leak-reviewer'], {
-      cwd: repo,
-      env: { ...ISOLATED_GIT_ENV, OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEYS: KEYS.join(','), OPENAI_API_KEY: undefined },
-    });
+    const run = new CliProcess(
+      [
+        'requirements',
+        '--repo',
+        repo,
+        '--source',
+        items,
+        '--all',
+        '--parallel',
+        '3',
+        '--debug',
+        '--drafter',
+        'openai:leak-drafter',
+        '--reviewer',
+        'openai:leak-reviewer',
+      ],
+      {
+        cwd: repo,
+        env: { ...ISOLATED_GIT_ENV, OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEYS: KEYS.join(','), OPENAI_API_KEY: undefined },
+      },
+    );
     const exit = await run.exited;
     expect(exit.code, run.stdout + run.stderr).toBe(1);
     const status = new CliProcess(['status', '--repo', repo, '--json'], { cwd: repo });

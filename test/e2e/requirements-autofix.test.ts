@@ -22,7 +22,10 @@ afterEach(async () => {
 function conventionalLld(itemId: string): string {
   return validLld(itemId, `Feature ${itemId}`)
     .replace(`# ${itemId} - Feature`, `# 1${itemId} - Feature`)
-    .replace(`| \`src/feature-${itemId}.js\` | Add |`, `| \`src/feature-${itemId}.js\` | Create |\n| \`src/*.js\` | Modify | every module |`)
+    .replace(
+      `| \`src/feature-${itemId}.js\` | Add |`,
+      `| \`src/feature-${itemId}.js\` | Create |\n| \`src/*.js\` | Modify | every module |`,
+    )
     .replace('| ID | Scenario | Type | Input | Expected Output | Pass Criteria |', '| ID | Scenario | Type | Input | Expected Outcome |')
     .replace(/^\|----\|.*$/m, '|----|----------|------|-------|------------------|')
     .replace(/\| ok \| returns ok \|/, '| returns ok |');
@@ -31,14 +34,40 @@ function conventionalLld(itemId: string): string {
 async function requirements(repo: string, items: string, baseUrl: string): Promise<{ code: number; stderr: string; summary: RunSummary }> {
   const stdout = new CaptureStream();
   const stderr = new CaptureStream();
-  const code = await runCli(['requirements', '--repo', repo, '--source', items, '--all', '--parallel', '2', '--drafter', 'openai:d', '--reviewer', 'openai:r', '--json'], {
-    cwd: repo,
-    env: { ...process.env, ...ISOLATED_GIT_ENV, NO_COLOR: '1', OPENAI_BASE_URL: baseUrl, OPENAI_API_KEYS: 'k-one,k-two', OPENAI_API_KEY: undefined, LLDFLOW_DRAFTER: undefined, LLDFLOW_REVIEWER: undefined },
-    stdout,
-    stderr,
-    clock: systemClock,
-    signal: new AbortController().signal,
-  });
+  const code = await runCli(
+    [
+      'requirements',
+      '--repo',
+      repo,
+      '--source',
+      items,
+      '--all',
+      '--parallel',
+      '2',
+      '--drafter',
+      'openai:d',
+      '--reviewer',
+      'openai:r',
+      '--json',
+    ],
+    {
+      cwd: repo,
+      env: {
+        ...process.env,
+        ...ISOLATED_GIT_ENV,
+        NO_COLOR: '1',
+        OPENAI_BASE_URL: baseUrl,
+        OPENAI_API_KEYS: 'k-one,k-two',
+        OPENAI_API_KEY: undefined,
+        LLDFLOW_DRAFTER: undefined,
+        LLDFLOW_REVIEWER: undefined,
+      },
+      stdout,
+      stderr,
+      clock: systemClock,
+      signal: new AbortController().signal,
+    },
+  );
   return { code, stderr: stderr.text, summary: JSON.parse(stdout.text) as RunSummary };
 }
 
@@ -58,7 +87,9 @@ describe('requirements: autofix, accepted forms, and drafters that cannot fix', 
         const call = classifyCall(request);
         if (call.step.startsWith('review-')) return { text: APPROVED_VERDICT };
         // Revision and fix prompts name the item on their first line too.
-        const user = (request.body as { messages: Array<{ role: string; content: string }> }).messages.find((message) => message.role === 'user')?.content ?? '';
+        const user =
+          (request.body as { messages: Array<{ role: string; content: string }> }).messages.find((message) => message.role === 'user')
+            ?.content ?? '';
         const itemId = /^(?:Write the|The) Low-Level Design for issue (\w+)/.exec(user)?.[1] ?? 'unknown';
         drafterCalls.set(itemId, (drafterCalls.get(itemId) ?? 0) + 1);
         return { text: itemId === '7' ? conventionalLld('7') : broken };
@@ -80,24 +111,39 @@ describe('requirements: autofix, accepted forms, and drafters that cannot fix', 
 
     // Item 8: the drafter answers the fix request with the same document: blocked after 2 calls, not failed after 4.
     expect(byId.get('8')?.status).toBe('blocked');
-    expect(byId.get('8')?.error).toMatch(/the drafter could not fix the mechanical problems \(it sent the same document back\): .*docs\/missing\.md/);
+    expect(byId.get('8')?.error).toMatch(
+      /the drafter could not fix the mechanical problems \(it sent the same document back\): .*docs\/missing\.md/,
+    );
     expect(drafterCalls.get('8')).toBe(2);
     expect(byId.get('8')?.llmCalls).toBe(2);
   });
 
-  it('shows models the project, not lldflow\'s own trail, state or briefs', async () => {
+  it("shows models the project, not lldflow's own trail, state or briefs", async () => {
     const { repo, items } = temporaryRepository(['3']);
-    for (const path of ['docs/lineage/active/1-lld/2026-01-01T00-00-00Z/001-issue.md', 'ideas/active/brief.md', 'docs/lld/active/LLD-001.md', 'lib/util.js']) {
+    for (const path of [
+      'docs/lineage/active/1-lld/2026-01-01T00-00-00Z/001-issue.md',
+      'ideas/active/brief.md',
+      'docs/lld/active/LLD-001.md',
+      'lib/util.js',
+    ]) {
       mkdirSync(join(repo, path, '..'), { recursive: true });
       writeFileSync(join(repo, path), 'x\n');
     }
-    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'commit.gpgsign=false', 'add', '-A'], { cwd: repo, env: { ...process.env, ...ISOLATED_GIT_ENV } });
-    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'commit.gpgsign=false', 'commit', '-qm', 'more'], { cwd: repo, env: { ...process.env, ...ISOLATED_GIT_ENV } });
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'commit.gpgsign=false', 'add', '-A'], {
+      cwd: repo,
+      env: { ...process.env, ...ISOLATED_GIT_ENV },
+    });
+    execFileSync(
+      'git',
+      ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'commit.gpgsign=false', 'commit', '-qm', 'more'],
+      { cwd: repo, env: { ...process.env, ...ISOLATED_GIT_ENV } },
+    );
     let draftPrompt = '';
     server = await fakeOpenAIServer({
       respond: (request: FakeRequest) => {
         const call = classifyCall(request);
-        if (call.step === 'draft') draftPrompt = (request.body as { messages: Array<{ role: string; content: string }> }).messages.at(-1)?.content ?? '';
+        if (call.step === 'draft')
+          draftPrompt = (request.body as { messages: Array<{ role: string; content: string }> }).messages.at(-1)?.content ?? '';
         return { text: call.step === 'draft' ? validLld(call.itemId, `Feature ${call.itemId}`) : APPROVED_VERDICT };
       },
     });

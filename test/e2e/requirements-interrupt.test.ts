@@ -18,8 +18,25 @@ afterEach(async () => {
 
 function runRequirements(repo: string, items: string, baseUrl: string, extra: string[] = []): CliProcess {
   return new CliProcess(
-    ['requirements', '--repo', repo, '--source', items, '--all', '--parallel', '2', '--drafter', 'openai:test-drafter', '--reviewer', 'openai:test-reviewer', ...extra],
-    { cwd: repo, env: { ...ISOLATED_GIT_ENV, OPENAI_BASE_URL: baseUrl, OPENAI_API_KEYS: 'sk-e2e-key-one,sk-e2e-key-two', OPENAI_API_KEY: undefined } },
+    [
+      'requirements',
+      '--repo',
+      repo,
+      '--source',
+      items,
+      '--all',
+      '--parallel',
+      '2',
+      '--drafter',
+      'openai:test-drafter',
+      '--reviewer',
+      'openai:test-reviewer',
+      ...extra,
+    ],
+    {
+      cwd: repo,
+      env: { ...ISOLATED_GIT_ENV, OPENAI_BASE_URL: baseUrl, OPENAI_API_KEYS: 'sk-e2e-key-one,sk-e2e-key-two', OPENAI_API_KEY: undefined },
+    },
   );
 }
 

@@ -11,16 +11,23 @@ export function implementRepository(ids: string[]): string {
     'package.json': JSON.stringify({ name: 'fixture', type: 'module', scripts: { test: 'node --test' } }, null, 2),
     'README.md': '# Fixture\n',
     'src/index.js': 'export const version = 1;\n',
-    'test/index.test.js': "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { version } from '../src/index.js';\ntest('version', () => assert.equal(version, 1));\n",
+    'test/index.test.js':
+      "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { version } from '../src/index.js';\ntest('version', () => assert.equal(version, 1));\n",
   });
   mkdirSync(join(repo, 'docs', 'lld', 'active'), { recursive: true });
   for (const id of ids) {
-    const document = validLld(id, `Feature ${id}`).replace('* **Status:** Draft', '* **Status:** Approved (reviewed by test:reviewer, 2026-01-01)');
+    const document = validLld(id, `Feature ${id}`).replace(
+      '* **Status:** Draft',
+      '* **Status:** Approved (reviewed by test:reviewer, 2026-01-01)',
+    );
     writeFileSync(join(repo, 'docs', 'lld', 'active', `LLD-${id.padStart(3, '0')}.md`), document);
   }
   const env = { ...process.env, ...ISOLATED_GIT_ENV };
   execFileSync('git', ['add', '-A'], { cwd: repo, env });
-  execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.invalid', 'commit', '-qm', 'approved designs'], { cwd: repo, env });
+  execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.invalid', 'commit', '-qm', 'approved designs'], {
+    cwd: repo,
+    env,
+  });
   return repo;
 }
 

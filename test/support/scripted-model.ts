@@ -17,6 +17,14 @@ export class ScriptedModel implements ModelClient {
     const prompt = request.messages.at(-1)?.content ?? '';
     this.prompts.push(prompt);
     const text = this.answer(prompt, this.prompts.length - 1);
-    return Promise.resolve({ text, usage: { inputTokens: prompt.length / 4, outputTokens: text.length / 4 }, model: this.model, provider: this.provider, keyName: undefined, costUsd: 0.001, durationMs: 1 });
+    return Promise.resolve({
+      text,
+      usage: { inputTokens: prompt.length / 4, outputTokens: text.length / 4 },
+      model: this.model,
+      provider: this.provider,
+      keyName: undefined,
+      costUsd: 0.001,
+      durationMs: 1,
+    });
   }
 }

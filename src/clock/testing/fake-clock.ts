@@ -31,7 +31,10 @@ export class FakeClock implements Clock {
 
   /** The earliest wake-up time, if anything sleeps. */
   nextWakeAt(): number | undefined {
-    return this.pending.reduce<number | undefined>((min, entry) => (min === undefined || entry.wakeAt < min ? entry.wakeAt : min), undefined);
+    return this.pending.reduce<number | undefined>(
+      (min, entry) => (min === undefined || entry.wakeAt < min ? entry.wakeAt : min),
+      undefined,
+    );
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {

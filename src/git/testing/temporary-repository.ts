@@ -32,8 +32,7 @@ export interface TemporaryRepository {
  */
 export async function createTemporaryRepository(options: { identity?: boolean } = {}): Promise<TemporaryRepository> {
   const path = await realpath(await mkdtemp(join(tmpdir(), 'lldflow-git-')));
-  const git = async (...args: string[]): Promise<string> =>
-    (await runGit(args, { cwd: path, env: ISOLATED_GIT_ENV })).stdout.trim();
+  const git = async (...args: string[]): Promise<string> => (await runGit(args, { cwd: path, env: ISOLATED_GIT_ENV })).stdout.trim();
   for (const command of INIT_COMMANDS) await git(...command);
   if (options.identity !== false) {
     await git('config', 'user.name', 'Test User');
@@ -64,7 +63,10 @@ export function removeTemporaryRepositories(): void {
  * folder of `<id>.md` items beside it (`<base>/items`). Synchronous, for end-to-end tests and the bench;
  * removed by `removeTemporaryRepositories`.
  */
-export function temporaryRepository(itemIds: string[], files: Record<string, string> = { 'README.md': '# Example\n', 'src/index.js': 'export {};\n' }): { repo: string; items: string } {
+export function temporaryRepository(
+  itemIds: string[],
+  files: Record<string, string> = { 'README.md': '# Example\n', 'src/index.js': 'export {};\n' },
+): { repo: string; items: string } {
   const base = mkdtempSync(join(testFolder(), 'case-'));
   const repo = join(base, 'repo');
   mkdirSync(repo);
@@ -72,12 +74,14 @@ export function temporaryRepository(itemIds: string[], files: Record<string, str
     mkdirSync(join(repo, path, '..'), { recursive: true });
     writeFileSync(join(repo, path), content);
   }
-  const git = (...args: string[]): void => void execFileSync('git', args, { cwd: repo, stdio: 'ignore', env: { ...process.env, ...ISOLATED_GIT_ENV } });
+  const git = (...args: string[]): void =>
+    void execFileSync('git', args, { cwd: repo, stdio: 'ignore', env: { ...process.env, ...ISOLATED_GIT_ENV } });
   for (const command of INIT_COMMANDS) git(...command);
   git('add', '-A');
   git(...SETUP_IDENTITY, 'commit', '--quiet', '-m', 'initial');
   const items = join(base, 'items');
   mkdirSync(items);
-  for (const id of itemIds) writeFileSync(join(items, `${id}.md`), `---\ntitle: Feature ${id}\nlabels: [enhancement]\n---\n\nPlease add feature ${id}.\n`);
+  for (const id of itemIds)
+    writeFileSync(join(items, `${id}.md`), `---\ntitle: Feature ${id}\nlabels: [enhancement]\n---\n\nPlease add feature ${id}.\n`);
   return { repo, items };
 }

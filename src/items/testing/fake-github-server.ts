@@ -93,7 +93,12 @@ export class FakeGitHubServer {
     if (this.rateLimitNext > 0) {
       this.rateLimitNext -= 1;
       const resetSeconds = Math.floor(Date.now() / 1000) - 10;
-      send(response, 403, { message: 'API rate limit exceeded' }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(resetSeconds) });
+      send(
+        response,
+        403,
+        { message: 'API rate limit exceeded' },
+        { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(resetSeconds) },
+      );
       return;
     }
 
@@ -120,7 +125,9 @@ export class FakeGitHubServer {
     const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30), this.maxPageSize);
     const page = Math.max(1, Number(url.searchParams.get('page') ?? 1));
     // GitHub's default order: newest first.
-    const matching = this.issues.filter((issue) => state === 'all' || issue.state === state).sort((left, right) => right.number - left.number);
+    const matching = this.issues
+      .filter((issue) => state === 'all' || issue.state === state)
+      .sort((left, right) => right.number - left.number);
     const pageItems = matching.slice((page - 1) * perPage, page * perPage);
     const headers: Record<string, string> = {};
     if (page * perPage < matching.length) {
@@ -128,7 +135,12 @@ export class FakeGitHubServer {
       next.searchParams.set('page', String(page + 1));
       headers.link = `<${next.href}>; rel="next"`;
     }
-    send(response, 200, pageItems.map((issue) => this.toJson(issue)), headers);
+    send(
+      response,
+      200,
+      pageItems.map((issue) => this.toJson(issue)),
+      headers,
+    );
   }
 
   private createIssue(body: unknown, response: ServerResponse): void {

@@ -49,7 +49,10 @@ export interface FakeProtocol {
   /** Whether this server handles the request path (for example POST /v1/messages). */
   matches(method: string, path: string): boolean;
   apiKeyOf(request: IncomingMessage, url: URL): string | undefined;
-  successBody(reply: { text: string; model?: string; usage?: { inputTokens: number; outputTokens: number } }, request: FakeRequest): unknown;
+  successBody(
+    reply: { text: string; model?: string; usage?: { inputTokens: number; outputTokens: number } },
+    request: FakeRequest,
+  ): unknown;
   errorBody(status: number, message: string): unknown;
   /** The path prefix the SDK's baseURL must carry (`/v1`, `/v1beta`). */
   basePath: string;

@@ -53,7 +53,12 @@ export class ScriptedWorkflow implements Workflow<WorkItem, { step: number }> {
     }
   }
 
-  private async perform(behaviour: ScriptedBehaviour, item: WorkItem, context: ItemContext, resumeFrom: { step: number } | undefined): Promise<ItemOutcome> {
+  private async perform(
+    behaviour: ScriptedBehaviour,
+    item: WorkItem,
+    context: ItemContext,
+    resumeFrom: { step: number } | undefined,
+  ): Promise<ItemOutcome> {
     switch (behaviour.kind) {
       case 'hang':
         context.setStage('hanging');
@@ -70,7 +75,15 @@ export class ScriptedWorkflow implements Workflow<WorkItem, { step: number }> {
           context.setStage(`step-${step}`);
           context.log(`working on step ${step}`);
           await context.clock.sleep(behaviour.stepMs, context.signal);
-          context.recordModelCall({ provider: 'fake', model: 'm', role: 'drafter', durationMs: behaviour.stepMs, inputTokens: 10, outputTokens: 20, costUsd: 0.01 });
+          context.recordModelCall({
+            provider: 'fake',
+            model: 'm',
+            role: 'drafter',
+            durationMs: behaviour.stepMs,
+            inputTokens: 10,
+            outputTokens: 20,
+            costUsd: 0.01,
+          });
           await context.checkpoint.commit({ stage: `step-${step}`, state: { step } });
         }
         this.completed.add(item.id);

@@ -167,7 +167,10 @@ FAIL	example.com/calc	0.003s
 
 function testsOf(summary: string): string[] {
   const section = /Failing tests \(\d+\):\n((?:- .*\n?)*)/.exec(summary)?.[1] ?? '';
-  return section.split('\n').filter(Boolean).map((line) => line.slice(2));
+  return section
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.slice(2));
 }
 
 describe('summarizeTestFailures', () => {
@@ -225,7 +228,10 @@ describe('summarizeTestFailures', () => {
   });
 
   it('keeps the summary within maxChars, adding the output tail when there is room', () => {
-    const big = Array.from({ length: 400 }, (_, index) => `not ok ${index + 1} - test number ${index + 1} with a long descriptive name`).join('\n');
+    const big = Array.from(
+      { length: 400 },
+      (_, index) => `not ok ${index + 1} - test number ${index + 1} with a long descriptive name`,
+    ).join('\n');
     expect(summarizeTestFailures(big, 1000).summary.length).toBeLessThanOrEqual(1000);
     const roomy = summarizeTestFailures(GO, 4000).summary;
     expect(roomy).toContain('End of the output:\n');
@@ -246,15 +252,19 @@ describe('failure signature', () => {
   });
 
   it('does not depend on the order tests were reported in', () => {
-    const first = 'not ok 1 - alpha\n  error: \'a broke\'\nnot ok 2 - beta\n  error: \'b broke\'';
-    const second = 'not ok 1 - beta\n  error: \'b broke\'\nnot ok 2 - alpha\n  error: \'a broke\'';
+    const first = "not ok 1 - alpha\n  error: 'a broke'\nnot ok 2 - beta\n  error: 'b broke'";
+    const second = "not ok 1 - beta\n  error: 'b broke'\nnot ok 2 - alpha\n  error: 'a broke'";
     expect(summarizeTestFailures(first).signature).toBe(summarizeTestFailures(second).signature);
   });
 
   it('differs when other tests fail or the error changes', () => {
     const base = summarizeTestFailures(vitestOutput({ adds: 8, throws: 1, total: 12 })).signature;
-    expect(summarizeTestFailures(vitestOutput({ adds: 8, throws: 1, total: 12 }).replace('> throws', '> explodes')).signature).not.toBe(base);
-    expect(summarizeTestFailures(vitestOutput({ adds: 8, throws: 1, total: 12 }).replace('expected 2 to be 3', 'expected 4 to be 3')).signature).not.toBe(base);
+    expect(summarizeTestFailures(vitestOutput({ adds: 8, throws: 1, total: 12 }).replace('> throws', '> explodes')).signature).not.toBe(
+      base,
+    );
+    expect(
+      summarizeTestFailures(vitestOutput({ adds: 8, throws: 1, total: 12 }).replace('expected 2 to be 3', 'expected 4 to be 3')).signature,
+    ).not.toBe(base);
     expect(summarizeTestFailures(pytestOutput('1s', '0x1')).signature).not.toBe(base);
   });
 

@@ -26,15 +26,29 @@ export function summarizeTestFailures(output: string, maxChars = 4000): TestFail
     const heading = 'No failing test recognised in the output; its last lines:\n';
     return {
       summary: heading + lastLines(tail, maxChars - heading.length),
-      signature: `output:\n${tail.slice(-30).map((line) => normalise(line).replace(/\d+/g, '#')).join('\n')}`,
+      signature: `output:\n${tail
+        .slice(-30)
+        .map((line) => normalise(line).replace(/\d+/g, '#'))
+        .join('\n')}`,
     };
   }
 
   const sections: string[] = [];
   if (tests.length > 0) {
-    sections.push(`Failing tests (${tests.length}):\n${tests.slice(0, MAX_TESTS).map((name) => `- ${name}`).join('\n')}`);
+    sections.push(
+      `Failing tests (${tests.length}):\n${tests
+        .slice(0, MAX_TESTS)
+        .map((name) => `- ${name}`)
+        .join('\n')}`,
+    );
   }
-  if (errors.length > 0) sections.push(`Errors:\n${errors.slice(0, MAX_ERRORS).map((line) => `- ${line}`).join('\n')}`);
+  if (errors.length > 0)
+    sections.push(
+      `Errors:\n${errors
+        .slice(0, MAX_ERRORS)
+        .map((line) => `- ${line}`)
+        .join('\n')}`,
+    );
   let summary = sections.join('\n\n');
   if (summary.length > maxChars) {
     summary = `${summary.slice(0, Math.max(0, maxChars - 2))}\n…`;
@@ -53,12 +67,14 @@ export function summarizeTestFailures(output: string, maxChars = 4000): TestFail
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007]*\u0007/g;
 
 function cleanLines(output: string): string[] {
-  return output
-    .replace(ANSI, '')
-    .replace(/\r\n/g, '\n')
-    .split('\n')
-    // A carriage return redraws the line (progress bars): only the last drawing is what was seen.
-    .map((line) => line.slice(line.lastIndexOf('\r') + 1).trimEnd());
+  return (
+    output
+      .replace(ANSI, '')
+      .replace(/\r\n/g, '\n')
+      .split('\n')
+      // A carriage return redraws the line (progress bars): only the last drawing is what was seen.
+      .map((line) => line.slice(line.lastIndexOf('\r') + 1).trimEnd())
+  );
 }
 
 const DURATION = /\s*\(?\b\d+(?:\.\d+)?\s?(?:ms|s|sec|seconds)\)?(?=\s|$|\))/g;
@@ -121,7 +137,8 @@ function errorLines(lines: readonly string[]): string[] {
     } else if ((match = /^\s*(?:[A-Z]\w*)?(?:Error|Exception)(?:\s*\[[^\]]*\])?:(.*)$/.exec(line))) {
       // Node's assertion messages end with a colon and continue after a blank line.
       const rest = match[1]!.trim();
-      const continuation = rest === '' || rest.endsWith(':') ? lines.slice(index + 1, index + 4).find((next) => next.trim() !== '') : undefined;
+      const continuation =
+        rest === '' || rest.endsWith(':') ? lines.slice(index + 1, index + 4).find((next) => next.trim() !== '') : undefined;
       found.push(continuation === undefined ? line.trim() : `${line.trim()} ${continuation.trim()}`);
     } else if (/^\s*(?:Expected|Received)(?:\s[\w ]+)?:\s+\S/.test(line) || /^\s*expect\(.*\)\.\w+\(/.test(line)) {
       found.push(line.trim());

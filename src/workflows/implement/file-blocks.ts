@@ -126,10 +126,7 @@ function unquote(path: string): string {
   }
 }
 
-function keepLastPerPath(
-  operations: Array<FileOperation & { line: number }>,
-  problems: FileBlockProblem[],
-): FileOperation[] {
+function keepLastPerPath(operations: Array<FileOperation & { line: number }>, problems: FileBlockProblem[]): FileOperation[] {
   const lastIndex = new Map<string, number>();
   operations.forEach((operation, index) => lastIndex.set(operation.path, index));
   const kept: FileOperation[] = [];

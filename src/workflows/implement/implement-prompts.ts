@@ -25,14 +25,21 @@ export interface FileView {
   content: string | undefined;
 }
 
-export function testsPrompt(input: { state: ImplementState; testCommand: string; layout: readonly string[]; feedback: string | undefined }): string {
+export function testsPrompt(input: {
+  state: ImplementState;
+  testCommand: string;
+  layout: readonly string[];
+  feedback: string | undefined;
+}): string {
   const { state } = input;
   return [
     `Write the tests for LLD-${state.lld?.id ?? ''}: ${state.lld?.title ?? ''}. Tests first: do NOT write the implementation yet.`,
     '',
     '## Test scenarios to cover (section 10)',
     '',
-    state.scenarios.length > 0 ? state.scenarios.map((scenario) => `- ${scenario}`).join('\n') : '- (the design lists none; cover its requirements)',
+    state.scenarios.length > 0
+      ? state.scenarios.map((scenario) => `- ${scenario}`).join('\n')
+      : '- (the design lists none; cover its requirements)',
     '',
     `The tests run with: \`${input.testCommand}\`. They must fail now (the code does not exist yet) and pass once the design is implemented.`,
     'Only test files are accepted in this step (for example under test/ or tests/, or named *.test.* / test_*.py).',
@@ -46,7 +53,13 @@ export function testsPrompt(input: { state: ImplementState; testCommand: string;
   ].join('\n');
 }
 
-export function codePrompt(input: { state: ImplementState; testCommand: string; files: readonly FileView[]; tests: readonly FileView[]; feedback: string | undefined }): string {
+export function codePrompt(input: {
+  state: ImplementState;
+  testCommand: string;
+  files: readonly FileView[];
+  tests: readonly FileView[];
+  feedback: string | undefined;
+}): string {
   const { state } = input;
   const allowed = state.files.map((file) => `- \`${file.path}\` (${file.change}): ${file.description}`).join('\n');
   return [
@@ -84,4 +97,3 @@ function feedbackSection(feedback: string | undefined): string[] {
 function renderFile(file: FileView): string {
   return `### ${file.path}\n\n${file.content === undefined ? '(does not exist yet)' : fenced(file.content)}\n`;
 }
-

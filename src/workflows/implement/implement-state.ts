@@ -9,7 +9,18 @@ import { parseVersionedState } from '../steps/state-codec.js';
  */
 export const IMPLEMENT_STATE_VERSION = 1;
 
-const implementStage = z.enum(['load', 'worktree', 'write-tests', 'apply-tests', 'run-red', 'write-code', 'apply-code', 'run-tests', 'finalize', 'done']);
+const implementStage = z.enum([
+  'load',
+  'worktree',
+  'write-tests',
+  'apply-tests',
+  'run-red',
+  'write-code',
+  'apply-code',
+  'run-tests',
+  'finalize',
+  'done',
+]);
 export type ImplementStage = z.infer<typeof implementStage>;
 
 const plannedFileSchema = z.object({ path: z.string(), change: z.enum(['add', 'modify', 'delete']), description: z.string() });
@@ -27,7 +38,10 @@ const testRunSchema = z.object({
 });
 export type TestRunRecord = z.infer<typeof testRunSchema>;
 
-const implementOutcomeSchema = z.discriminatedUnion('status', [z.object({ status: z.literal('succeeded') }), z.object({ status: z.literal('blocked'), reason: z.string() })]);
+const implementOutcomeSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('succeeded') }),
+  z.object({ status: z.literal('blocked'), reason: z.string() }),
+]);
 export type ImplementOutcome = z.infer<typeof implementOutcomeSchema>;
 
 const implementStateSchema = z.object({

@@ -47,12 +47,16 @@ function budgetBlock(state: ImplementState, limits: ImplementLimits): ImplementS
   return { kind: 'block', reason: `budget of $${limits.budgetUsd} reached ($${state.costUsd.toFixed(4)} spent)` };
 }
 
-
 export function blockImplementation(state: ImplementState, reason: string): ImplementState {
   return { ...state, stage: 'finalize', outcome: { status: 'blocked', reason } };
 }
 
-export function afterLoadLld(state: ImplementState, lld: NonNullable<ImplementState['lld']>, files: PlannedFile[], scenarios: string[]): ImplementState {
+export function afterLoadLld(
+  state: ImplementState,
+  lld: NonNullable<ImplementState['lld']>,
+  files: PlannedFile[],
+  scenarios: string[],
+): ImplementState {
   return withLineage({ ...state, lld, files, scenarios, stage: 'worktree' }, 'lld.md', lld.document);
 }
 
@@ -60,7 +64,13 @@ export function afterWorktree(state: ImplementState, worktree: { path: string; b
   return { ...state, worktree, stage: state.stage === 'worktree' ? 'write-tests' : state.stage };
 }
 
-export function afterImplementerAnswer(state: ImplementState, phase: 'tests' | 'code', response: string, prompt: string, call: { costUsd: number }): ImplementState {
+export function afterImplementerAnswer(
+  state: ImplementState,
+  phase: 'tests' | 'code',
+  response: string,
+  prompt: string,
+  call: { costUsd: number },
+): ImplementState {
   const counted = { ...state, calls: state.calls + 1, costUsd: state.costUsd + call.costUsd, pendingResponse: response };
   const label = phase === 'tests' ? `tests-${state.testAttempts + 1}` : `code-${state.iteration + 1}`;
   const withPrompt = withLineage(counted, `${label}-prompt.md`, prompt);
@@ -80,7 +90,11 @@ export interface ApplyReport {
 
 export function afterApply(state: ImplementState, phase: 'tests' | 'code', report: ApplyReport, limits: ImplementLimits): ImplementState {
   const feedback = refusalFeedback(report);
-  const recorded = withLineage({ ...state, pendingResponse: undefined, written: union(state.written, report.written) }, `${phase}-applied.md`, renderApply(report));
+  const recorded = withLineage(
+    { ...state, pendingResponse: undefined, written: union(state.written, report.written) },
+    `${phase}-applied.md`,
+    renderApply(report),
+  );
   if (phase === 'code') return { ...recorded, stage: 'run-tests', feedback };
   if (report.testFiles.length === 0) {
     const attempts = state.testAttempts + 1;
@@ -98,7 +112,11 @@ export function afterRedRun(state: ImplementState, run: TestRunRecord, collectio
     const why = run.passed
       ? 'The tests pass before any implementation exists, so they do not test the new behaviour. Write tests that fail until the design is implemented.'
       : `The tests could not be loaded:\n${run.summary}`;
-    if (attempts >= limits.maxTestAttempts) return blockImplementation(recorded, run.passed ? 'the tests never failed before the implementation (no RED)' : 'the tests could not be loaded');
+    if (attempts >= limits.maxTestAttempts)
+      return blockImplementation(
+        recorded,
+        run.passed ? 'the tests never failed before the implementation (no RED)' : 'the tests could not be loaded',
+      );
     return { ...recorded, testAttempts: attempts, stage: 'write-tests', feedback: why };
   }
   return { ...recorded, stage: 'write-code', feedback: `The tests fail as expected before implementation (RED):\n${run.summary}` };
@@ -110,13 +128,18 @@ export function afterRedRun(state: ImplementState, run: TestRunRecord, collectio
  */
 export function afterGreenRun(state: ImplementState, run: TestRunRecord, signature: string, limits: ImplementLimits): ImplementState {
   const recorded = withLineage({ ...state, testRuns: [...state.testRuns, run] }, `test-run-${run.iteration}.md`, renderRun(run));
-  if (run.passed) return { ...recorded, stage: 'finalize', outcome: { status: 'succeeded' }, lastFailureSignature: undefined, sameFailureRuns: 0 };
+  if (run.passed)
+    return { ...recorded, stage: 'finalize', outcome: { status: 'succeeded' }, lastFailureSignature: undefined, sameFailureRuns: 0 };
   const sameFailureRuns = signature === state.lastFailureSignature ? state.sameFailureRuns + 1 : 1;
   const next = { ...recorded, lastFailureSignature: signature, sameFailureRuns };
   if (sameFailureRuns >= 3) return blockImplementation(next, 'the same tests failed with the same errors three times in a row');
-  if (state.iteration >= limits.maxIterations) return blockImplementation(next, `tests still failing after ${state.iteration} iterations (--max-iterations ${limits.maxIterations})`);
+  if (state.iteration >= limits.maxIterations)
+    return blockImplementation(next, `tests still failing after ${state.iteration} iterations (--max-iterations ${limits.maxIterations})`);
   const frozen = state.testsFrozen || sameFailureRuns >= 2;
-  const frozenNote = frozen && !state.testsFrozen ? '\n\nThe same tests failed twice in a row with the same errors: the tests are now frozen. Change only the code.' : '';
+  const frozenNote =
+    frozen && !state.testsFrozen
+      ? '\n\nThe same tests failed twice in a row with the same errors: the tests are now frozen. Change only the code.'
+      : '';
   const refusals = state.feedback && state.stage === 'run-tests' ? `\n\n${state.feedback}` : '';
   return { ...next, testsFrozen: frozen, stage: 'write-code', feedback: `The tests fail:\n${run.summary}${refusals}${frozenNote}` };
 }
@@ -138,13 +161,17 @@ function refusalFeedback(report: ApplyReport): string | undefined {
 }
 
 function renderApply(report: ApplyReport): string {
-  const list = (title: string, items: string[]): string[] => (items.length > 0 ? [`## ${title}`, '', ...items.map((item) => `- ${item}`), ''] : []);
+  const list = (title: string, items: string[]): string[] =>
+    items.length > 0 ? [`## ${title}`, '', ...items.map((item) => `- ${item}`), ''] : [];
   return [
     '# Files applied',
     '',
     ...list('Written', report.written),
     ...list('Deleted', report.deleted),
-    ...list('Refused', report.refused.map((refusal) => `${refusal.path}: ${refusal.reason}`)),
+    ...list(
+      'Refused',
+      report.refused.map((refusal) => `${refusal.path}: ${refusal.reason}`),
+    ),
     ...list('Problems', report.problems),
   ].join('\n');
 }

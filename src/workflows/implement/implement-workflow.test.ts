@@ -2,7 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { codeFileFor, implementRepository, implementerCall, passingImplementer, testFileFor } from '../../../test/support/implement-fixtures.js';
+import {
+  codeFileFor,
+  implementRepository,
+  implementerCall,
+  passingImplementer,
+  testFileFor,
+} from '../../../test/support/implement-fixtures.js';
 import { ScriptedModel } from '../../../test/support/scripted-model.js';
 import { MemoryCheckpointStoreFactory } from '../../checkpoints/memory-store.js';
 import { systemClock } from '../../clock/clock.js';
@@ -15,7 +21,12 @@ function git(repo: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim();
 }
 
-async function implement(repo: string, ids: string[], implementer: ScriptedModel, options: { parallel?: number; maxIterations?: number } = {}) {
+async function implement(
+  repo: string,
+  ids: string[],
+  implementer: ScriptedModel,
+  options: { parallel?: number; maxIterations?: number } = {},
+) {
   const workflow = new ImplementWorkflow({
     repo,
     implementer,
@@ -27,7 +38,15 @@ async function implement(repo: string, ids: string[], implementer: ScriptedModel
   const events: RunEvent[] = [];
   const summary = await runWorkflow(
     { explicitIds: ids, all: false, retryFailed: false, parallel: options.parallel ?? 1, timeoutMs: 120_000 },
-    { workflow, checkpoints: new MemoryCheckpointStoreFactory(), clock: systemClock, emit: (event) => events.push(event), signal: new AbortController().signal, runId: 'run-1', retryCommand: () => '' },
+    {
+      workflow,
+      checkpoints: new MemoryCheckpointStoreFactory(),
+      clock: systemClock,
+      emit: (event) => events.push(event),
+      signal: new AbortController().signal,
+      runId: 'run-1',
+      retryCommand: () => '',
+    },
   );
   const output = events.flatMap((event) => (event.type === 'item-output' ? [`[${event.id}] ${event.text}`] : [])).join('');
   return { summary, output };
@@ -49,8 +68,14 @@ describe('implement workflow (real git, real test runs, scripted implementer)', 
       expect(git(worktree, 'status', '--porcelain')).toBe('');
       execFileSync('npm', ['test'], { cwd: worktree, stdio: 'ignore' });
       const log = git(repo, 'log', '--format=%s', `${id}-implementation`);
-      expect(log.split('\n').slice(0, 3)).toEqual([`${id}: implement LLD-${id} (lldflow)`, `${id}: tests pass (lldflow)`, `${id}: tests for LLD-${id} (lldflow)`]);
-      expect(git(repo, 'show', `${id}-implementation:docs/reports/active/${id}-implementation-report.md`)).toContain('**Outcome:** Succeeded');
+      expect(log.split('\n').slice(0, 3)).toEqual([
+        `${id}: implement LLD-${id} (lldflow)`,
+        `${id}: tests pass (lldflow)`,
+        `${id}: tests for LLD-${id} (lldflow)`,
+      ]);
+      expect(git(repo, 'show', `${id}-implementation:docs/reports/active/${id}-implementation-report.md`)).toContain(
+        '**Outcome:** Succeeded',
+      );
     }
   });
 
@@ -75,7 +100,8 @@ describe('implement workflow (real git, real test runs, scripted implementer)', 
     const implementer = new ScriptedModel('implementer', (prompt) => {
       const call = implementerCall(prompt);
       if (call.phase === 'tests') return testFileFor('5');
-      if (call.iteration === 1) return `${codeFileFor('5', 'nearly')}\n\n### File: src/not-in-design.js\n\`\`\`js\nexport const x = 1;\n\`\`\`\n\n### File: ../escaped.js\n\`\`\`js\nexport const y = 2;\n\`\`\``;
+      if (call.iteration === 1)
+        return `${codeFileFor('5', 'nearly')}\n\n### File: src/not-in-design.js\n\`\`\`js\nexport const x = 1;\n\`\`\`\n\n### File: ../escaped.js\n\`\`\`js\nexport const y = 2;\n\`\`\``;
       return codeFileFor('5');
     });
     const { summary, output } = await implement(repo, ['5'], implementer);
@@ -95,7 +121,10 @@ describe('implement workflow (real git, real test runs, scripted implementer)', 
       const call = implementerCall(prompt);
       if (call.phase === 'tests') return testFileFor('6');
       // Always the same wrong code; once the tests are frozen (iteration 3) it also tries to gut the test.
-      const rewriteTest = call.iteration >= 3 ? `\n\n### File: test/feature-6.test.js\n\`\`\`js\nimport { test } from 'node:test';\ntest('gutted', () => {});\n\`\`\`` : '';
+      const rewriteTest =
+        call.iteration >= 3
+          ? `\n\n### File: test/feature-6.test.js\n\`\`\`js\nimport { test } from 'node:test';\ntest('gutted', () => {});\n\`\`\``
+          : '';
       return codeFileFor('6', 'wrong') + rewriteTest;
     });
     const { summary, output } = await implement(repo, ['6'], implementer);
@@ -110,7 +139,9 @@ describe('implement workflow (real git, real test runs, scripted implementer)', 
   it('ends blocked when the iterations run out', async () => {
     const repo = implementRepository(['7']);
     let attempt = 0;
-    const implementer = new ScriptedModel('implementer', (prompt) => (implementerCall(prompt).phase === 'tests' ? testFileFor('7') : codeFileFor('7', `wrong ${++attempt}`)));
+    const implementer = new ScriptedModel('implementer', (prompt) =>
+      implementerCall(prompt).phase === 'tests' ? testFileFor('7') : codeFileFor('7', `wrong ${++attempt}`),
+    );
     const { summary } = await implement(repo, ['7'], implementer, { maxIterations: 2 });
     expect(summary.items[0]).toMatchObject({ status: 'blocked', error: expect.stringContaining('--max-iterations 2') as string });
   });

@@ -36,7 +36,10 @@ export class ImplementWorkflow implements Workflow<WorkItem, ImplementState> {
         request.ids.map(async (id) => {
           const design = await readItemDesign(this.options.repo, validateItemId(id));
           if (!design) throw new UsageError(`no design for item ${id}: ${repositoryPaths.lld(id)} does not exist`);
-          if (design.status !== 'approved') throw new UsageError(`${design.path} is not approved (status: ${design.status ?? 'none'}); only approved designs are implemented`);
+          if (design.status !== 'approved')
+            throw new UsageError(
+              `${design.path} is not approved (status: ${design.status ?? 'none'}); only approved designs are implemented`,
+            );
           return { id, title: design.title };
         }),
       );
@@ -64,22 +67,28 @@ export class ImplementWorkflow implements Workflow<WorkItem, ImplementState> {
   runItem(item: WorkItem, context: ItemContext, resumeFrom: ImplementState | undefined): Promise<ItemOutcome> {
     return runImplementation(
       {
-      context,
-      implementer: this.options.implementer,
-      limits: this.options.limits,
-      repo: this.options.repo,
-      baseRef: this.options.baseRef,
-      testCommand: this.options.testCommand,
-      testTimeoutMs: this.options.testTimeoutMs,
-      withRepositoryLock: (work) => this.serialised(work),
-      ...(this.options.publish ? { publish: this.options.publish } : {}),
-      loadLld: async () => {
-        const path = repositoryPaths.lld(item.id);
-        const document = await readFile(inRepository(this.options.repo, path), 'utf8');
-        const files = parseFilesChanged(document).changes.filter((change) => !change.directory);
-        const scenarios = parseTestScenarios(document).scenarios.map((scenario) => `${scenario.id} ${scenario.scenario}: ${scenario.input} → ${scenario.expected} (pass: ${scenario.criterion})`);
-        return { lld: { id: item.id, title: item.title, path, document }, files: files.map(({ path: file, change, description }) => ({ path: file, change, description })), scenarios };
-      },
+        context,
+        implementer: this.options.implementer,
+        limits: this.options.limits,
+        repo: this.options.repo,
+        baseRef: this.options.baseRef,
+        testCommand: this.options.testCommand,
+        testTimeoutMs: this.options.testTimeoutMs,
+        withRepositoryLock: (work) => this.serialised(work),
+        ...(this.options.publish ? { publish: this.options.publish } : {}),
+        loadLld: async () => {
+          const path = repositoryPaths.lld(item.id);
+          const document = await readFile(inRepository(this.options.repo, path), 'utf8');
+          const files = parseFilesChanged(document).changes.filter((change) => !change.directory);
+          const scenarios = parseTestScenarios(document).scenarios.map(
+            (scenario) => `${scenario.id} ${scenario.scenario}: ${scenario.input} → ${scenario.expected} (pass: ${scenario.criterion})`,
+          );
+          return {
+            lld: { id: item.id, title: item.title, path, document },
+            files: files.map(({ path: file, change, description }) => ({ path: file, change, description })),
+            scenarios,
+          };
+        },
       },
       resumeFrom,
     );
@@ -91,5 +100,4 @@ export class ImplementWorkflow implements Workflow<WorkItem, ImplementState> {
     this.lock = result.catch(() => undefined);
     return result;
   }
-
 }

@@ -1,10 +1,17 @@
 import type { ImplementState } from './implement-state.js';
 
 /** `docs/reports/active/<id>-implementation-report.md`: what was written, test results per iteration, cost. */
-export function implementationReport(state: ImplementState, input: { implementer: string; durationMs: number; date: string; testCommand: string }): string {
-  const outcome = state.outcome?.status === 'succeeded' ? 'Succeeded: the tests pass' : `Blocked: ${state.outcome?.status === 'blocked' ? state.outcome.reason : 'unknown'}`;
+export function implementationReport(
+  state: ImplementState,
+  input: { implementer: string; durationMs: number; date: string; testCommand: string },
+): string {
+  const outcome =
+    state.outcome?.status === 'succeeded'
+      ? 'Succeeded: the tests pass'
+      : `Blocked: ${state.outcome?.status === 'blocked' ? state.outcome.reason : 'unknown'}`;
   const runs = state.testRuns.map(
-    (run) => `| ${run.iteration} | ${run.phase} | ${run.passed ? 'pass' : run.timedOut ? 'timeout' : `fail (exit ${run.exitCode ?? '—'})`} | ${(run.durationMs / 1000).toFixed(1)} s |`,
+    (run) =>
+      `| ${run.iteration} | ${run.phase} | ${run.passed ? 'pass' : run.timedOut ? 'timeout' : `fail (exit ${run.exitCode ?? '—'})`} | ${(run.durationMs / 1000).toFixed(1)} s |`,
   );
   return [
     `# Implementation report: LLD-${state.lld?.id ?? ''} — ${state.lld?.title ?? ''}`,
@@ -20,7 +27,9 @@ export function implementationReport(state: ImplementState, input: { implementer
     '',
     '## Files written',
     '',
-    ...(state.written.length > 0 ? state.written.map((path) => `- \`${path}\`${state.testFiles.includes(path) ? ' (test)' : ''}`) : ['None.']),
+    ...(state.written.length > 0
+      ? state.written.map((path) => `- \`${path}\`${state.testFiles.includes(path) ? ' (test)' : ''}`)
+      : ['None.']),
     '',
     '## Test runs',
     '',

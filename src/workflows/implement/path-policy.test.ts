@@ -2,7 +2,15 @@ import { mkdir, mkdtemp, readdir, readFile, realpath, rm, symlink, writeFile, ls
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { allowedPaths, allowedPatterns, applyFileOperations, checkWrite, isTestFile, type FilesChangedEntry, type WritePolicy } from './path-policy.js';
+import {
+  allowedPaths,
+  allowedPatterns,
+  applyFileOperations,
+  checkWrite,
+  isTestFile,
+  type FilesChangedEntry,
+  type WritePolicy,
+} from './path-policy.js';
 
 const filesChanged: FilesChangedEntry[] = [
   { path: 'src/calc.ts', change: 'modify', description: '' },

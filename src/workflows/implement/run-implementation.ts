@@ -15,8 +15,27 @@ import { driveSteps, type StepMachine } from '../steps/step-driver.js';
 import { summarizeTestFailures } from './failure-summary.js';
 import { parseFileBlocks } from './file-blocks.js';
 import { codePrompt, IMPLEMENTER_SYSTEM_PROMPT, testsPrompt, type FileView } from './implement-prompts.js';
-import { initialImplementState, type ImplementLimits, type ImplementState, type PlannedFile, type TestRunRecord } from './implement-state.js';
-import { afterApply, afterGreenRun, afterImplementationFinalized, afterImplementerAnswer, afterLoadLld, afterRedRun, afterWorktree, blockImplementation, decideImplementStep, withCommit, type ApplyReport, type ImplementStep } from './implement-transitions.js';
+import {
+  initialImplementState,
+  type ImplementLimits,
+  type ImplementState,
+  type PlannedFile,
+  type TestRunRecord,
+} from './implement-state.js';
+import {
+  afterApply,
+  afterGreenRun,
+  afterImplementationFinalized,
+  afterImplementerAnswer,
+  afterLoadLld,
+  afterRedRun,
+  afterWorktree,
+  blockImplementation,
+  decideImplementStep,
+  withCommit,
+  type ApplyReport,
+  type ImplementStep,
+} from './implement-transitions.js';
 import { implementationReport } from './implementation-report.js';
 import { allowedPaths, allowedPatterns, applyFileOperations, isTestFile } from './path-policy.js';
 import { runTestCommand } from './test-command.js';
@@ -42,7 +61,9 @@ export async function runImplementation(setup: ImplementationSetup, resumeFrom: 
   let state = resumeFrom ?? initialImplementState(context.runId, new Date(context.clock.now()).toISOString());
   if (state.worktree) {
     // Resume in the same worktree; re-created on its branch if the folder was removed.
-    const worktree = await setup.withRepositoryLock(() => ensureWorktree({ repo: setup.repo, id: context.item.id, baseRef: setup.baseRef, signal: context.signal }));
+    const worktree = await setup.withRepositoryLock(() =>
+      ensureWorktree({ repo: setup.repo, id: context.item.id, baseRef: setup.baseRef, signal: context.signal }),
+    );
     state = { ...state, worktree: { path: worktree.path, branch: worktree.branch } };
     context.log(`resuming at ${state.stage} in ${worktree.path}`);
   }
@@ -52,7 +73,9 @@ export async function runImplementation(setup: ImplementationSetup, resumeFrom: 
     isDone: (step) => step.kind === 'done',
     perform: (current, step) => performStep(setup, current, step),
     lineageDirectory: (current) =>
-      current.worktree ? inRepository(current.worktree.path, repositoryPaths.lineage(context.item.id, 'implement', current.lineageRunId)) : undefined,
+      current.worktree
+        ? inRepository(current.worktree.path, repositoryPaths.lineage(context.item.id, 'implement', current.lineageRunId))
+        : undefined,
   };
   const finished = await driveSteps(context, machine, state);
   return finished.outcome?.status === 'succeeded'
@@ -75,13 +98,19 @@ async function performStep(setup: ImplementationSetup, state: ImplementState, st
       return afterLoadLld(state, loaded.lld, loaded.files, loaded.scenarios);
     }
     case 'worktree': {
-      const worktree = await setup.withRepositoryLock(() => ensureWorktree({ repo: setup.repo, id, baseRef: setup.baseRef, signal: context.signal }));
+      const worktree = await setup.withRepositoryLock(() =>
+        ensureWorktree({ repo: setup.repo, id, baseRef: setup.baseRef, signal: context.signal }),
+      );
       context.log(`${worktree.created ? 'created' : 'reusing'} worktree ${worktree.path} on branch ${worktree.branch}`);
       return afterWorktree(state, { path: worktree.path, branch: worktree.branch });
     }
     case 'call-implementer': {
       const prompt = step.phase === 'tests' ? await buildTestsPrompt(state, setup) : await buildCodePrompt(state, setup);
-      context.log(step.phase === 'tests' ? `writing tests with ${setup.implementer.label}` : `writing code (iteration ${state.iteration + 1}) with ${setup.implementer.label}`);
+      context.log(
+        step.phase === 'tests'
+          ? `writing tests with ${setup.implementer.label}`
+          : `writing code (iteration ${state.iteration + 1}) with ${setup.implementer.label}`,
+      );
       const response = await callModel(context, setup.implementer, {
         role: 'implementer',
         system: IMPLEMENTER_SYSTEM_PROMPT,
@@ -94,18 +123,28 @@ async function performStep(setup: ImplementationSetup, state: ImplementState, st
       const report = await applyAnswer(state, step.phase);
       for (const refusal of report.refused) context.log(`refused ${refusal.path}: ${refusal.reason}`);
       for (const problem of report.problems) context.log(`answer problem: ${problem}`);
-      context.log(`wrote ${report.written.length} ${plural(report.written.length, 'file')}${report.deleted.length > 0 ? `, deleted ${report.deleted.length}` : ''}`);
+      context.log(
+        `wrote ${report.written.length} ${plural(report.written.length, 'file')}${report.deleted.length > 0 ? `, deleted ${report.deleted.length}` : ''}`,
+      );
       const applied = afterApply(state, step.phase, report, limits);
       if (step.phase !== 'tests' || applied.stage !== 'run-red') return applied;
-      return withCommit(applied, await commit(applied, `${id}: tests for LLD-${id} (lldflow)`, `Tests written first by ${setup.implementer.label}.`, context));
+      return withCommit(
+        applied,
+        await commit(applied, `${id}: tests for LLD-${id} (lldflow)`, `Tests written first by ${setup.implementer.label}.`, context),
+      );
     }
     case 'run-tests': {
       const run = await runTests(state, step.phase, setup);
-      context.log(`${step.phase === 'red' ? 'red run' : `test run ${run.iteration}`}: ${run.passed ? 'passed' : run.timedOut ? 'timed out' : 'failed'}`);
+      context.log(
+        `${step.phase === 'red' ? 'red run' : `test run ${run.iteration}`}: ${run.passed ? 'passed' : run.timedOut ? 'timed out' : 'failed'}`,
+      );
       if (step.phase === 'red') return afterRedRun(state, run, testsCannotLoad(run.summary), limits);
       const next = afterGreenRun(state, run, summarizeTestFailures(run.summary).signature, limits);
       if (!run.passed) return next;
-      return withCommit(next, await commit(next, `${id}: tests pass (lldflow)`, `Iteration ${next.iteration} by ${setup.implementer.label}.`, context));
+      return withCommit(
+        next,
+        await commit(next, `${id}: tests pass (lldflow)`, `Iteration ${next.iteration} by ${setup.implementer.label}.`, context),
+      );
     }
     case 'block':
       return blockImplementation(state, step.reason);
@@ -130,7 +169,10 @@ export function testsCannotLoad(output: string): boolean {
 
 async function applyAnswer(state: ImplementState, phase: 'tests' | 'code'): Promise<ApplyReport> {
   const parsed = parseFileBlocks(state.pendingResponse ?? '');
-  const policy = phase === 'tests' ? { allowed: new Set<string>(), allowTests: true } : { allowed: allowedPaths(state.files), patterns: allowedPatterns(state.files), allowTests: !state.testsFrozen };
+  const policy =
+    phase === 'tests'
+      ? { allowed: new Set<string>(), allowTests: true }
+      : { allowed: allowedPaths(state.files), patterns: allowedPatterns(state.files), allowTests: !state.testsFrozen };
   const applied = await applyFileOperations(state.worktree?.path ?? '', parsed.operations, policy);
   const problems = parsed.problems.map((problem) => `line ${problem.line}: ${problem.message}`);
   if (parsed.operations.length === 0 && problems.length === 0) problems.push('the answer held no "### File:" block');
@@ -138,7 +180,13 @@ async function applyAnswer(state: ImplementState, phase: 'tests' | 'code'): Prom
 }
 
 async function runTests(state: ImplementState, phase: 'red' | 'green', setup: ImplementationSetup): Promise<TestRunRecord> {
-  const result = await runTestCommand({ command: setup.testCommand, cwd: state.worktree?.path ?? '', timeoutMs: setup.testTimeoutMs, signal: setup.context.signal, clock: setup.context.clock });
+  const result = await runTestCommand({
+    command: setup.testCommand,
+    cwd: state.worktree?.path ?? '',
+    timeoutMs: setup.testTimeoutMs,
+    signal: setup.context.signal,
+    clock: setup.context.clock,
+  });
   const passed = result.exitCode === 0 && !result.timedOut;
   return {
     iteration: phase === 'red' ? 0 : state.iteration,
@@ -152,12 +200,22 @@ async function runTests(state: ImplementState, phase: 'red' | 'green', setup: Im
 }
 
 async function buildTestsPrompt(state: ImplementState, setup: ImplementationSetup): Promise<string> {
-  return testsPrompt({ state, testCommand: setup.testCommand, layout: await repositoryLayout(state.worktree?.path ?? setup.repo), feedback: state.feedback });
+  return testsPrompt({
+    state,
+    testCommand: setup.testCommand,
+    layout: await repositoryLayout(state.worktree?.path ?? setup.repo),
+    feedback: state.feedback,
+  });
 }
 
 async function buildCodePrompt(state: ImplementState, setup: ImplementationSetup): Promise<string> {
-  const view = async (path: string): Promise<FileView> => ({ path, content: await readFile(join(state.worktree?.path ?? '', path), 'utf8').catch(() => undefined) });
-  const files = await Promise.all(state.files.filter((file) => file.change !== 'delete' && !file.path.endsWith('/')).map((file) => view(file.path)));
+  const view = async (path: string): Promise<FileView> => ({
+    path,
+    content: await readFile(join(state.worktree?.path ?? '', path), 'utf8').catch(() => undefined),
+  });
+  const files = await Promise.all(
+    state.files.filter((file) => file.change !== 'delete' && !file.path.endsWith('/')).map((file) => view(file.path)),
+  );
   const tests = await Promise.all(state.testFiles.map(view));
   return codePrompt({ state, testCommand: setup.testCommand, files, tests, feedback: state.feedback });
 }

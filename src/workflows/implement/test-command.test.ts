@@ -94,7 +94,12 @@ describe('detectTestCommand', () => {
 
 describe('runTestCommand', () => {
   it('reports a passing command with its combined output', async () => {
-    const result = await runTestCommand({ command: 'echo out; echo err >&2; echo "$CI/$FORCE_COLOR/$EXTRA"', cwd: folder, timeoutMs: 60_000, env: { EXTRA: 'given' } });
+    const result = await runTestCommand({
+      command: 'echo out; echo err >&2; echo "$CI/$FORCE_COLOR/$EXTRA"',
+      cwd: folder,
+      timeoutMs: 60_000,
+      env: { EXTRA: 'given' },
+    });
 
     expect(result.exitCode).toBe(0);
     expect(result.timedOut).toBe(false);
@@ -163,7 +168,12 @@ describe('runTestCommand', () => {
 
   it('kills the group and rejects with the reason when aborted', async () => {
     const controller = new AbortController();
-    const run = runTestCommand({ command: "sh -c 'sleep 1000 & echo $! > child.pid; wait'", cwd: folder, timeoutMs: 60_000, signal: controller.signal });
+    const run = runTestCommand({
+      command: "sh -c 'sleep 1000 & echo $! > child.pid; wait'",
+      cwd: folder,
+      timeoutMs: 60_000,
+      signal: controller.signal,
+    });
     const child = await pidWrittenTo(join(folder, 'child.pid'));
     const reason = new Error('interrupted');
 
@@ -176,7 +186,9 @@ describe('runTestCommand', () => {
   it('rejects at once when the signal is already aborted', async () => {
     const controller = new AbortController();
     controller.abort(new Error('early'));
-    await expect(runTestCommand({ command: 'touch ran.txt', cwd: folder, timeoutMs: 1_000, signal: controller.signal })).rejects.toThrow('early');
+    await expect(runTestCommand({ command: 'touch ran.txt', cwd: folder, timeoutMs: 1_000, signal: controller.signal })).rejects.toThrow(
+      'early',
+    );
     await expect(readFile(join(folder, 'ran.txt'))).rejects.toThrow();
   });
 
@@ -185,7 +197,12 @@ describe('runTestCommand', () => {
   });
 
   it('ends background processes the command left behind', async () => {
-    const result = await runTestCommand({ command: 'sleep 1000 & echo $! > leftover.pid; echo done', cwd: folder, timeoutMs: 60_000, killGraceMs: 5_000 });
+    const result = await runTestCommand({
+      command: 'sleep 1000 & echo $! > leftover.pid; echo done',
+      cwd: folder,
+      timeoutMs: 60_000,
+      killGraceMs: 5_000,
+    });
     const leftover = Number((await readFile(join(folder, 'leftover.pid'), 'utf8')).trim());
 
     expect(result).toMatchObject({ exitCode: 0, timedOut: false, output: 'done\n' });
@@ -206,8 +223,25 @@ describe('testEnvironment', () => {
   it('drops inherited credentials, keeps the rest, and sets CI and turns colours off', () => {
     const environment = testEnvironment(
       { GIVEN_TOKEN: 'explicit', FORCE_COLOR: '3' },
-      { PATH: '/bin', OPENAI_API_KEY: 'k', ANTHROPIC_API_KEYS: 'a,b', GITHUB_TOKEN: 't', AWS_SECRET_ACCESS_KEY: 's', DB_PASSWORD: 'p', HOME: '/h', TOKENIZER: 'keep' },
+      {
+        PATH: '/bin',
+        OPENAI_API_KEY: 'k',
+        ANTHROPIC_API_KEYS: 'a,b',
+        GITHUB_TOKEN: 't',
+        AWS_SECRET_ACCESS_KEY: 's',
+        DB_PASSWORD: 'p',
+        HOME: '/h',
+        TOKENIZER: 'keep',
+      },
     );
-    expect(environment).toEqual({ PATH: '/bin', HOME: '/h', TOKENIZER: 'keep', GIVEN_TOKEN: 'explicit', CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1' });
+    expect(environment).toEqual({
+      PATH: '/bin',
+      HOME: '/h',
+      TOKENIZER: 'keep',
+      GIVEN_TOKEN: 'explicit',
+      CI: 'true',
+      FORCE_COLOR: '0',
+      NO_COLOR: '1',
+    });
   });
 });

@@ -14,7 +14,11 @@ export const ISSUE_REVIEWER_SYSTEM_PROMPT = [
   'You reply with exactly one JSON object in the verdict format you are given, and nothing else.',
 ].join('\n');
 
-export function issueDraftPrompt(input: { brief: { id: string; title: string; body: string }; template: string; repoLayout: readonly string[] }): string {
+export function issueDraftPrompt(input: {
+  brief: { id: string; title: string; body: string };
+  template: string;
+  repoLayout: readonly string[];
+}): string {
   return [
     `Write a GitHub issue from the idea brief "${input.brief.title}" (brief ${input.brief.id}).`,
     '',
@@ -40,12 +44,29 @@ export function issueDraftPrompt(input: { brief: { id: string; title: string; bo
 }
 
 export function issueFixPrompt(document: string, errors: readonly string[]): string {
-  return [`Mechanical checks found problems in the issue:`, '', ...errors.map((error) => `- ${error}`), '', 'Fix every problem; change nothing else.', '', REVISION_FORMS, '', '## The current issue', '', fenced(document)].join('\n');
+  return [
+    `Mechanical checks found problems in the issue:`,
+    '',
+    ...errors.map((error) => `- ${error}`),
+    '',
+    'Fix every problem; change nothing else.',
+    '',
+    REVISION_FORMS,
+    '',
+    '## The current issue',
+    '',
+    fenced(document),
+  ].join('\n');
 }
 
 export function issueRevisionPrompt(document: string, verdict: Verdict): string {
   const tierName = { 1: 'BLOCKING', 2: 'SHOULD FIX', 3: 'SUGGESTION' } as const;
-  const items = [...verdict.feedback_items].sort((left, right) => left.tier - right.tier).map((item, index) => `${index + 1}. [${tierName[item.tier]}] ${item.issue.trim()}${item.recommendation.trim() ? ` — ${item.recommendation.trim()}` : ''}`);
+  const items = [...verdict.feedback_items]
+    .sort((left, right) => left.tier - right.tier)
+    .map(
+      (item, index) =>
+        `${index + 1}. [${tierName[item.tier]}] ${item.issue.trim()}${item.recommendation.trim() ? ` — ${item.recommendation.trim()}` : ''}`,
+    );
   return [
     `The reviewer returned ${verdict.verdict}. Revise the issue.`,
     '',
@@ -65,7 +86,12 @@ export function issueRevisionPrompt(document: string, verdict: Verdict): string 
   ].join('\n');
 }
 
-export function issueReviewPrompt(input: { brief: { id: string; title: string; body: string }; document: string; round: number; verdictFormat: string }): string {
+export function issueReviewPrompt(input: {
+  brief: { id: string; title: string; body: string };
+  document: string;
+  round: number;
+  verdictFormat: string;
+}): string {
   return [
     `Review round ${input.round}: the issue drafted from brief ${input.brief.id} ("${input.brief.title}").`,
     '',
@@ -88,4 +114,3 @@ const REVISION_FORMS = [
   'Reply either with edit blocks (each: "<<<<<<< SEARCH", exact old lines, "=======", new lines, ">>>>>>> REPLACE";',
   'each SEARCH must match the current issue exactly once) or with the whole revised issue starting with its "# " title.',
 ].join('\n');
-

@@ -10,9 +10,31 @@ import { FakeGitHubServer } from '../../items/testing/fake-github-server.js';
 import { runWorkflow } from '../../runner/run-workflow.js';
 import { createIssueWorkflow } from './issue-workflow.js';
 
-const ISSUE = ['# Add a dark mode toggle', '', '## Problem', '', 'Night users get glare.', '', '## Proposed Solution', '', 'A toggle in settings.', '', '## Acceptance Criteria', '', '- [ ] Given the toggle is on, pages render with the dark palette', ''].join('\n');
+const ISSUE = [
+  '# Add a dark mode toggle',
+  '',
+  '## Problem',
+  '',
+  'Night users get glare.',
+  '',
+  '## Proposed Solution',
+  '',
+  'A toggle in settings.',
+  '',
+  '## Acceptance Criteria',
+  '',
+  '- [ ] Given the toggle is on, pages render with the dark palette',
+  '',
+].join('\n');
 const APPROVED = JSON.stringify({ verdict: 'APPROVED', rationale: 'Clear.', feedback_items: [], open_questions: [] });
-const REVISE = JSON.stringify({ verdict: 'REVISE', rationale: 'Needs a criterion.', feedback_items: [{ tier: 1, category: 'testability', section: 'Acceptance Criteria', issue: 'No criterion for persistence', recommendation: 'Add one' }], open_questions: [] });
+const REVISE = JSON.stringify({
+  verdict: 'REVISE',
+  rationale: 'Needs a criterion.',
+  feedback_items: [
+    { tier: 1, category: 'testability', section: 'Acceptance Criteria', issue: 'No criterion for persistence', recommendation: 'Add one' },
+  ],
+  open_questions: [],
+});
 let github: FakeGitHubServer | undefined;
 
 afterEach(async () => {
@@ -50,7 +72,15 @@ async function run(repo: string, briefs: string, options: { issuesDir?: string; 
   });
   return runWorkflow(
     { explicitIds: undefined, all: true, retryFailed: false, parallel: 2, timeoutMs: 60_000 },
-    { workflow, checkpoints: new MemoryCheckpointStoreFactory(), clock: systemClock, emit: () => undefined, signal: controller.signal, runId: 'run-1', retryCommand: () => '' },
+    {
+      workflow,
+      checkpoints: new MemoryCheckpointStoreFactory(),
+      clock: systemClock,
+      emit: () => undefined,
+      signal: controller.signal,
+      runId: 'run-1',
+      retryCommand: () => '',
+    },
   );
 }
 
@@ -66,13 +96,24 @@ describe('requirements --type issue', () => {
     expect(existsSync(join(briefs, 'Dark mode.md'))).toBe(false);
     expect(existsSync(join(repo, 'ideas', 'done', 'Dark mode.md'))).toBe(true);
     const lineage = join(repo, 'docs', 'lineage', 'active', 'dark-mode-issue', 'run-1');
-    expect(readdirSync(lineage)).toEqual(['001-issue.md', '002-draft.md', '003-verdict.md', '004-draft.md', '005-verdict.md', '006-final.md', '007-filed.json']);
+    expect(readdirSync(lineage)).toEqual([
+      '001-issue.md',
+      '002-draft.md',
+      '003-verdict.md',
+      '004-draft.md',
+      '005-verdict.md',
+      '006-final.md',
+      '007-filed.json',
+    ]);
   });
 
   it('files the approved issue on GitHub through the origin remote, with the brief labels', async () => {
     const { repo, briefs } = briefRepository();
     github = await FakeGitHubServer.start({ owner: 'acme', repo: 'widgets', token: 'gh-test-token' });
-    execFileSync('git', ['remote', 'add', 'origin', 'https://github.com/acme/widgets.git'], { cwd: repo, env: { ...process.env, ...ISOLATED_GIT_ENV } });
+    execFileSync('git', ['remote', 'add', 'origin', 'https://github.com/acme/widgets.git'], {
+      cwd: repo,
+      env: { ...process.env, ...ISOLATED_GIT_ENV },
+    });
     const summary = await run(repo, briefs, { env: { GITHUB_TOKEN: 'gh-test-token', GITHUB_API_URL: github.baseUrl } });
     expect(summary.items[0]?.status).toBe('succeeded');
     const created = github.requests.filter((request) => request.method === 'POST');

@@ -80,18 +80,33 @@ class IssueWorkflow implements Workflow<SourceItem, LoopState> {
     );
   }
 
-  private async finalize(state: LoopState, context: ItemContext): Promise<{ output: string; lineage: Array<{ name: string; content: string }> }> {
+  private async finalize(
+    state: LoopState,
+    context: ItemContext,
+  ): Promise<{ output: string; lineage: Array<{ name: string; content: string }> }> {
     const document = state.document ?? '';
     const durationMs = context.clock.now() - Date.parse(state.startedAt);
     if (state.outcome?.status !== 'approved') {
       const output = repositoryPaths.lineage(state.item?.id ?? context.item.id, this.name, state.lineageRunId);
       const record = finalRecord(state, { output, drafter: this.options.drafter.label, durationMs });
-      return { output, lineage: [{ name: 'final.md', content: document }, { name: 'blocked.json', content: `${JSON.stringify(record, null, 2)}\n` }] };
+      return {
+        output,
+        lineage: [
+          { name: 'final.md', content: document },
+          { name: 'blocked.json', content: `${JSON.stringify(record, null, 2)}\n` },
+        ],
+      };
     }
     const filed = await this.file(state, document);
     await this.moveBriefToDone(state);
     const record = { ...finalRecord(state, { output: filed.output, drafter: this.options.drafter.label, durationMs }), filed };
-    return { output: filed.output, lineage: [{ name: 'final.md', content: document }, { name: 'filed.json', content: `${JSON.stringify(record, null, 2)}\n` }] };
+    return {
+      output: filed.output,
+      lineage: [
+        { name: 'final.md', content: document },
+        { name: 'filed.json', content: `${JSON.stringify(record, null, 2)}\n` },
+      ],
+    };
   }
 
   private async file(state: LoopState, document: string): Promise<{ output: string; url?: string; number?: number }> {

@@ -25,13 +25,28 @@ describe('parseChangeCell', () => {
     expect(parseChangeCell(cell)).toEqual({ ok: true, kind: 'change', change, directory: false, canonical: canonicalWord(change) });
   });
 
-  it.each(['Add (Directory)', 'Add (directory)', 'Add (dir)', 'Create (folder)'])('%j is an added directory, canonically plain Add', (cell) => {
-    expect(parseChangeCell(cell)).toEqual({ ok: true, kind: 'change', change: 'add', directory: true, canonical: 'Add' });
-  });
+  it.each(['Add (Directory)', 'Add (directory)', 'Add (dir)', 'Create (folder)'])(
+    '%j is an added directory, canonically plain Add',
+    (cell) => {
+      expect(parseChangeCell(cell)).toEqual({ ok: true, kind: 'change', change: 'add', directory: true, canonical: 'Add' });
+    },
+  );
 
   it('keeps qualifiers other than the directory one in the canonical form', () => {
-    expect(parseChangeCell('Modify (future)')).toEqual({ ok: true, kind: 'change', change: 'modify', directory: false, canonical: 'Modify (future)' });
-    expect(parseChangeCell('create (Directory) (later)')).toEqual({ ok: true, kind: 'change', change: 'add', directory: true, canonical: 'Add (later)' });
+    expect(parseChangeCell('Modify (future)')).toEqual({
+      ok: true,
+      kind: 'change',
+      change: 'modify',
+      directory: false,
+      canonical: 'Modify (future)',
+    });
+    expect(parseChangeCell('create (Directory) (later)')).toEqual({
+      ok: true,
+      kind: 'change',
+      change: 'add',
+      directory: true,
+      canonical: 'Add (later)',
+    });
   });
 
   it.each(['Exists', 'Existing Directory', 'Exists (Directory)', 'Unchanged', 'Reference', 'Read-only', '**Exists**'])(

@@ -12,11 +12,14 @@ describe('parseDraft', () => {
     expect(parseDraft(`Sure! Here is the LLD you asked for.\n\n${DOCUMENT}`)).toEqual({ ok: true, document: DOCUMENT });
   });
 
-  it.each(['```markdown', '```md', '```', '````markdown', '~~~markdown'])('strips a wrapping %s fence, keeping inner code blocks', (opening) => {
-    const closing = opening.replace(/[a-z]+$/, '');
-    const response = `Here it is:\n${opening}\n${DOCUMENT}${closing}\n\nLet me know if you want changes.`;
-    expect(parseDraft(response)).toEqual({ ok: true, document: DOCUMENT });
-  });
+  it.each(['```markdown', '```md', '```', '````markdown', '~~~markdown'])(
+    'strips a wrapping %s fence, keeping inner code blocks',
+    (opening) => {
+      const closing = opening.replace(/[a-z]+$/, '');
+      const response = `Here it is:\n${opening}\n${DOCUMENT}${closing}\n\nLet me know if you want changes.`;
+      expect(parseDraft(response)).toEqual({ ok: true, document: DOCUMENT });
+    },
+  );
 
   it('accepts CRLF', () => {
     expect(parseDraft(DOCUMENT.replace(/\n/g, '\r\n'))).toEqual({ ok: true, document: DOCUMENT });

@@ -48,7 +48,10 @@ describe('parseEditBlocks', () => {
   it.each([
     ['<<<<<<< SEARCH\nx\n>>>>>>> REPLACE', /Edit block 1 has no "=======" line/],
     ['<<<<<<< SEARCH\nx\n=======\ny', /Edit block 1 is not closed/],
-    ['<<<<<<< SEARCH\nx\n=======\ny\n<<<<<<< SEARCH\nz\n=======\n>>>>>>> REPLACE', /Edit block 1 is not closed with a ">>>>>>> REPLACE" line before the next block/],
+    [
+      '<<<<<<< SEARCH\nx\n=======\ny\n<<<<<<< SEARCH\nz\n=======\n>>>>>>> REPLACE',
+      /Edit block 1 is not closed with a ">>>>>>> REPLACE" line before the next block/,
+    ],
     ['x\n>>>>>>> REPLACE', /without a "<<<<<<< SEARCH" line/],
     ['just prose', /no complete edit block/],
   ])('refuses malformed input %#', (response, reason) => {
@@ -72,8 +75,8 @@ describe('applyEditBlocks', () => {
   });
 
   it('does not interpret $ patterns in the replacement', () => {
-    const result = applyEditBlocks(document, [block('Date.now()', "cost $& and $1 and $$")]);
-    expect(result.ok && result.document).toContain("The timer uses cost $& and $1 and $$.");
+    const result = applyEditBlocks(document, [block('Date.now()', 'cost $& and $1 and $$')]);
+    expect(result.ok && result.document).toContain('The timer uses cost $& and $1 and $$.');
   });
 
   it('falls back to a match that ignores indentation, trailing spaces and re-padding', () => {
@@ -92,7 +95,8 @@ describe('applyEditBlocks', () => {
     expect(result).toEqual({
       ok: false,
       block: 2,
-      reason: 'Edit block 2 of 2 is ambiguous: its SEARCH text (starting "same") occurs 2 times in the document. Include more surrounding lines so it matches exactly once.',
+      reason:
+        'Edit block 2 of 2 is ambiguous: its SEARCH text (starting "same") occurs 2 times in the document. Include more surrounding lines so it matches exactly once.',
     });
   });
 

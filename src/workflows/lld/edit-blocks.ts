@@ -80,7 +80,11 @@ export function applyEditBlocks(document: string, blocks: readonly EditBlock[]):
   for (const block of blocks) {
     const name = `Edit block ${block.index} of ${blocks.length}`;
     if (block.search.trim() === '') {
-      return { ok: false, block: block.index, reason: `${name} has an empty SEARCH part: quote the exact lines of the current document that it replaces.` };
+      return {
+        ok: false,
+        block: block.index,
+        reason: `${name} has an empty SEARCH part: quote the exact lines of the current document that it replaces.`,
+      };
     }
     const exact = occurrences(text, block.search);
     if (exact.length === 1) {
@@ -89,7 +93,11 @@ export function applyEditBlocks(document: string, blocks: readonly EditBlock[]):
       continue;
     }
     if (exact.length > 1) {
-      return { ok: false, block: block.index, reason: `${name} is ambiguous: its SEARCH text ${quoteStart(block.search)} occurs ${exact.length} times in the document. Include more surrounding lines so it matches exactly once.` };
+      return {
+        ok: false,
+        block: block.index,
+        reason: `${name} is ambiguous: its SEARCH text ${quoteStart(block.search)} occurs ${exact.length} times in the document. Include more surrounding lines so it matches exactly once.`,
+      };
     }
     const tolerant = tolerantReplace(text, block);
     if (tolerant.ok) {
@@ -133,7 +141,11 @@ function normaliseLine(line: string): string {
 }
 
 function quoteStart(search: string): string {
-  const firstLine = search.split('\n').find((line) => line.trim() !== '')?.trim() ?? '';
+  const firstLine =
+    search
+      .split('\n')
+      .find((line) => line.trim() !== '')
+      ?.trim() ?? '';
   const shown = firstLine.length > 80 ? `${firstLine.slice(0, 77)}...` : firstLine;
   return `(starting "${shown}")`;
 }

@@ -56,7 +56,9 @@ describe('parseFilesChanged', () => {
   });
 
   it('accepts wildcard rows and flags them as globs', () => {
-    const result = parseFilesChanged(sampleLld({ fileRows: ['| `src/nodes/*.py` | Modify | every node |', '| `tests/**/test_*.py` (various) | Add | new tests |'] }));
+    const result = parseFilesChanged(
+      sampleLld({ fileRows: ['| `src/nodes/*.py` | Modify | every node |', '| `tests/**/test_*.py` (various) | Add | new tests |'] }),
+    );
     expect(result.errors).toEqual([]);
     expect(result.changes).toEqual([
       { path: 'src/nodes/*.py', change: 'modify', description: 'every node', directory: false, glob: true },
@@ -97,7 +99,11 @@ describe('parseFilesChanged', () => {
   it('sets rows that describe a set of files apart from changes', () => {
     const result = parseFilesChanged(
       sampleLld({
-        fileRows: ['| All files importing `src/clock/old.ts` | Update | new import path |', '| Any files importing from deprecated paths | Modify | |', '| `src/a.ts` | Add | a |'],
+        fileRows: [
+          '| All files importing `src/clock/old.ts` | Update | new import path |',
+          '| Any files importing from deprecated paths | Modify | |',
+          '| `src/a.ts` | Add | a |',
+        ],
       }),
     );
     expect(result.errors).toEqual([]);
@@ -109,7 +115,9 @@ describe('parseFilesChanged', () => {
   });
 
   it('accepts change-type synonyms', () => {
-    const result = parseFilesChanged(sampleLld({ fileRows: ['| `a.ts` | Create | a |', '| `b.ts` | Update | b |', '| `c.ts` | Remove | c |'] }));
+    const result = parseFilesChanged(
+      sampleLld({ fileRows: ['| `a.ts` | Create | a |', '| `b.ts` | Update | b |', '| `c.ts` | Remove | c |'] }),
+    );
     expect(result.errors).toEqual([]);
     expect(result.changes.map((change) => [change.path, change.change])).toEqual([
       ['a.ts', 'add'],

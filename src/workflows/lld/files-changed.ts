@@ -62,7 +62,9 @@ export function parseFilesChanged(markdown: string): FilesChanged {
       changes: [],
       context: [],
       described: [],
-      errors: [{ message: 'No Files Changed table found: section 2.1 needs a table with the columns | File | Change Type | Description |.' }],
+      errors: [
+        { message: 'No Files Changed table found: section 2.1 needs a table with the columns | File | Change Type | Description |.' },
+      ],
     };
   }
   const pathColumn = columnIndex(table.header, PATH_COLUMN);
@@ -105,11 +107,18 @@ export function parseFilesChanged(markdown: string): FilesChanged {
       }
       continue;
     }
-    const entry: FileChange = { path: path.path, change: change.change, description, directory: path.directory || change.directory, glob: path.glob };
+    const entry: FileChange = {
+      path: path.path,
+      change: change.change,
+      description,
+      directory: path.directory || change.directory,
+      glob: path.glob,
+    };
     seen.set(path.path, { row: rowNumber, entry });
     result.changes.push(entry);
   }
-  if (table.rows.length === 0) errors.push({ message: 'The Files Changed table has no rows: list every file the change adds, modifies or deletes.' });
+  if (table.rows.length === 0)
+    errors.push({ message: 'The Files Changed table has no rows: list every file the change adds, modifies or deletes.' });
   return result;
 }
 

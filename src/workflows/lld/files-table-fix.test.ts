@@ -41,7 +41,10 @@ describe('fixFilesTable', () => {
   });
 
   it('turns Add (Directory) into Add and marks the path as a folder', () => {
-    const result = fixFilesTable(sampleLld({ fileRows: ['| `src/timers` | Add (Directory) | New home |', '| `src/alarms/` | Add (Directory) | Another |'] }), pathExists);
+    const result = fixFilesTable(
+      sampleLld({ fileRows: ['| `src/timers` | Add (Directory) | New home |', '| `src/alarms/` | Add (Directory) | Another |'] }),
+      pathExists,
+    );
     expect(result.document).toBe(sampleLld({ fileRows: ['| `src/timers/` | Add | New home |', '| `src/alarms/` | Add | Another |'] }));
     expect(result.fixes).toEqual([
       { kind: 'change type', detail: '`src/timers`: `Add (Directory)` → `Add` (the path marked as a folder)' },
@@ -53,23 +56,36 @@ describe('fixFilesTable', () => {
     ]);
   });
 
-  it.each(['src/timers', '**`src/timers`**', '`src/timers` (new)'])('keeps a folder row a folder when the path cell %s cannot carry the mark', (cell) => {
-    const result = fixFilesTable(sampleLld({ fileRows: [`| ${cell} | add (directory) | New home |`] }), pathExists);
-    expect(result.document).toBe(sampleLld({ fileRows: [`| ${cell} | Add (Directory) | New home |`] }));
-    expect(parseFilesChanged(result.document).changes.map((change) => [change.path, change.directory])).toEqual([['src/timers', true]]);
-  });
+  it.each(['src/timers', '**`src/timers`**', '`src/timers` (new)'])(
+    'keeps a folder row a folder when the path cell %s cannot carry the mark',
+    (cell) => {
+      const result = fixFilesTable(sampleLld({ fileRows: [`| ${cell} | add (directory) | New home |`] }), pathExists);
+      expect(result.document).toBe(sampleLld({ fileRows: [`| ${cell} | Add (Directory) | New home |`] }));
+      expect(parseFilesChanged(result.document).changes.map((change) => [change.path, change.directory])).toEqual([['src/timers', true]]);
+    },
+  );
 
-  it('lists a row\'s fixes in the order they were made', () => {
+  it("lists a row's fixes in the order they were made", () => {
     const result = fixFilesTable(sampleLld({ fileRows: ['| `pytest.ini` or `pyproject.toml` | Update | markers |'] }), pathExists);
     expect(result.fixes.map((fix) => fix.kind)).toEqual(['path choice', 'change type']);
     expect(result.document).toBe(sampleLld({ fileRows: ['| `pytest.ini` | Modify | markers |'] }));
   });
 
   it('chooses Modify for Add/Modify when the path exists, else Add', () => {
-    const rows = ['| `src/clock/clock.ts` | Add/Modify | exists |', '| `src/clock/timer.ts` | Add/Modify | new |', '| `src/clock/alarm.ts` | Create or Update | new |'];
+    const rows = [
+      '| `src/clock/clock.ts` | Add/Modify | exists |',
+      '| `src/clock/timer.ts` | Add/Modify | new |',
+      '| `src/clock/alarm.ts` | Create or Update | new |',
+    ];
     const result = fixFilesTable(sampleLld({ fileRows: rows }), pathExists);
     expect(result.document).toBe(
-      sampleLld({ fileRows: ['| `src/clock/clock.ts` | Modify | exists |', '| `src/clock/timer.ts` | Add | new |', '| `src/clock/alarm.ts` | Add | new |'] }),
+      sampleLld({
+        fileRows: [
+          '| `src/clock/clock.ts` | Modify | exists |',
+          '| `src/clock/timer.ts` | Add | new |',
+          '| `src/clock/alarm.ts` | Add | new |',
+        ],
+      }),
     );
     expect(result.fixes.map((fix) => fix.detail)).toEqual([
       '`src/clock/clock.ts`: `Add/Modify` → `Modify`',
@@ -86,7 +102,9 @@ describe('fixFilesTable', () => {
   it('takes the one of two paths that exists', () => {
     const result = fixFilesTable(sampleLld({ fileRows: ['| `pytest.ini` or `pyproject.toml` | Modify | Test settings |'] }), pathExists);
     expect(result.document).toBe(sampleLld({ fileRows: ['| `pytest.ini` | Modify | Test settings |'] }));
-    expect(result.fixes).toEqual([{ kind: 'path choice', detail: '`pytest.ini` or `pyproject.toml` → `pytest.ini` (the one that exists)' }]);
+    expect(result.fixes).toEqual([
+      { kind: 'path choice', detail: '`pytest.ini` or `pyproject.toml` → `pytest.ini` (the one that exists)' },
+    ]);
     expect(parseFilesChanged(result.document).errors).toEqual([]);
   });
 
@@ -112,7 +130,12 @@ describe('fixFilesTable', () => {
   });
 
   it('leaves context rows and unknown words as they are', () => {
-    const rows = ['| `src/clock/` | Exists (Directory) | Where timers go |', '| `src/clock/clock.ts` | Unchanged | Read |', '| `src/x.ts` | Rename | ? |', '| `src/y.ts` |  | ? |'];
+    const rows = [
+      '| `src/clock/` | Exists (Directory) | Where timers go |',
+      '| `src/clock/clock.ts` | Unchanged | Read |',
+      '| `src/x.ts` | Rename | ? |',
+      '| `src/y.ts` |  | ? |',
+    ];
     const markdown = sampleLld({ fileRows: rows });
     expect(fixFilesTable(markdown, pathExists)).toEqual({ document: markdown, fixes: [] });
   });
@@ -135,7 +158,11 @@ describe('fixFilesTable', () => {
   });
 
   it('is idempotent', () => {
-    const rows = ['| `src/clock/clock.ts` | Update | a |', '| `src/new` | Add (Directory) | b |', '| `pytest.ini` or `tox.ini` | Add/Modify | c |'];
+    const rows = [
+      '| `src/clock/clock.ts` | Update | a |',
+      '| `src/new` | Add (Directory) | b |',
+      '| `pytest.ini` or `tox.ini` | Add/Modify | c |',
+    ];
     const once = fixFilesTable(sampleLld({ fileRows: rows }), pathExists);
     expect(once.fixes).toHaveLength(4);
     expect(fixFilesTable(once.document, pathExists)).toEqual({ document: once.document, fixes: [] });

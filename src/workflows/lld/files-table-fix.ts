@@ -32,7 +32,12 @@ export function fixFilesTable(markdown: string, pathExists: (relativePath: strin
 }
 
 /** One row's cells after its fixes, and the fixes in the order they were made. */
-function fixRow(row: { cells: string[]; line: number }, pathColumn: number, changeColumn: number, pathExists: (relativePath: string) => boolean): { cells: string[]; fixes: AutofixChange[] } {
+function fixRow(
+  row: { cells: string[]; line: number },
+  pathColumn: number,
+  changeColumn: number,
+  pathExists: (relativePath: string) => boolean,
+): { cells: string[]; fixes: AutofixChange[] } {
   const cells = [...row.cells];
   const fixes: AutofixChange[] = [];
   const originalPath = (cells[pathColumn] ?? '').trim();
@@ -54,7 +59,10 @@ function fixRow(row: { cells: string[]; line: number }, pathColumn: number, chan
   cells[changeColumn] = canonical;
   if (markPath) cells[pathColumn] = pathCell.replace(/`$/, '/`');
   const where = pathCell === '' ? `row ${row.line}` : pathCell;
-  fixes.push({ kind: 'change type', detail: `${where}: \`${changeCell.trim()}\` → \`${canonical}\`${markPath ? ' (the path marked as a folder)' : ''}` });
+  fixes.push({
+    kind: 'change type',
+    detail: `${where}: \`${changeCell.trim()}\` → \`${canonical}\`${markPath ? ' (the path marked as a folder)' : ''}`,
+  });
   return { cells, fixes };
 }
 
@@ -70,12 +78,16 @@ function chosenPath(cell: string, pathExists: (relativePath: string) => boolean)
 
 /** `Add/Modify`, `Create or Update`: Modify when the path exists, else Add. */
 function eitherChange(cell: string, pathCell: string, pathExists: (relativePath: string) => boolean): ChangeCell | undefined {
-  const words = plainCell(cell).toLowerCase().split(/\s*(?:\/|\bor\b)\s*/);
+  const words = plainCell(cell)
+    .toLowerCase()
+    .split(/\s*(?:\/|\bor\b)\s*/);
   if (words.length !== 2) return undefined;
-  const kinds = new Set(words.map((word) => {
-    const change = parseChangeCell(word);
-    return change.ok && change.kind === 'change' ? change.change : 'other';
-  }));
+  const kinds = new Set(
+    words.map((word) => {
+      const change = parseChangeCell(word);
+      return change.ok && change.kind === 'change' ? change.change : 'other';
+    }),
+  );
   if (!(kinds.has('add') && kinds.has('modify') && kinds.size === 2)) return undefined;
   const path = parsePathCell(pathCell);
   if (!path.ok || path.kind !== 'path' || path.glob) return undefined;

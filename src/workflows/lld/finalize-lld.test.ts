@@ -7,10 +7,27 @@ function finishedState(outcome: LoopState['outcome']): LoopState {
   return {
     ...initialState('run-1', '2026-03-01T10:00:00.000Z'),
     item: { id: '12', title: 'Retry on 429', body: '', labels: [], origin: 'issues/12.md' },
-    document: '# 12 - Fix: Retry on 429\n\n## 1. Context & Goal\n\n* **Status:** Draft\n\n## Appendix: Review Log\n\n| copied from the template |\n',
+    document:
+      '# 12 - Fix: Retry on 429\n\n## 1. Context & Goal\n\n* **Status:** Draft\n\n## Appendix: Review Log\n\n| copied from the template |\n',
     verdicts: [
-      { round: 1, verdict: 'REVISE', reviewer: 'google:gemini-2.5-pro', date: '2026-03-01', blocking: ['2.1 | the path is wrong'], blockingSummary: ['§2.1 The path is wrong'], detail: {} },
-      { round: 2, verdict: 'APPROVED', reviewer: 'google:gemini-2.5-pro-002', date: '2026-03-02', blocking: [], blockingSummary: [], detail: {} },
+      {
+        round: 1,
+        verdict: 'REVISE',
+        reviewer: 'google:gemini-2.5-pro',
+        date: '2026-03-01',
+        blocking: ['2.1 | the path is wrong'],
+        blockingSummary: ['§2.1 The path is wrong'],
+        detail: {},
+      },
+      {
+        round: 2,
+        verdict: 'APPROVED',
+        reviewer: 'google:gemini-2.5-pro-002',
+        date: '2026-03-02',
+        blocking: [],
+        blockingSummary: [],
+        detail: {},
+      },
     ],
     calls: 4,
     costUsd: 0.0123,
@@ -29,14 +46,29 @@ describe('finalDocument', () => {
   });
 
   it('marks a blocked design as blocked, with the reason', () => {
-    const document = finalDocument(finishedState({ status: 'blocked', reason: 'the reviewer asked for a human decision (DISCUSS)' }), '2026-03-02');
+    const document = finalDocument(
+      finishedState({ status: 'blocked', reason: 'the reviewer asked for a human decision (DISCUSS)' }),
+      '2026-03-02',
+    );
     expect(lldFinalStatus(document)).toBe('blocked');
     expect(document).toContain('— the reviewer asked for a human decision (DISCUSS)');
   });
 
   it('records rounds, verdicts, calls and cost for the approval file', () => {
-    const record = finalRecord(finishedState({ status: 'approved' }), { output: 'docs/lld/active/LLD-012.md', drafter: 'anthropic:claude', durationMs: 5000 });
-    expect(record).toMatchObject({ id: '12', status: 'approved', rounds: 2, modelCalls: 4, costUsd: 0.0123, reviewer: 'google:gemini-2.5-pro-002', output: 'docs/lld/active/LLD-012.md' });
+    const record = finalRecord(finishedState({ status: 'approved' }), {
+      output: 'docs/lld/active/LLD-012.md',
+      drafter: 'anthropic:claude',
+      durationMs: 5000,
+    });
+    expect(record).toMatchObject({
+      id: '12',
+      status: 'approved',
+      rounds: 2,
+      modelCalls: 4,
+      costUsd: 0.0123,
+      reviewer: 'google:gemini-2.5-pro-002',
+      output: 'docs/lld/active/LLD-012.md',
+    });
     expect(record.verdicts[0]?.blocking).toEqual(['§2.1 The path is wrong']);
   });
 });

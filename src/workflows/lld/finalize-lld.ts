@@ -33,10 +33,18 @@ export function finalDocument(state: LoopState, date: string): string {
 export function reviewLog(state: LoopState): string {
   const rows = state.verdicts.map((record) => {
     const items = record.blockingSummary;
-    const blocking = items.length === 0 ? '—' : items.slice(0, 3).map(escapeCell).join('; ') + (items.length > 3 ? ` (+${items.length - 3})` : '');
+    const blocking =
+      items.length === 0 ? '—' : items.slice(0, 3).map(escapeCell).join('; ') + (items.length > 3 ? ` (+${items.length - 3})` : '');
     return `| ${record.round} | ${record.date} | ${record.verdict} | ${escapeCell(record.reviewer)} | ${blocking} |`;
   });
-  return ['## Appendix: Review Log', '', '| Round | Date | Verdict | Reviewer | Key blocking items |', '|-------|------|---------|----------|--------------------|', ...rows, ''].join('\n');
+  return [
+    '## Appendix: Review Log',
+    '',
+    '| Round | Date | Verdict | Reviewer | Key blocking items |',
+    '|-------|------|---------|----------|--------------------|',
+    ...rows,
+    '',
+  ].join('\n');
 }
 
 export function finalRecord(state: LoopState, input: { output: string; drafter: string; durationMs: number }): FinalRecord {
@@ -46,7 +54,13 @@ export function finalRecord(state: LoopState, input: { output: string; drafter: 
     status: state.outcome?.status === 'approved' ? 'approved' : 'blocked',
     reason: state.outcome?.status === 'blocked' ? state.outcome.reason : null,
     rounds: state.verdicts.length,
-    verdicts: state.verdicts.map(({ round, date, verdict, reviewer, blockingSummary }) => ({ round, date, verdict, reviewer, blocking: blockingSummary })),
+    verdicts: state.verdicts.map(({ round, date, verdict, reviewer, blockingSummary }) => ({
+      round,
+      date,
+      verdict,
+      reviewer,
+      blocking: blockingSummary,
+    })),
     modelCalls: state.calls,
     costUsd: Number(state.costUsd.toFixed(6)),
     durationMs: input.durationMs,

@@ -29,7 +29,12 @@ describe('fixHeadingForms', () => {
   it('rewrites every section heading of a design in one pass, keeping the title', () => {
     const markdown = sampleLld({
       title: '# 1042 - Feature: Timers',
-      headings: { 1: '## 1 Context & Goal', 3: '# 3. Requirements', 4: '## **4. Alternatives Considered**', 5: '## [UNCHANGED] 5. Data & Fixtures' },
+      headings: {
+        1: '## 1 Context & Goal',
+        3: '# 3. Requirements',
+        4: '## **4. Alternatives Considered**',
+        5: '## [UNCHANGED] 5. Data & Fixtures',
+      },
     });
     const result = fixHeadingForms(markdown);
     expect(result.document).toBe(sampleLld({ title: '# 1042 - Feature: Timers' }));
@@ -42,7 +47,9 @@ describe('fixHeadingForms', () => {
   });
 
   it('puts the space into squeezed sub-section headings', () => {
-    const markdown = sampleLld().replace('### 2.1 Files Changed', '###2.1 Files Changed').replace('### 2.2 Dependencies', '##2.2 Dependencies');
+    const markdown = sampleLld()
+      .replace('### 2.1 Files Changed', '###2.1 Files Changed')
+      .replace('### 2.2 Dependencies', '##2.2 Dependencies');
     const result = fixHeadingForms(markdown);
     expect(result.document).toBe(sampleLld().replace('### 2.2 Dependencies', '## 2.2 Dependencies'));
     expect(result.fixes).toEqual([
@@ -54,7 +61,9 @@ describe('fixHeadingForms', () => {
   it('promotes a bold line standing where the missing section belongs', () => {
     const markdown = sampleLld({ omit: [5] }).replace('## 6. Diagram', '**5. Data & Fixtures**\n\nNo fixtures.\n\n## 6. Diagram');
     const result = fixHeadingForms(markdown);
-    expect(result.document).toBe(sampleLld({ omit: [5] }).replace('## 6. Diagram', '## 5. Data & Fixtures\n\nNo fixtures.\n\n## 6. Diagram'));
+    expect(result.document).toBe(
+      sampleLld({ omit: [5] }).replace('## 6. Diagram', '## 5. Data & Fixtures\n\nNo fixtures.\n\n## 6. Diagram'),
+    );
     expect(result.fixes).toEqual([{ kind: 'heading', detail: '`**5. Data & Fixtures**` → `## 5. Data & Fixtures`' }]);
     expect(findSections(result.document).map((section) => section.number)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
   });
@@ -81,7 +90,10 @@ describe('fixHeadingForms', () => {
   });
 
   it('leaves headings inside code blocks alone', () => {
-    const markdown = sampleLld().replace('Content of section 3.', '```markdown\n## 3 Requirements\n###2.1 Files\n**5. Data & Fixtures**\n```');
+    const markdown = sampleLld().replace(
+      'Content of section 3.',
+      '```markdown\n## 3 Requirements\n###2.1 Files\n**5. Data & Fixtures**\n```',
+    );
     expect(fixHeadingForms(markdown)).toEqual({ document: markdown, fixes: [] });
   });
 

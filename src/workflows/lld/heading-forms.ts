@@ -27,7 +27,12 @@ export function fixHeadingForms(markdown: string): AutofixResult {
   for (const line of lines) {
     if (!isStructural(line) || sectionStarts.has(line.start)) continue;
     const squeezed = (line === opening ? /^( {0,3})(#)(\d)/ : /^( {0,3})(#{2,6})(\d)/).exec(line.text);
-    if (squeezed) replaceLine(line.start, line.start + line.text.length, `${squeezed[2]} ${line.text.slice((squeezed[1] ?? '').length + (squeezed[2] ?? '').length)}`);
+    if (squeezed)
+      replaceLine(
+        line.start,
+        line.start + line.text.length,
+        `${squeezed[2]} ${line.text.slice((squeezed[1] ?? '').length + (squeezed[2] ?? '').length)}`,
+      );
   }
   edits.push(...promotedBoldLines(markdown));
   if (edits.length === 0) return { document: markdown, fixes: [] };

@@ -33,7 +33,10 @@ describe('findJsonObject', () => {
   });
 
   it('refuses two objects and an empty text', () => {
-    expect(findJsonObject('{"a": 1} {"b": 2}')).toEqual({ ok: false, reason: 'The response holds 2 separate JSON objects; send exactly one.' });
+    expect(findJsonObject('{"a": 1} {"b": 2}')).toEqual({
+      ok: false,
+      reason: 'The response holds 2 separate JSON objects; send exactly one.',
+    });
     expect(findJsonObject('   ')).toEqual({ ok: false, reason: 'The response was empty.' });
   });
 });

@@ -69,7 +69,10 @@ function splitFences(text: string): Fences {
       if (match?.[1] && match[1][0] === marker[0] && match[1].length >= marker.length) break;
       close += 1;
     }
-    const content = lines.slice(index + 1, close).join('\n').trim();
+    const content = lines
+      .slice(index + 1, close)
+      .join('\n')
+      .trim();
     const info = (open[2] ?? '').toLowerCase();
     if ((info === '' || info === 'json' || info === 'jsonc') && content.startsWith('{')) json.push(content);
     index = close;

@@ -25,7 +25,12 @@ function messy(): string {
   return sampleLld({
     title: '# 1042 - Feature: Timers on the injected clock  ',
     omit: [5],
-    headings: { 1: '## 1 Context & Goal', 3: '# 3. Requirements', 4: '## **4. Alternatives Considered**', 7: '## [UNCHANGED] 7. Security & Safety Considerations' },
+    headings: {
+      1: '## 1 Context & Goal',
+      3: '# 3. Requirements',
+      4: '## **4. Alternatives Considered**',
+      7: '## [UNCHANGED] 7. Security & Safety Considerations',
+    },
     fileRows: [
       '| `src/clock/clock.ts` | Update | Add a monotonic reading |',
       '| `src/clock/timer.ts` | Create | Timer built on the clock |',
@@ -70,7 +75,12 @@ describe('autofixLld', () => {
   });
 
   it('turns a draft that fails validation into one that passes', () => {
-    expect(validateDraft(messy(), validation).map((issue) => issue.code)).toEqual(['missing-section', 'title-id', 'files-table-row', 'files-table-row']);
+    expect(validateDraft(messy(), validation).map((issue) => issue.code)).toEqual([
+      'missing-section',
+      'title-id',
+      'files-table-row',
+      'files-table-row',
+    ]);
     expect(validateDraft(autofixLld(messy(), '42', pathExists).document, validation)).toEqual([]);
   });
 
@@ -80,7 +90,12 @@ describe('autofixLld', () => {
   });
 
   it.each([
-    ['whitespace', clean().replace(/^(#.*)$/gm, '$1 \t').replace(/\n/g, '\r\n')],
+    [
+      'whitespace',
+      clean()
+        .replace(/^(#.*)$/gm, '$1 \t')
+        .replace(/\n/g, '\r\n'),
+    ],
     ['a heading', clean().replace('## 8. Performance', '# 8. Performance')],
     ['a squeezed sub-heading', clean().replace('### 10.2', '###10.2')],
     ['a bold section line', clean().replace('## 5. Data & Fixtures', '**5. Data & Fixtures**')],
@@ -110,7 +125,11 @@ describe('autofixLld', () => {
     const markdown = sampleLld({
       title: '# 205 - Feature: Timers',
       omit: [9],
-      fileRows: ['| `src/clock/gone.ts` | Update | missing file |', '| `lib/x/new.ts` | Create | missing folder |', '| `setup.cfg` or `tox.ini` | Modify | neither exists |'],
+      fileRows: [
+        '| `src/clock/gone.ts` | Update | missing file |',
+        '| `lib/x/new.ts` | Create | missing folder |',
+        '| `setup.cfg` or `tox.ini` | Modify | neither exists |',
+      ],
       scenarioRows: ['| T010 | a | Unit | x | y | TBD |'],
     }).replace('Content of section 1.', '* **Issue:** #42');
     const fixed = autofixLld(markdown, '42', pathExists);

@@ -11,5 +11,10 @@ import { fixWhitespace } from './whitespace-fix.js';
  * nothing.
  */
 export function autofixLld(markdown: string, itemId: string, pathExists: (relativePath: string) => boolean): AutofixResult {
-  return applyFixers(markdown, [fixWhitespace, fixHeadingForms, (document) => fixTitleNumber(document, itemId), (document) => fixFilesTable(document, pathExists)]);
+  return applyFixers(markdown, [
+    fixWhitespace,
+    fixHeadingForms,
+    (document) => fixTitleNumber(document, itemId),
+    (document) => fixFilesTable(document, pathExists),
+  ]);
 }

@@ -7,7 +7,15 @@ import type { DrafterResult, ReviewerResult } from '../review-loop/transitions.j
 import { parseDraft } from './draft.js';
 import { globMatcher } from './path-cell.js';
 import { autofixLld } from './lld-autofix.js';
-import { DRAFTER_SYSTEM_PROMPT, REVIEWER_SYSTEM_PROMPT, draftPrompt, rejectionPrompt, reviewPrompt, revisionPrompt, validationFixPrompt } from './prompts.js';
+import {
+  DRAFTER_SYSTEM_PROMPT,
+  REVIEWER_SYSTEM_PROMPT,
+  draftPrompt,
+  rejectionPrompt,
+  reviewPrompt,
+  revisionPrompt,
+  validationFixPrompt,
+} from './prompts.js';
 import { applyRevision } from './revision.js';
 import { validateDraft } from './validate-draft.js';
 import { blockingItems, parseVerdict, verdictJsonSchema, type Verdict } from './verdict.js';
@@ -24,15 +32,28 @@ export interface LldKindOptions {
 
 /** The LLD document: the built-in (or --template) LLD template, sections 1–12, repository path checks. */
 export function lldDocumentKind(options: LldKindOptions): DocumentKind {
-  const withDocument = (text: string, document: string): string => `${text}\n\n## The current document\n\n${fenced(document.trim(), 'markdown')}`;
+  const withDocument = (text: string, document: string): string =>
+    `${text}\n\n## The current document\n\n${fenced(document.trim(), 'markdown')}`;
   return {
     label: 'LLD',
     itemMarkdown: (item) => itemAsMarkdown(item),
     async draftPrompt(item) {
-      return { system: DRAFTER_SYSTEM_PROMPT, user: draftPrompt({ item, template: options.template, repoLayout: await options.repositoryLayout() }) };
+      return {
+        system: DRAFTER_SYSTEM_PROMPT,
+        user: draftPrompt({ item, template: options.template, repoLayout: await options.repositoryLayout() }),
+      };
     },
     fixValidationPrompt(item, document, errors): PromptPair {
-      return { system: DRAFTER_SYSTEM_PROMPT, user: withDocument(validationFixPrompt(errors.map((message) => ({ code: 'validation', message })), item), document) };
+      return {
+        system: DRAFTER_SYSTEM_PROMPT,
+        user: withDocument(
+          validationFixPrompt(
+            errors.map((message) => ({ code: 'validation', message })),
+            item,
+          ),
+          document,
+        ),
+      };
     },
     revisePrompt(item, document, state: LoopState): PromptPair {
       const verdict = state.verdicts.at(-1)?.detail as Verdict;
@@ -94,4 +115,3 @@ export function itemAsMarkdown(item: LoadedItem): string {
   const labels = item.labels.length > 0 ? `\nLabels: ${item.labels.join(', ')}\n` : '';
   return `# ${item.id}: ${item.title}\n\nSource: ${item.origin}\n${labels}\n${item.body.trim()}\n`;
 }
-

@@ -45,21 +45,31 @@ export class LldWorkflow implements Workflow<SourceItem, LoopState> {
     const { repo, kind, drafter, reviewer, limits } = this.options;
     return runReviewLoop(
       {
-      context,
-      kind,
-      drafter,
-      reviewer,
-      limits,
-      item: loadedItem(item),
-      lineageDirectory: (lineageRunId) => inRepository(repo, repositoryPaths.lineage(item.id, this.name, lineageRunId)),
-      finalize: async (state: LoopState) => {
-        const relative = repositoryPaths.lld(item.id);
-        const document = finalDocument(state, calendarDate(context.clock.now()));
-        await writeFileAtomic(inRepository(repo, relative), context.redact(document));
-        const record = finalRecord(state, { output: relative, drafter: drafter.label, durationMs: context.clock.now() - Date.parse(state.startedAt) });
-        const closing = state.outcome?.status === 'approved' ? 'approved.json' : 'blocked.json';
-        return { output: relative, lineage: [{ name: 'final.md', content: document }, { name: closing, content: `${JSON.stringify(record, null, 2)}\n` }] };
-      },
+        context,
+        kind,
+        drafter,
+        reviewer,
+        limits,
+        item: loadedItem(item),
+        lineageDirectory: (lineageRunId) => inRepository(repo, repositoryPaths.lineage(item.id, this.name, lineageRunId)),
+        finalize: async (state: LoopState) => {
+          const relative = repositoryPaths.lld(item.id);
+          const document = finalDocument(state, calendarDate(context.clock.now()));
+          await writeFileAtomic(inRepository(repo, relative), context.redact(document));
+          const record = finalRecord(state, {
+            output: relative,
+            drafter: drafter.label,
+            durationMs: context.clock.now() - Date.parse(state.startedAt),
+          });
+          const closing = state.outcome?.status === 'approved' ? 'approved.json' : 'blocked.json';
+          return {
+            output: relative,
+            lineage: [
+              { name: 'final.md', content: document },
+              { name: closing, content: `${JSON.stringify(record, null, 2)}\n` },
+            ],
+          };
+        },
       },
       resumeFrom,
     );

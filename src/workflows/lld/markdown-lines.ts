@@ -79,7 +79,10 @@ export function atxHeading(text: string, strict = true): AtxHeading | undefined 
   const match = /^ {0,3}(#{1,6})(\s+|$|(?=\S))(.*)$/.exec(text);
   if (!match?.[1]) return undefined;
   if (strict && match[2] === '' && match[3] !== '') return undefined;
-  const content = (match[3] ?? '').replace(/\s+#+\s*$/, '').replace(/^#+\s*$/, '').trim();
+  const content = (match[3] ?? '')
+    .replace(/\s+#+\s*$/, '')
+    .replace(/^#+\s*$/, '')
+    .trim();
   return { level: match[1].length, text: content };
 }
 

@@ -93,11 +93,19 @@ export function columnIndex(header: string[], patterns: RegExp[]): number {
 
 /** Cell text without emphasis markers, for comparing header names and keywords. */
 export function plainCell(cell: string): string {
-  return cell.replace(/[*_]{1,3}/g, '').replace(/`/g, '').trim();
+  return cell
+    .replace(/[*_]{1,3}/g, '')
+    .replace(/`/g, '')
+    .trim();
 }
 
 /** A table row from cells: the inverse of `splitRow`, escaping `|` outside code spans. */
 export function joinRow(cells: readonly string[]): string {
-  const escaped = cells.map((cell) => cell.split(/(`[^`]*`)/).map((part, index) => (index % 2 === 1 ? part : part.replace(/\|/g, '\\|'))).join(''));
+  const escaped = cells.map((cell) =>
+    cell
+      .split(/(`[^`]*`)/)
+      .map((part, index) => (index % 2 === 1 ? part : part.replace(/\|/g, '\\|')))
+      .join(''),
+  );
   return `| ${escaped.join(' | ')} |`;
 }

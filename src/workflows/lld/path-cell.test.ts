@@ -44,15 +44,20 @@ describe('parsePathCell', () => {
     expect(parsePathCell('`src/**/*.test.ts`')).toMatchObject({ ok: true, kind: 'path', path: 'src/**/*.test.ts', glob: true });
   });
 
-  it.each(['All files importing `src/old.ts`', 'Any files importing from deprecated paths', 'Every test module', 'Other callers of `run()`'])(
-    '%j describes a set of files',
-    (cell) => {
-      expect(parsePathCell(cell)).toEqual({ ok: true, kind: 'described', text: cell });
-    },
-  );
+  it.each([
+    'All files importing `src/old.ts`',
+    'Any files importing from deprecated paths',
+    'Every test module',
+    'Other callers of `run()`',
+  ])('%j describes a set of files', (cell) => {
+    expect(parsePathCell(cell)).toEqual({ ok: true, kind: 'described', text: cell });
+  });
 
   it.each(['`a.ts` or `b.ts`', '`a.ts` `b.ts`', '`a.ts` and the tests'])('refuses two paths or extra text: %j', (cell) => {
-    expect(parsePathCell(cell)).toEqual({ ok: false, reason: 'the File cell must hold exactly one path (one row per file), without other text.' });
+    expect(parsePathCell(cell)).toEqual({
+      ok: false,
+      reason: 'the File cell must hold exactly one path (one row per file), without other text.',
+    });
   });
 
   it('refuses prose that is neither a path nor a described set', () => {
@@ -93,9 +98,12 @@ describe('isGlob', () => {
     expect(isGlob(path)).toBe(true);
   });
 
-  it.each(['src/a.ts', 'app/[id]/page.tsx', 'app/(auth)/layout.tsx', 'src/{a,b}.ts', 'src/+page.svelte', 'src/!x.ts'])('%s is not a glob', (path) => {
-    expect(isGlob(path)).toBe(false);
-  });
+  it.each(['src/a.ts', 'app/[id]/page.tsx', 'app/(auth)/layout.tsx', 'src/{a,b}.ts', 'src/+page.svelte', 'src/!x.ts'])(
+    '%s is not a glob',
+    (path) => {
+      expect(isGlob(path)).toBe(false);
+    },
+  );
 });
 
 describe('globBase', () => {

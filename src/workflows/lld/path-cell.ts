@@ -1,6 +1,5 @@
 import picomatch from 'picomatch';
 
-
 export type PathCell =
   | {
       ok: true;

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { parseEditBlocks } from './edit-blocks.js';
-import { DRAFTER_SYSTEM_PROMPT, REPO_LAYOUT_LIMIT, REVIEWER_SYSTEM_PROMPT, draftPrompt, rejectionPrompt, reviewPrompt, revisionPrompt, validationFixPrompt } from './prompts.js';
+import {
+  DRAFTER_SYSTEM_PROMPT,
+  REPO_LAYOUT_LIMIT,
+  REVIEWER_SYSTEM_PROMPT,
+  draftPrompt,
+  rejectionPrompt,
+  reviewPrompt,
+  revisionPrompt,
+  validationFixPrompt,
+} from './prompts.js';
 import { sampleLld } from './testing/sample-lld.js';
 import type { Verdict } from './verdict.js';
 
@@ -8,7 +17,11 @@ const item = { id: '42', title: 'Timers on the injected clock', body: 'Timers mu
 const layout = ['package.json', 'src/clock/clock.ts'];
 
 describe('draftPrompt', () => {
-  const prompt = draftPrompt({ item, template: '# <id> - <Kind>: <Title>\n## 1. Context & Goal\n```mermaid\nA-->B\n```', repoLayout: layout });
+  const prompt = draftPrompt({
+    item,
+    template: '# <id> - <Kind>: <Title>\n## 1. Context & Goal\n```mermaid\nA-->B\n```',
+    repoLayout: layout,
+  });
 
   it('carries the item, the layout and the template', () => {
     expect(prompt).toContain('issue 42: Timers on the injected clock');
@@ -61,7 +74,13 @@ describe('validationFixPrompt', () => {
 
 describe('reviewPrompt', () => {
   const document = sampleLld();
-  const prompt = reviewPrompt({ item, document, repoLayout: layout, round: 3, validationNotes: ['note A', { code: 'x', message: 'note B' }] });
+  const prompt = reviewPrompt({
+    item,
+    document,
+    repoLayout: layout,
+    round: 3,
+    validationNotes: ['note A', { code: 'x', message: 'note B' }],
+  });
 
   it('carries the round, issue, layout, document and notes', () => {
     expect(prompt).toContain('Review round 3');
@@ -72,7 +91,19 @@ describe('reviewPrompt', () => {
   });
 
   it('spells out the verdict JSON, the tiers and when each verdict applies', () => {
-    for (const piece of ['"verdict"', '"rationale"', '"feedback_items"', '"tier"', '"category"', '"section"', '"issue"', '"recommendation"', '"open_questions"', '"resolved"', '"answer"']) {
+    for (const piece of [
+      '"verdict"',
+      '"rationale"',
+      '"feedback_items"',
+      '"tier"',
+      '"category"',
+      '"section"',
+      '"issue"',
+      '"recommendation"',
+      '"open_questions"',
+      '"resolved"',
+      '"answer"',
+    ]) {
       expect(prompt).toContain(piece);
     }
     expect(prompt).toMatch(/tier 1, blocking/);
@@ -108,7 +139,9 @@ describe('revisionPrompt', () => {
   });
 
   it('names the item on its first line when given', () => {
-    expect(revisionPrompt({ item, document, verdict }).split('\n')[0]).toBe('The Low-Level Design for issue 42: Timers on the injected clock');
+    expect(revisionPrompt({ item, document, verdict }).split('\n')[0]).toBe(
+      'The Low-Level Design for issue 42: Timers on the injected clock',
+    );
     expect(prompt.split('\n')[0]).toBe('The reviewer returned REVISE. Revise the document.');
   });
 

@@ -107,7 +107,9 @@ export function reviewPrompt(input: {
     '',
     '## Mechanical checks',
     '',
-    notes.length === 0 ? 'All mechanical checks passed (sections, title, files table, paths, test scenarios).' : notes.map((note) => `- ${note}`).join('\n'),
+    notes.length === 0
+      ? 'All mechanical checks passed (sections, title, files table, paths, test scenarios).'
+      : notes.map((note) => `- ${note}`).join('\n'),
     '',
     '## The document',
     '',
@@ -227,4 +229,3 @@ function layoutBlock(paths: readonly string[]): string {
   const more = paths.length - shown.length;
   return fenced([...shown, ...(more > 0 ? [`… and ${more} more paths not shown`] : [])].join('\n'));
 }
-

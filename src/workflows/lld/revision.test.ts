@@ -57,7 +57,8 @@ describe('applyRevision', () => {
   it('rejects edits that remove a section heading', () => {
     const result = applyRevision(previous, edit('## 5. Data & Fixtures\n', ''));
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.reason).toMatch(/drops section 5\. Data & Fixtures.*edit inside sections without removing their headings/);
+    if (!result.ok)
+      expect(result.reason).toMatch(/drops section 5\. Data & Fixtures.*edit inside sections without removing their headings/);
   });
 
   it('does not count a renamed heading as dropped', () => {

@@ -16,17 +16,20 @@ afterEach(async () => {
 });
 
 describe('loadTemplate', () => {
-
   it('loads the built-in LLD template with sections 1–12 as the parsers read them', async () => {
     const template = await loadTemplate('lld');
     const sections = findSections(template);
-    expect(sections.map((section) => ({ number: section.number, title: section.title }))).toEqual(LLD_SECTIONS.map((section) => ({ ...section })));
+    expect(sections.map((section) => ({ number: section.number, title: section.title }))).toEqual(
+      LLD_SECTIONS.map((section) => ({ ...section })),
+    );
     expect(parseFilesChanged(template).errors).toEqual([]);
     expect(parseTestScenarios(template).hasPassCriteriaColumn).toBe(true);
   });
 
   it('ships a template that fails validation until it is filled in', async () => {
-    const codes = validateDraft(await loadTemplate('lld'), { itemId: '42', pathExists: () => false, globMatches: () => false }).map((issue) => issue.code);
+    const codes = validateDraft(await loadTemplate('lld'), { itemId: '42', pathExists: () => false, globMatches: () => false }).map(
+      (issue) => issue.code,
+    );
     expect(codes).toEqual(['title-id', 'path-not-found', 'placeholder-pass-criteria']);
   });
 
@@ -44,6 +47,8 @@ describe('loadTemplate', () => {
     await writeFile(path, '# custom\n');
     expect(await loadTemplate('lld', path)).toBe('# custom\n');
     await expect(loadTemplate('issue', join(folder, 'absent.md'))).rejects.toThrow(ConfigurationError);
-    await expect(loadTemplate('issue', join(folder, 'absent.md'))).rejects.toThrow(/--template .*absent\.md: cannot read the issue template \(ENOENT\)/);
+    await expect(loadTemplate('issue', join(folder, 'absent.md'))).rejects.toThrow(
+      /--template .*absent\.md: cannot read the issue template \(ENOENT\)/,
+    );
   });
 });

@@ -20,7 +20,10 @@ export async function loadTemplate(kind: TemplateKind, overridePath?: string): P
     try {
       return await readFile(overridePath, 'utf8');
     } catch (error) {
-      throw new ConfigurationError(`--template ${overridePath}: cannot read the ${kind} template (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
+      throw new ConfigurationError(
+        `--template ${overridePath}: cannot read the ${kind} template (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+        { cause: error },
+      );
     }
   }
   return readFile(join(lldflowPackage().root, 'templates', TEMPLATE_FILES[kind]), 'utf8');

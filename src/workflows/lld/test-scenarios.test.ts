@@ -28,7 +28,15 @@ describe('parseTestScenarios', () => {
       '| 010 | Empty list | `[]` | `0` | Unit | returns 0 | REQ-1 |',
     ].join('\n');
     expect(parseTestScenarios(markdown).scenarios).toEqual([
-      { id: '010', scenario: 'Empty list', type: 'Unit', input: '`[]`', expected: '`0`', passCriteria: 'returns 0', criterion: 'returns 0' },
+      {
+        id: '010',
+        scenario: 'Empty list',
+        type: 'Unit',
+        input: '`[]`',
+        expected: '`0`',
+        passCriteria: 'returns 0',
+        criterion: 'returns 0',
+      },
     ]);
   });
 
@@ -85,12 +93,14 @@ describe('parseTestScenarios', () => {
   );
 
   it('with neither column, the scenario text is the criterion', () => {
-    const markdown = '## 10. Verification & Testing\n### 10.1 Test Scenarios\n| ID | Scenario | Type |\n|---|---|---|\n| T1 | Verify sum([]) returns 0 | Unit |\n';
+    const markdown =
+      '## 10. Verification & Testing\n### 10.1 Test Scenarios\n| ID | Scenario | Type |\n|---|---|---|\n| T1 | Verify sum([]) returns 0 | Unit |\n';
     expect(parseTestScenarios(markdown).scenarios[0]?.criterion).toBe('Verify sum([]) returns 0');
   });
 
   it('prefers Pass Criteria over Expected Output, even when it is a placeholder', () => {
-    const markdown = '## 10. Verification & Testing\n### 10.1 Test Scenarios\n| ID | Scenario | Expected Output | Pass Criteria |\n|---|---|---|---|\n| T1 | a | returns 0 | TBD |\n';
+    const markdown =
+      '## 10. Verification & Testing\n### 10.1 Test Scenarios\n| ID | Scenario | Expected Output | Pass Criteria |\n|---|---|---|---|\n| T1 | a | returns 0 | TBD |\n';
     expect(parseTestScenarios(markdown).scenarios[0]?.criterion).toBe('TBD');
   });
 
@@ -100,12 +110,26 @@ describe('parseTestScenarios', () => {
 });
 
 describe('isPlaceholder', () => {
-  it.each(['', '  ', 'TBD', 'tbd.', 'TODO: decide', 'N/A', 'n/a', 'NA', '...', '…', '<criteria>', '**TBD**', '`TODO`', '-', '?', '[pass criteria]'])(
-    '%j is a placeholder',
-    (text) => {
-      expect(isPlaceholder(text)).toBe(true);
-    },
-  );
+  it.each([
+    '',
+    '  ',
+    'TBD',
+    'tbd.',
+    'TODO: decide',
+    'N/A',
+    'n/a',
+    'NA',
+    '...',
+    '…',
+    '<criteria>',
+    '**TBD**',
+    '`TODO`',
+    '-',
+    '?',
+    '[pass criteria]',
+  ])('%j is a placeholder', (text) => {
+    expect(isPlaceholder(text)).toBe(true);
+  });
 
   it.each(['returns 0', 'exit code is 1.', 'no file written outside the temp dir', 'TBDX parser accepts input'])('%j is real', (text) => {
     expect(isPlaceholder(text)).toBe(false);

@@ -47,8 +47,7 @@ export function parseTestScenarios(markdown: string): TestScenarioTables {
     ? findTables(subsection.body).filter(isScenarioTable)
     : findTables(section.body).filter(
         (table) =>
-          isScenarioTable(table) &&
-          (columnIndex(table.header, EXPECTED_COLUMN) !== -1 || columnIndex(table.header, PASS_COLUMN) !== -1),
+          isScenarioTable(table) && (columnIndex(table.header, EXPECTED_COLUMN) !== -1 || columnIndex(table.header, PASS_COLUMN) !== -1),
       );
   const scenarios = tables.flatMap(readScenarios);
   return {

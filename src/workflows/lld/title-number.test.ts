@@ -3,7 +3,19 @@ import { fixTitleNumber, issueFieldIds, sameItemId } from './title-number.js';
 
 /** A title, then section 1 with an Issue field line (or none), then section 2. */
 function design(title: string, issueLine?: string): string {
-  return [title, '', '## 1. Context & Goal', '', ...(issueLine === undefined ? [] : [issueLine]), '* **Objective:** timers', '', '## 2. Proposed Changes', '', 'Body.', ''].join('\n');
+  return [
+    title,
+    '',
+    '## 1. Context & Goal',
+    '',
+    ...(issueLine === undefined ? [] : [issueLine]),
+    '* **Objective:** timers',
+    '',
+    '## 2. Proposed Changes',
+    '',
+    'Body.',
+    '',
+  ].join('\n');
 }
 
 function fixedTitle(title: string, itemId: string, issueLine?: string): string | undefined {
@@ -41,10 +53,13 @@ describe('sameItemId', () => {
 });
 
 describe('fixTitleNumber', () => {
-  it.each(['0XXX', 'XXX', 'NNN', 'TBD', 'xxx'])('replaces the placeholder %s with the id, with or without an Issue field', (placeholder) => {
-    expect(fixedTitle(`# ${placeholder} - Feature: Timers`, '106')).toBe('# 106 - Feature: Timers');
-    expect(fixedTitle(`# ${placeholder} - Feature: Timers`, '106', '* **Issue:** #106')).toBe('# 106 - Feature: Timers');
-  });
+  it.each(['0XXX', 'XXX', 'NNN', 'TBD', 'xxx'])(
+    'replaces the placeholder %s with the id, with or without an Issue field',
+    (placeholder) => {
+      expect(fixedTitle(`# ${placeholder} - Feature: Timers`, '106')).toBe('# 106 - Feature: Timers');
+      expect(fixedTitle(`# ${placeholder} - Feature: Timers`, '106', '* **Issue:** #106')).toBe('# 106 - Feature: Timers');
+    },
+  );
 
   it('keeps the prefix before a placeholder', () => {
     expect(fixedTitle('# LLD-0XXX: Timers', '106')).toBe('# LLD-106: Timers');
@@ -53,7 +68,10 @@ describe('fixTitleNumber', () => {
   it('records what it changed and why', () => {
     const result = fixTitleNumber(design('# 0XXX - Feature: Timers'), '106');
     expect(result.fixes).toEqual([
-      { kind: 'title number', detail: '`# 0XXX - Feature: Timers` → `# 106 - Feature: Timers` (a placeholder; the design is for item 106)' },
+      {
+        kind: 'title number',
+        detail: '`# 0XXX - Feature: Timers` → `# 106 - Feature: Timers` (a placeholder; the design is for item 106)',
+      },
     ]);
     expect(result.document).toBe(design('# 106 - Feature: Timers'));
   });
@@ -62,7 +80,10 @@ describe('fixTitleNumber', () => {
     const result = fixTitleNumber(design('# 1106 - Feature: Timers', '* **Issue:** #106'), '106');
     expect(result.document).toBe(design('# 106 - Feature: Timers', '* **Issue:** #106'));
     expect(result.fixes).toEqual([
-      { kind: 'title number', detail: '`# 1106 - Feature: Timers` → `# 106 - Feature: Timers` (the 1NNN convention; the design is for item 106)' },
+      {
+        kind: 'title number',
+        detail: '`# 1106 - Feature: Timers` → `# 106 - Feature: Timers` (the 1NNN convention; the design is for item 106)',
+      },
     ]);
   });
 
@@ -83,7 +104,9 @@ describe('fixTitleNumber', () => {
   it('removes zero padding when the Issue field names the item', () => {
     expect(fixedTitle('# 081 - Bug: Crash', '81', '* **Issue:** #81')).toBe('# 81 - Bug: Crash');
     const result = fixTitleNumber(design('# 0106 - Feature: Timers', '* **Issue:** #106'), '106');
-    expect(result.fixes[0]?.detail).toBe('`# 0106 - Feature: Timers` → `# 106 - Feature: Timers` (zero padding; the design is for item 106)');
+    expect(result.fixes[0]?.detail).toBe(
+      '`# 0106 - Feature: Timers` → `# 106 - Feature: Timers` (zero padding; the design is for item 106)',
+    );
   });
 
   it('puts the id in front of a title with no number when the Issue field names the item', () => {

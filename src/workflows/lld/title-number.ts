@@ -67,7 +67,10 @@ export function fixTitleNumber(markdown: string, itemId: string): AutofixResult 
   if (title === undefined) return { document: markdown, fixes: [] };
   const fixed = `# ${title}`;
   const document = markdown.slice(0, line.start) + fixed + markdown.slice(line.start + line.text.length);
-  return { document, fixes: [{ kind: 'title number', detail: `\`${line.text.trim()}\` → \`${fixed}\` (${why}; the design is for item ${itemId})` }] };
+  return {
+    document,
+    fixes: [{ kind: 'title number', detail: `\`${line.text.trim()}\` → \`${fixed}\` (${why}; the design is for item ${itemId})` }],
+  };
 }
 
 function mentionsId(title: string, itemId: string): boolean {

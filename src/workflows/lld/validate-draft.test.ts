@@ -52,7 +52,9 @@ describe('validateDraft', () => {
 
   it('checks that Modify and Delete paths exist', () => {
     const issues = validateDraft(
-      sampleLld({ fileRows: ['| `src/clock/clokc.ts` | Modify | typo |', '| `old/tool.sh` | Delete | gone |', '| `README.md` | Modify | ok |'] }),
+      sampleLld({
+        fileRows: ['| `src/clock/clokc.ts` | Modify | typo |', '| `old/tool.sh` | Delete | gone |', '| `README.md` | Modify | ok |'],
+      }),
       options,
     );
     expect(issues.map((issue) => issue.message)).toEqual([
@@ -124,7 +126,9 @@ describe('validateDraft', () => {
   });
 
   it('accepts a scenario table without Pass Criteria: the Expected Output decides', () => {
-    const markdown = withScenarioTable('| ID | Scenario | Type | Input | Expected Output |', ['| T010 | fires | Unit | 5 s | callback once |']);
+    const markdown = withScenarioTable('| ID | Scenario | Type | Input | Expected Output |', [
+      '| T010 | fires | Unit | 5 s | callback once |',
+    ]);
     expect(validateDraft(markdown, options)).toEqual([]);
   });
 
@@ -134,7 +138,10 @@ describe('validateDraft', () => {
   });
 
   it('still reports a placeholder criterion in a table without Pass Criteria', () => {
-    const expected = withScenarioTable('| ID | Scenario | Type | Input | Expected Output |', ['| T010 | fires | Unit | 5 s | TBD |', '| T020 | b | Unit | x | y |']);
+    const expected = withScenarioTable('| ID | Scenario | Type | Input | Expected Output |', [
+      '| T010 | fires | Unit | 5 s | TBD |',
+      '| T020 | b | Unit | x | y |',
+    ]);
     expect(validateDraft(expected, options)).toEqual([
       {
         code: 'placeholder-pass-criteria',
@@ -148,23 +155,34 @@ describe('validateDraft', () => {
   });
 
   it('checks that a Modify or Delete glob matches at least one file', () => {
-    const rows = ['| `src/nodes/*.py` | Modify | every node |', '| `src/**/*.ts` | Delete | all ts |', '| `src/nodes/*.rs` | Modify | none |', '| `lib/**` | Delete | none |'];
+    const rows = [
+      '| `src/nodes/*.py` | Modify | every node |',
+      '| `src/**/*.ts` | Delete | all ts |',
+      '| `src/nodes/*.rs` | Modify | none |',
+      '| `lib/**` | Delete | none |',
+    ];
     expect(validateDraft(sampleLld({ fileRows: rows }), options)).toEqual([
       {
         code: 'path-not-found',
         section: '2.1',
-        message: '`src/nodes/*.rs` is marked Modify but matches no file in the repository: correct the pattern from the repository layout, or list the files.',
+        message:
+          '`src/nodes/*.rs` is marked Modify but matches no file in the repository: correct the pattern from the repository layout, or list the files.',
       },
       {
         code: 'path-not-found',
         section: '2.1',
-        message: '`lib/**` is marked Delete but matches no file in the repository: correct the pattern from the repository layout, or list the files.',
+        message:
+          '`lib/**` is marked Delete but matches no file in the repository: correct the pattern from the repository layout, or list the files.',
       },
     ]);
   });
 
   it('checks an Add glob against the folder its wildcards start in', () => {
-    const rows = ['| `src/nodes/*_test.py` | Add | tests |', '| `src/**/fixtures.json` | Add | fixtures |', '| `lib/gen/*.py` | Add | generated |'];
+    const rows = [
+      '| `src/nodes/*_test.py` | Add | tests |',
+      '| `src/**/fixtures.json` | Add | fixtures |',
+      '| `lib/gen/*.py` | Add | generated |',
+    ];
     expect(validateDraft(sampleLld({ fileRows: rows }), options)).toEqual([
       {
         code: 'parent-missing',
@@ -199,7 +217,11 @@ describe('validateDraft', () => {
 
 /** The sample design with its 10.1 table replaced by one with this header and these rows. */
 function withScenarioTable(header: string, rows: string[]): string {
-  const delimiter = `|${header.split('|').slice(1, -1).map(() => '---').join('|')}|`;
+  const delimiter = `|${header
+    .split('|')
+    .slice(1, -1)
+    .map(() => '---')
+    .join('|')}|`;
   return sampleLld().replace(
     /\| ID \| Scenario \| Type \| Input \| Expected Output \| Pass Criteria \|\n[^\n]*\n(?:\|[^\n]*\n)*/,
     [header, delimiter, ...rows, ''].join('\n'),

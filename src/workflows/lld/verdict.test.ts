@@ -75,7 +75,9 @@ describe('parseVerdict rejects, with a reason for the model', () => {
   });
 
   it('two JSON objects in prose', () => {
-    expect(reasonOf(`First ${JSON.stringify(VALID)} and then ${JSON.stringify(VALID)}`)).toMatch(/^The response holds 2 separate JSON objects/);
+    expect(reasonOf(`First ${JSON.stringify(VALID)} and then ${JSON.stringify(VALID)}`)).toMatch(
+      /^The response holds 2 separate JSON objects/,
+    );
   });
 
   it('two JSON fences', () => {
@@ -127,11 +129,16 @@ describe('parseVerdict rejects, with a reason for the model', () => {
 
 describe('verdictJsonSchema', () => {
   it('lists the same verdict words, tiers and fields as the zod schema', () => {
-    const properties = verdictJsonSchema.properties as Record<string, { enum?: unknown[]; items?: { properties: Record<string, { enum?: unknown[] }>; required: string[] } }>;
+    const properties = verdictJsonSchema.properties as Record<
+      string,
+      { enum?: unknown[]; items?: { properties: Record<string, { enum?: unknown[] }>; required: string[] } }
+    >;
     expect(properties.verdict?.enum).toEqual(verdictSchema.shape.verdict.options);
     expect(properties.feedback_items?.items?.properties.tier?.enum).toEqual([1, 2, 3]);
     expect(Object.keys(verdictSchema.shape).sort()).toEqual([...(verdictJsonSchema.required as string[])].sort());
-    expect(properties.feedback_items?.items?.required.sort()).toEqual(Object.keys(verdictSchema.shape.feedback_items.unwrap().element.shape).sort());
+    expect(properties.feedback_items?.items?.required.sort()).toEqual(
+      Object.keys(verdictSchema.shape.feedback_items.unwrap().element.shape).sort(),
+    );
   });
 
   it('describes objects the parser accepts', () => {
@@ -158,13 +165,19 @@ describe('blockingItems', () => {
 
   it('is equal for two verdicts that differ only in wording noise', () => {
     const first: Verdict = { ...base, feedback_items: [{ tier: 1, category: '', section: '2.1', issue: 'Bad path.', recommendation: '' }] };
-    const second: Verdict = { ...base, feedback_items: [{ tier: 1, category: 'x', section: 'section 2.1', issue: 'bad  path', recommendation: 'y' }] };
+    const second: Verdict = {
+      ...base,
+      feedback_items: [{ tier: 1, category: 'x', section: 'section 2.1', issue: 'bad  path', recommendation: 'y' }],
+    };
     expect(blockingItems(first)).toEqual(blockingItems(second));
     expect(blockingItems(base)).toEqual([]);
   });
 
   it('uses the category when an item has no issue text', () => {
-    const verdict: Verdict = { ...base, feedback_items: [{ tier: 1, category: 'Missing tests', section: '', issue: '', recommendation: '' }] };
+    const verdict: Verdict = {
+      ...base,
+      feedback_items: [{ tier: 1, category: 'Missing tests', section: '', issue: '', recommendation: '' }],
+    };
     expect(blockingItems(verdict)).toEqual([' | missing tests']);
   });
 });

@@ -47,10 +47,7 @@ const summaryShapeSchema = z.object({
   summary: z.string().refine((value) => value.trim() !== '', { message: 'must not be empty' }),
   blocking_issues: z
     .array(
-      z.union([
-        z.string(),
-        z.object({ section: optionalText, issue: z.string(), severity: optionalText, recommendation: optionalText }),
-      ]),
+      z.union([z.string(), z.object({ section: optionalText, issue: z.string(), severity: optionalText, recommendation: optionalText })]),
     )
     .default([]),
   suggestions: z.array(z.string()).default([]),
@@ -87,7 +84,13 @@ function fromSummaryShape(data: z.infer<typeof summaryShapeSchema>): Verdict {
   const blocking: FeedbackItem[] = data.blocking_issues.map((entry) =>
     typeof entry === 'string'
       ? { tier: 1, category: 'blocking', section: '', issue: entry, recommendation: '' }
-      : { tier: 1, category: entry.severity || 'blocking', section: entry.section, issue: entry.issue, recommendation: entry.recommendation },
+      : {
+          tier: 1,
+          category: entry.severity || 'blocking',
+          section: entry.section,
+          issue: entry.issue,
+          recommendation: entry.recommendation,
+        },
   );
   const suggestions: FeedbackItem[] = data.suggestions.map((entry) => ({
     tier: 3,
@@ -114,7 +117,10 @@ function describeIssue(issue: z.core.$ZodIssue, input: object): string {
 
 function formatPath(path: PropertyKey[]): string {
   if (path.length === 0) return 'the verdict';
-  return path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text === '' ? String(key) : `${text}.${String(key)}`), '');
+  return path.reduce<string>(
+    (text, key) => (typeof key === 'number' ? `${text}[${key}]` : text === '' ? String(key) : `${text}.${String(key)}`),
+    '',
+  );
 }
 
 function valueAt(input: unknown, path: PropertyKey[]): unknown {

@@ -23,12 +23,21 @@ describe('fixWhitespace', () => {
   });
 
   it('turns Windows line ends into LF', () => {
-    expect(fixWhitespace('# T\r\n\r\nA\r\n')).toEqual({ document: '# T\n\nA\n', fixes: [{ kind: 'whitespace', detail: 'Windows line ends' }] });
+    expect(fixWhitespace('# T\r\n\r\nA\r\n')).toEqual({
+      document: '# T\n\nA\n',
+      fixes: [{ kind: 'whitespace', detail: 'Windows line ends' }],
+    });
   });
 
   it('drops blank lines at either end and ends the document with one newline', () => {
-    expect(fixWhitespace('\n# T\n\nA\n\n')).toEqual({ document: '# T\n\nA\n', fixes: [{ kind: 'whitespace', detail: 'blank lines at the start or end' }] });
-    expect(fixWhitespace('# T\n\nA')).toEqual({ document: '# T\n\nA\n', fixes: [{ kind: 'whitespace', detail: 'blank lines at the start or end' }] });
+    expect(fixWhitespace('\n# T\n\nA\n\n')).toEqual({
+      document: '# T\n\nA\n',
+      fixes: [{ kind: 'whitespace', detail: 'blank lines at the start or end' }],
+    });
+    expect(fixWhitespace('# T\n\nA')).toEqual({
+      document: '# T\n\nA\n',
+      fixes: [{ kind: 'whitespace', detail: 'blank lines at the start or end' }],
+    });
   });
 
   it('lists every kind of problem in one fix', () => {

@@ -34,7 +34,11 @@ export interface DocumentKind {
 }
 
 /** The conversation for one call: the prompt, plus the rejected answer and the reason when asking again. */
-export function conversation(prompt: PromptPair, rejection: { reason: string; response: string } | undefined, kind: DocumentKind): { system: string; messages: ModelMessage[] } {
+export function conversation(
+  prompt: PromptPair,
+  rejection: { reason: string; response: string } | undefined,
+  kind: DocumentKind,
+): { system: string; messages: ModelMessage[] } {
   const messages: ModelMessage[] = [{ role: 'user', content: prompt.user }];
   if (rejection) {
     messages.push({ role: 'assistant', content: rejection.response }, { role: 'user', content: kind.rejectionPrompt(rejection.reason) });

@@ -8,7 +8,17 @@ import { driveSteps, type StepMachine } from '../steps/step-driver.js';
 import { summariseFixes } from './autofix.js';
 import { conversation, type DocumentKind, type PromptPair } from './document-kind.js';
 import { initialState, type LoadedItem, type LoopLimits, type LoopState } from './state.js';
-import { afterAutofix, afterDrafter, afterFinalize, afterLoad, afterReviewer, afterValidation, block, decideNextStep, type NextStep } from './transitions.js';
+import {
+  afterAutofix,
+  afterDrafter,
+  afterFinalize,
+  afterLoad,
+  afterReviewer,
+  afterValidation,
+  block,
+  decideNextStep,
+  type NextStep,
+} from './transitions.js';
 
 export interface ReviewLoopSetup {
   context: ItemContext;
@@ -68,7 +78,10 @@ async function performStep(setup: ReviewLoopSetup, state: LoopState, step: NextS
       if (fixed.fixes.length > 0) context.log(`autofixed: ${summariseFixes(fixed.fixes)}`);
       const autofixed = afterAutofix(state, fixed);
       const errors = await kind.validate(autofixed.document ?? '', item);
-      if (errors.length > 0) context.log(`mechanical validation: ${errors.length} ${plural(errors.length, 'problem')}\n${errors.map((error) => `  - ${error}`).join('\n')}`);
+      if (errors.length > 0)
+        context.log(
+          `mechanical validation: ${errors.length} ${plural(errors.length, 'problem')}\n${errors.map((error) => `  - ${error}`).join('\n')}`,
+        );
       return afterValidation(autofixed, errors, limits);
     }
     case 'call-reviewer': {
@@ -88,7 +101,11 @@ async function performStep(setup: ReviewLoopSetup, state: LoopState, step: NextS
       return block(state, step.reason);
     case 'finalize': {
       const { output, lineage } = await setup.finalize(state);
-      context.log(state.outcome?.status === 'approved' ? `approved: ${output}` : `blocked: ${state.outcome?.status === 'blocked' ? state.outcome.reason : ''} (${output})`);
+      context.log(
+        state.outcome?.status === 'approved'
+          ? `approved: ${output}`
+          : `blocked: ${state.outcome?.status === 'blocked' ? state.outcome.reason : ''} (${output})`,
+      );
       return afterFinalize(state, output, lineage);
     }
     case 'done':
@@ -117,13 +134,23 @@ function ask(
   jsonSchema?: { name: string; schema: Record<string, unknown> },
 ): Promise<ModelResponse> {
   const { system, messages } = conversation(prompt, state.pendingRejection, setup.kind);
-  return callModel(setup.context, client, { role, system, messages, trace: { itemId: setup.context.item.id, step: traceStep }, ...(jsonSchema ? { jsonSchema } : {}) });
+  return callModel(setup.context, client, {
+    role,
+    system,
+    messages,
+    trace: { itemId: setup.context.item.id, step: traceStep },
+    ...(jsonSchema ? { jsonSchema } : {}),
+  });
 }
 
 function outcomeOf(state: LoopState): ItemOutcome {
   const output = state.output;
   if (state.outcome?.status === 'approved') return { status: 'succeeded', ...(output ? { output } : {}) };
-  return { status: 'blocked', reason: state.outcome?.status === 'blocked' ? state.outcome.reason : 'ended without an outcome', ...(output ? { output } : {}) };
+  return {
+    status: 'blocked',
+    reason: state.outcome?.status === 'blocked' ? state.outcome.reason : 'ended without an outcome',
+    ...(output ? { output } : {}),
+  };
 }
 
 function requireItem(state: LoopState): LoadedItem {
@@ -133,7 +160,8 @@ function requireItem(state: LoopState): LoadedItem {
 
 function describeDrafterCall(purpose: LoopState['drafterPurpose'], state: LoopState): string {
   if (purpose === 'draft') return 'drafting';
-  if (purpose === 'fix-validation') return `fixing ${state.validationErrors.length} validation ${plural(state.validationErrors.length, 'problem')}`;
+  if (purpose === 'fix-validation')
+    return `fixing ${state.validationErrors.length} validation ${plural(state.validationErrors.length, 'problem')}`;
   return `revising after round ${state.verdicts.length}`;
 }
 

@@ -50,7 +50,10 @@ export const lineageEntrySchema = z.object({ number: z.number(), name: z.string(
 const pendingRejectionSchema = z.object({ reason: z.string(), response: z.string() });
 export type PendingRejection = z.infer<typeof pendingRejectionSchema>;
 
-const loopOutcomeSchema = z.discriminatedUnion('status', [z.object({ status: z.literal('approved') }), z.object({ status: z.literal('blocked'), reason: z.string() })]);
+const loopOutcomeSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('approved') }),
+  z.object({ status: z.literal('blocked'), reason: z.string() }),
+]);
 export type LoopOutcome = z.infer<typeof loopOutcomeSchema>;
 
 const loopStateSchema = z.object({

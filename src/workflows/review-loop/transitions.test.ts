@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { renderAutofix, type AutofixResult } from './autofix.js';
 import { initialState, type LoopLimits, type LoopState } from './state.js';
-import { afterAutofix, afterDrafter, afterLoad, afterReviewer, afterValidation, decideNextStep, UnusableResponseError, type ReviewerResult } from './transitions.js';
+import {
+  afterAutofix,
+  afterDrafter,
+  afterLoad,
+  afterReviewer,
+  afterValidation,
+  decideNextStep,
+  UnusableResponseError,
+  type ReviewerResult,
+} from './transitions.js';
 
 const limits: LoopLimits = { maxIterations: 5, budgetUsd: undefined, maxValidationFailures: 3 };
 const call = { costUsd: 0.5 };
@@ -14,7 +23,14 @@ function drafted(): LoopState {
 }
 
 function verdict(label: 'APPROVED' | 'REVISE' | 'DISCUSS', blocking: string[] = []): ReviewerResult {
-  return { ok: true, verdict: label, blocking, blockingSummary: blocking.map((item) => `Section 2: ${item}`), detail: { verdict: label }, markdown: `# ${label}` };
+  return {
+    ok: true,
+    verdict: label,
+    blocking,
+    blockingSummary: blocking.map((item) => `Section 2: ${item}`),
+    detail: { verdict: label },
+    markdown: `# ${label}`,
+  };
 }
 
 describe('review loop transitions', () => {
@@ -35,7 +51,10 @@ describe('review loop transitions', () => {
     state = afterReviewer(state, verdict('APPROVED'), review, limits);
     expect(state.stage).toBe('finalize');
     expect(state.outcome).toEqual({ status: 'approved' });
-    expect(state.verdicts.map((record) => [record.round, record.verdict])).toEqual([[1, 'REVISE'], [2, 'APPROVED']]);
+    expect(state.verdicts.map((record) => [record.round, record.verdict])).toEqual([
+      [1, 'REVISE'],
+      [2, 'APPROVED'],
+    ]);
     expect(state.lineage.map((entry) => entry.name)).toEqual(['issue.md', 'draft.md', 'verdict.md', 'draft.md', 'verdict.md']);
   });
 
@@ -62,7 +81,10 @@ describe('review loop transitions', () => {
 
   it('blocks before a model call once the budget is spent', () => {
     const state = drafted();
-    expect(decideNextStep(state, { ...limits, budgetUsd: 0.5 })).toMatchObject({ kind: 'block', reason: expect.stringContaining('budget') as string });
+    expect(decideNextStep(state, { ...limits, budgetUsd: 0.5 })).toMatchObject({
+      kind: 'block',
+      reason: expect.stringContaining('budget') as string,
+    });
     expect(decideNextStep(state, { ...limits, budgetUsd: 0.6 }).kind).toBe('call-reviewer');
   });
 
@@ -71,7 +93,9 @@ describe('review loop transitions', () => {
     expect(state.pendingRejection).toEqual({ reason: 'not JSON', response: 'hello' });
     expect(state.stage).toBe('review');
     expect(state.lineage.at(-1)?.name).toBe('rejected-verdict.md');
-    expect(() => afterReviewer(state, { ok: false, reason: 'still not JSON', response: 'x' }, review, limits)).toThrow(UnusableResponseError);
+    expect(() => afterReviewer(state, { ok: false, reason: 'still not JSON', response: 'x' }, review, limits)).toThrow(
+      UnusableResponseError,
+    );
     const recovered = afterReviewer(state, verdict('APPROVED'), review, limits);
     expect(recovered.pendingRejection).toBeUndefined();
   });
@@ -80,7 +104,12 @@ describe('review loop transitions', () => {
     const loaded = afterLoad(initialState('run-1', 'now'), item, '# Issue');
     let state = afterDrafter(loaded, { ok: true, document: '# bad' }, call);
     state = afterValidation(state, ['section 3 is missing'], limits);
-    expect(state).toMatchObject({ stage: 'draft', drafterPurpose: 'fix-validation', validationErrors: ['section 3 is missing'], validationFailures: 1 });
+    expect(state).toMatchObject({
+      stage: 'draft',
+      drafterPurpose: 'fix-validation',
+      validationErrors: ['section 3 is missing'],
+      validationFailures: 1,
+    });
     expect(decideNextStep(state, limits)).toMatchObject({ kind: 'call-drafter', purpose: 'fix-validation' });
     state = afterValidation(afterDrafter(state, { ok: true, document: '# bad 2' }, call), ['x'], limits);
     expect(state).toMatchObject({ stage: 'draft', validationFailures: 2 });
@@ -150,7 +179,10 @@ describe('a drafter that cannot fix the mechanical problems', () => {
       reason: 'the drafter could not fix the mechanical problems (it sent the same document back): section 3 is missing; no title',
     });
     expect(state.validationErrors).toEqual(['section 3 is missing', 'no title']);
-    expect(state.lineage.at(-1)).toMatchObject({ name: 'rejected-draft.md', content: '<!-- rejected: the revision changed nothing -->\n\n# bad' });
+    expect(state.lineage.at(-1)).toMatchObject({
+      name: 'rejected-draft.md',
+      content: '<!-- rejected: the revision changed nothing -->\n\n# bad',
+    });
     expect(state.calls).toBe(before.calls + 1);
     expect(state.pendingRejection).toBeUndefined();
     expect(decideNextStep(state, limits)).toEqual({ kind: 'finalize' });
@@ -158,7 +190,11 @@ describe('a drafter that cannot fix the mechanical problems', () => {
 
   it('an unchanged answer to a revision is asked for again, not blocked', () => {
     const revising = afterReviewer(drafted(), verdict('REVISE', ['missing tests']), review, limits);
-    const state = afterDrafter(revising, { ok: false, reason: 'the revision changed nothing', response: '# 7 - Doc', unchanged: true }, call);
+    const state = afterDrafter(
+      revising,
+      { ok: false, reason: 'the revision changed nothing', response: '# 7 - Doc', unchanged: true },
+      call,
+    );
     expect(state.outcome).toBeUndefined();
     expect(state.stage).toBe('revise');
     expect(state.pendingRejection).toEqual({ reason: 'the revision changed nothing', response: '# 7 - Doc' });
@@ -181,7 +217,11 @@ describe('a drafter that cannot fix the mechanical problems', () => {
   });
 
   it('a changed document that still fails goes back to the drafter', () => {
-    const state = afterValidation(afterDrafter(failedOnce(), { ok: true, document: '# bad, less so' }, call), ['section 3 is missing'], limits);
+    const state = afterValidation(
+      afterDrafter(failedOnce(), { ok: true, document: '# bad, less so' }, call),
+      ['section 3 is missing'],
+      limits,
+    );
     expect(state.outcome).toBeUndefined();
     expect(state).toMatchObject({ stage: 'draft', drafterPurpose: 'fix-validation', validationFailures: 2 });
   });

@@ -40,7 +40,6 @@ function budgetBlock(state: LoopState, limits: LoopLimits): NextStep {
   return { kind: 'block', reason: `budget of $${limits.budgetUsd} reached ($${state.costUsd.toFixed(4)} spent)` };
 }
 
-
 export function afterLoad(state: LoopState, item: LoadedItem, issueMarkdown: string): LoopState {
   return withLineage({ ...state, item, stage: 'draft', drafterPurpose: 'draft' }, 'issue.md', issueMarkdown);
 }
@@ -74,7 +73,10 @@ export function afterDrafter(state: LoopState, result: DrafterResult, call: Call
   const next = counted(state, call, 'drafter');
   // Asked to fix mechanical problems, the drafter sent the same document: it cannot fix them, a human must look.
   if (!result.ok && result.unchanged && state.drafterPurpose === 'fix-validation') {
-    return cannotFix(withLineage(next, 'rejected-draft.md', `<!-- rejected: ${result.reason} -->\n\n${result.response}`), state.validationErrors);
+    return cannotFix(
+      withLineage(next, 'rejected-draft.md', `<!-- rejected: ${result.reason} -->\n\n${result.response}`),
+      state.validationErrors,
+    );
   }
   if (!result.ok) return rejected(next, result.reason, result.response, 'drafter', 'rejected-draft.md');
   return withLineage({ ...next, document: result.document, stage: 'validate', pendingRejection: undefined }, 'draft.md', result.document);
@@ -87,7 +89,8 @@ export function afterAutofix(state: LoopState, result: AutofixResult): LoopState
 }
 
 export function afterValidation(state: LoopState, errors: string[], limits: LoopLimits): LoopState {
-  if (errors.length === 0) return { ...state, stage: 'review', validationErrors: [], validationFailures: 0, validationFailedDocument: undefined };
+  if (errors.length === 0)
+    return { ...state, stage: 'review', validationErrors: [], validationFailures: 0, validationFailedDocument: undefined };
   const failures = state.validationFailures + 1;
   const listed = withLineage({ ...state, validationFailedDocument: state.document }, 'validation.md', renderValidation(errors, failures));
   if (state.validationFailures > 0 && state.document === state.validationFailedDocument) return cannotFix(listed, errors);
@@ -113,15 +116,28 @@ export function afterReviewer(
   const next = counted(state, call, 'reviewer');
   if (!result.ok) return rejected(next, result.reason, result.response, 'reviewer', 'rejected-verdict.md');
   const round = next.verdicts.length + 1;
-  const record = { round, verdict: result.verdict, reviewer: call.reviewer, date: call.date, blocking: result.blocking, blockingSummary: result.blockingSummary, detail: result.detail };
-  const reviewed = withLineage({ ...next, pendingRejection: undefined, verdicts: [...next.verdicts, record] }, 'verdict.md', result.markdown);
+  const record = {
+    round,
+    verdict: result.verdict,
+    reviewer: call.reviewer,
+    date: call.date,
+    blocking: result.blocking,
+    blockingSummary: result.blockingSummary,
+    detail: result.detail,
+  };
+  const reviewed = withLineage(
+    { ...next, pendingRejection: undefined, verdicts: [...next.verdicts, record] },
+    'verdict.md',
+    result.markdown,
+  );
   if (result.verdict === 'APPROVED') return { ...reviewed, stage: 'finalize', outcome: { status: 'approved' } };
   if (result.verdict === 'DISCUSS') return block(reviewed, 'the reviewer asked for a human decision (DISCUSS)');
   const previous = state.verdicts.at(-1);
   if (previous?.verdict === 'REVISE' && result.blocking.length > 0 && sameItems(previous.blocking, result.blocking)) {
     return block(reviewed, `the same blocking items were raised twice in a row: ${result.blocking.join('; ')}`);
   }
-  if (round >= limits.maxIterations) return block(reviewed, `not approved after ${round} review rounds (--max-iterations ${limits.maxIterations})`);
+  if (round >= limits.maxIterations)
+    return block(reviewed, `not approved after ${round} review rounds (--max-iterations ${limits.maxIterations})`);
   return { ...reviewed, stage: 'revise', drafterPurpose: 'revise' };
 }
 

@@ -42,7 +42,9 @@ describe('LineageWriter', () => {
 
   it('redacts what it writes', async () => {
     const folder = lineageFolder();
-    await new LineageWriter(folder, (text) => text.replace('sk-secret', 'openai#1')).write([{ number: 1, name: 'draft.md', content: 'key sk-secret' }]);
+    await new LineageWriter(folder, (text) => text.replace('sk-secret', 'openai#1')).write([
+      { number: 1, name: 'draft.md', content: 'key sk-secret' },
+    ]);
     expect(readFileSync(join(folder, '001-draft.md'), 'utf8')).toBe('key openai#1\n');
   });
 

@@ -14,13 +14,19 @@ describe('checkpointed states read back under their version', () => {
   it('refuses a state without a version or of another one, saying what to do', () => {
     const { version: _version, ...older } = initialState('run', 'now');
     expect(() => parseLoopState(older, 'lld')).toThrow(CheckpointStateError);
-    expect(() => parseLoopState(older, 'lld')).toThrow(/the lld checkpoint was written by another lldflow version \(state version none, this lldflow reads 1\): run the item afresh/);
-    expect(() => parseImplementState({ ...initialImplementState('run', 'now'), version: 2 })).toThrow(/state version 2, this lldflow reads 1/);
+    expect(() => parseLoopState(older, 'lld')).toThrow(
+      /the lld checkpoint was written by another lldflow version \(state version none, this lldflow reads 1\): run the item afresh/,
+    );
+    expect(() => parseImplementState({ ...initialImplementState('run', 'now'), version: 2 })).toThrow(
+      /state version 2, this lldflow reads 1/,
+    );
   });
 
   it('refuses a damaged state, naming the field', () => {
     const damaged = { ...initialState('run', 'now'), stage: 'reviewing', calls: 'three' };
     expect(() => parseLoopState(damaged, 'issue')).toThrow(/the issue checkpoint is damaged at stage/);
-    expect(() => parseImplementState({ ...initialImplementState('run', 'now'), testRuns: [{ iteration: 1 }] })).toThrow(/damaged at testRuns\.0\.phase/);
+    expect(() => parseImplementState({ ...initialImplementState('run', 'now'), testRuns: [{ iteration: 1 }] })).toThrow(
+      /damaged at testRuns\.0\.phase/,
+    );
   });
 });

@@ -12,7 +12,7 @@ export function parseVersionedState<Schema extends z.ZodType<{ version: number }
   value: unknown,
   workflow: string,
 ): z.infer<Schema> {
-  const found = typeof value === 'object' && value !== null && 'version' in value ? (value).version : undefined;
+  const found = typeof value === 'object' && value !== null && 'version' in value ? value.version : undefined;
   if (found !== version) {
     throw new CheckpointStateError(
       `the ${workflow} checkpoint was written by another lldflow version (state version ${found === undefined ? 'none' : JSON.stringify(found)}, this lldflow reads ${version}): run the item afresh, deleting its file under .lldflow/checkpoints/`,
@@ -22,7 +22,9 @@ export function parseVersionedState<Schema extends z.ZodType<{ version: number }
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-    throw new CheckpointStateError(`the ${workflow} checkpoint is damaged${where} (${issue?.message ?? 'invalid'}): run the item afresh, deleting its file under .lldflow/checkpoints/`);
+    throw new CheckpointStateError(
+      `the ${workflow} checkpoint is damaged${where} (${issue?.message ?? 'invalid'}): run the item afresh, deleting its file under .lldflow/checkpoints/`,
+    );
   }
   return parsed.data;
 }

@@ -1,11 +1,8 @@
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { systemClock } from '../../src/clock/clock.js';
-import type { CliIo } from '../../src/cli/cli-io.js';
-import { runCli } from '../../src/cli/program.js';
-import { CaptureStream } from '../../src/output/testing/capture-stream.js';
+import { requirementsInProcess } from '../../src/cli/testing/requirements-in-process.js';
 import type { RunSummary } from '../../src/core/items.js';
-import { ISOLATED_GIT_ENV, temporaryRepository } from '../../src/git/testing/temporary-repository.js';
+import { temporaryRepository } from '../../src/git/testing/temporary-repository.js';
 import { checkCooldowns } from '../cooldown-violations.js';
 import { FakeServerHandle } from '../fake-server/server-handle.js';
 import type { ServedRequest } from '../fake-server/protocol.js';
@@ -14,7 +11,7 @@ import { callGaps, meanServerHoldMs } from '../served-timing.js';
 
 const ITEMS = 20;
 const PARALLEL = 10;
-const LATENCY_MS = 300;
+const LATENCY_MS = 1000;
 const KEYS = 10;
 const TIMED_RUNS = 5;
 
@@ -22,7 +19,7 @@ const TIMED_RUNS = 5;
  * The real `lldflow requirements --type lld` (commander parsing, ModelRegistry with the OpenAI SDK over
  * OPENAI_BASE_URL, LldWorkflow, SQLite checkpoints, console/log-file/progress reporters, lineage and
  * LLD files) on 20 items at --parallel 10, in a temporary git repository, against the fake server
- * answering after 300 ms, five times; the median run is reported. A two-item run in another repository
+ * answering after 1 s (the fastest real model calls), five times; the median run is reported. A two-item run in another repository
  * goes first, so loading the SDK, the SQLite addon and the rest of lldflow's modules (and first-use
  * set-up such as the ICU collator that sorts item ids) is not counted as per-item cost.
  */
@@ -107,40 +104,26 @@ interface RequirementsRun {
 }
 
 async function requirements(target: { repo: string; items: string }, baseUrl: string, parallel: number): Promise<RequirementsRun> {
-  const stdout = new CaptureStream();
-  const stderr = new CaptureStream();
-  const io: CliIo = {
-    cwd: target.repo,
-    env: {
-      ...process.env,
-      ...ISOLATED_GIT_ENV,
-      NO_COLOR: '1',
-      OPENAI_BASE_URL: baseUrl,
-      OPENAI_API_KEYS: benchKeys(),
-      OPENAI_API_KEY: undefined,
-      LLDFLOW_DRAFTER: undefined,
-      LLDFLOW_REVIEWER: undefined,
-    },
-    stdout,
-    stderr,
-    clock: systemClock,
-    signal: new AbortController().signal,
-  };
-  const argv = ['requirements', '--type', 'lld', '--repo', target.repo, '--source', target.items, '--all', '--parallel', String(parallel)];
-  argv.push('--per-key-concurrency', '1', '--drafter', 'openai:bench-drafter', '--reviewer', 'openai:bench-reviewer', '--json');
   const cpuBefore = process.cpuUsage();
   const startedAt = performance.now();
-  const code = await runCli(argv, io);
+  const run = await requirementsInProcess({
+    ...target,
+    baseUrl,
+    keys: benchKeys(),
+    drafter: 'openai:bench-drafter',
+    reviewer: 'openai:bench-reviewer',
+    options: ['--type', 'lld', '--parallel', String(parallel), '--per-key-concurrency', '1'],
+  });
   const endedAt = performance.now();
   const cpu = process.cpuUsage(cpuBefore);
   return {
-    code,
+    code: run.code,
     cpuMs: (cpu.user + cpu.system) / 1000,
     wallMs: endedAt - startedAt,
     startedAt: performance.timeOrigin + startedAt,
     endedAt: performance.timeOrigin + endedAt,
-    summary: parseSummary(stdout.text),
-    stderr: stderr.text,
+    summary: run.summary,
+    stderr: run.stderr,
   };
 }
 
@@ -148,16 +131,8 @@ function mean(values: readonly number[]): number {
   return values.length === 0 ? 0 : values.reduce((total, value) => total + value, 0) / values.length;
 }
 
-function benchKeys(): string {
-  return Array.from({ length: KEYS }, (_, index) => `bench-key-${index + 1}`).join(',');
-}
-
-function parseSummary(text: string): RunSummary | undefined {
-  try {
-    return JSON.parse(text) as RunSummary;
-  } catch {
-    return undefined;
-  }
+function benchKeys(): string[] {
+  return Array.from({ length: KEYS }, (_, index) => `bench-key-${index + 1}`);
 }
 
 function callsPerItem(served: readonly ServedRequest[]): Map<string, number> {

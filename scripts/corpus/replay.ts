@@ -1,12 +1,11 @@
 import { plural } from '../../src/core/format.js';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { systemClock } from '../../src/clock/clock.js';
-import { runCli } from '../../src/cli/program.js';
-import { CaptureStream } from '../../src/output/testing/capture-stream.js';
-import type { ItemSummary, RunSummary } from '../../src/core/items.js';
+import { requirementsInProcess } from '../../src/cli/testing/requirements-in-process.js';
+import { ISOLATED_GIT_ENV } from '../../src/git/testing/temporary-repository.js';
+import type { ItemSummary } from '../../src/core/items.js';
 import { caseLayout } from './case-layout.js';
 import { recordedOutcome, type CorpusCase } from './cases.js';
 import { DRAFTER_MODEL, REVIEWER_MODEL, ReplayServer, type ServedCase } from './replay-server.js';
@@ -75,44 +74,19 @@ async function replayBatch(batch: readonly CorpusCase[], base: string, parallel:
   }
   const server = await new ReplayServer(batch).start();
   try {
-    const stdout = new CaptureStream();
-    const stderr = new CaptureStream();
-    const keys = Array.from({ length: Math.max(parallel, 1) }, (_, index) => `replay-key-${index + 1}`).join(',');
+    const keys = Array.from({ length: Math.max(parallel, 1) }, (_, index) => `replay-key-${index + 1}`);
     const maxIterations = Math.max(5, ...batch.map((recorded) => recorded.verdicts.length));
-    const code = await runCli(
-      [
-        'requirements',
-        '--type',
-        'lld',
-        '--repo',
-        repo,
-        '--source',
-        items,
-        '--all',
-        '--parallel',
-        String(parallel),
-        '--max-iterations',
-        String(maxIterations),
-      ].concat(['--drafter', `openai:${DRAFTER_MODEL}`, '--reviewer', `openai:${REVIEWER_MODEL}`, '--json']),
-      {
-        cwd: repo,
-        env: {
-          ...process.env,
-          NO_COLOR: '1',
-          OPENAI_BASE_URL: server.baseUrl,
-          OPENAI_API_KEYS: keys,
-          OPENAI_API_KEY: undefined,
-          LLDFLOW_DRAFTER: undefined,
-          LLDFLOW_REVIEWER: undefined,
-        },
-        stdout,
-        stderr,
-        clock: systemClock,
-        signal: new AbortController().signal,
-      },
-    );
-    const summary = parseSummary(stdout.text);
-    if (!summary) throw new Error(`the replay run exited with ${code} and no summary:\n${stderr.text.slice(-2000)}`);
+    const run = await requirementsInProcess({
+      repo,
+      items,
+      baseUrl: server.baseUrl,
+      keys,
+      drafter: `openai:${DRAFTER_MODEL}`,
+      reviewer: `openai:${REVIEWER_MODEL}`,
+      options: ['--type', 'lld', '--parallel', String(parallel), '--max-iterations', String(maxIterations)],
+    });
+    const summary = run.summary;
+    if (!summary) throw new Error(`the replay run exited with ${run.code} and no summary:\n${run.stderr.slice(-2000)}`);
     return batch.map((recorded) => ({
       recorded,
       item: summary.items.find((item) => item.id === recorded.itemId),
@@ -144,7 +118,7 @@ function createRepository(repo: string, batch: readonly CorpusCase[]): void {
     void execFileSync('git', ['-c', 'user.name=replay', '-c', 'user.email=replay@example.invalid', '-c', 'commit.gpgsign=false', ...args], {
       cwd: repo,
       stdio: 'ignore',
-      env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
+      env: { ...process.env, ...ISOLATED_GIT_ENV },
     });
   git('init', '-q', '-b', 'main');
   git('add', '-A');
@@ -164,7 +138,7 @@ function validationFailures(repo: string, itemId: string): string[] {
 }
 
 function firstProblem(path: string): string {
-  const text = execFileSync('cat', [path], { encoding: 'utf8' });
+  const text = readFileSync(path, 'utf8');
   return (/^- (.*)$/m.exec(text)?.[1] ?? '').slice(0, 160);
 }
 
@@ -173,14 +147,6 @@ function readdirOrEmpty(path: string): string[] {
     return readdirSync(path);
   } catch {
     return [];
-  }
-}
-
-function parseSummary(text: string): RunSummary | undefined {
-  try {
-    return JSON.parse(text) as RunSummary;
-  } catch {
-    return undefined;
   }
 }
 

@@ -2,9 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/clock/clock.js';
-import { runCli } from '../../src/cli/program.js';
-import { CaptureStream } from '../../src/output/testing/capture-stream.js';
+import { requirementsInProcess } from '../../src/cli/testing/requirements-in-process.js';
 import type { FakeHttpServer, FakeRequest } from '../../src/providers/testing/fake-http-server.js';
 import { fakeOpenAIServer } from '../../src/providers/testing/fake-openai-server.js';
 import type { RunSummary } from '../../src/core/items.js';
@@ -32,43 +30,17 @@ function conventionalLld(itemId: string): string {
 }
 
 async function requirements(repo: string, items: string, baseUrl: string): Promise<{ code: number; stderr: string; summary: RunSummary }> {
-  const stdout = new CaptureStream();
-  const stderr = new CaptureStream();
-  const code = await runCli(
-    [
-      'requirements',
-      '--repo',
-      repo,
-      '--source',
-      items,
-      '--all',
-      '--parallel',
-      '2',
-      '--drafter',
-      'openai:d',
-      '--reviewer',
-      'openai:r',
-      '--json',
-    ],
-    {
-      cwd: repo,
-      env: {
-        ...process.env,
-        ...ISOLATED_GIT_ENV,
-        NO_COLOR: '1',
-        OPENAI_BASE_URL: baseUrl,
-        OPENAI_API_KEYS: 'k-one,k-two',
-        OPENAI_API_KEY: undefined,
-        LLDFLOW_DRAFTER: undefined,
-        LLDFLOW_REVIEWER: undefined,
-      },
-      stdout,
-      stderr,
-      clock: systemClock,
-      signal: new AbortController().signal,
-    },
-  );
-  return { code, stderr: stderr.text, summary: JSON.parse(stdout.text) as RunSummary };
+  const run = await requirementsInProcess({
+    repo,
+    items,
+    baseUrl,
+    keys: ['k-one', 'k-two'],
+    drafter: 'openai:d',
+    reviewer: 'openai:r',
+    options: ['--parallel', '2'],
+  });
+  if (!run.summary) throw new Error(`no summary (exit ${run.code}): ${run.stderr}`);
+  return { code: run.code, stderr: run.stderr, summary: run.summary };
 }
 
 function lineageFiles(repo: string, itemId: string): string[] {

@@ -8,9 +8,9 @@ import type { SourceItem } from '../../items/source-item.js';
 import type { ModelClient } from '../../model-call/model-client.js';
 import type { ItemContext, Workflow } from '../../runner/types.js';
 import type { ItemOutcome } from '../../core/items.js';
-import { inRepository, repositoryPaths } from '../../core/paths.js';
+import { repositoryPaths } from '../../core/paths.js';
 import { runReviewLoop } from '../review-loop/run-review-loop.js';
-import { loadedItem, parseLoopState, type LoopLimits, type LoopState } from '../review-loop/state.js';
+import { parseLoopState, type LoopLimits, type LoopState } from '../review-loop/state.js';
 import { documentTitle } from '../lld/sections.js';
 import { finalRecord } from '../lld/finalize-lld.js';
 import { issueDocumentKind } from './issue-document-kind.js';
@@ -72,8 +72,8 @@ class IssueWorkflow implements Workflow<SourceItem, LoopState> {
         drafter,
         reviewer,
         limits,
-        item: loadedItem(item),
-        lineageDirectory: (lineageRunId) => inRepository(repo, repositoryPaths.lineage(item.id, this.name, lineageRunId)),
+        repo,
+        item,
         finalize: (state) => this.finalize(state, context),
       },
       resumeFrom,

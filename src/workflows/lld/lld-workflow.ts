@@ -8,7 +8,7 @@ import type { ItemOutcome } from '../../core/items.js';
 import { inRepository, repositoryPaths } from '../../core/paths.js';
 import type { DocumentKind } from '../review-loop/document-kind.js';
 import { runReviewLoop } from '../review-loop/run-review-loop.js';
-import { loadedItem, parseLoopState, type LoopLimits, type LoopState } from '../review-loop/state.js';
+import { parseLoopState, type LoopLimits, type LoopState } from '../review-loop/state.js';
 import { finalDocument, finalRecord } from './finalize-lld.js';
 import { readItemDesign } from './lld-designs.js';
 
@@ -50,8 +50,8 @@ export class LldWorkflow implements Workflow<SourceItem, LoopState> {
         drafter,
         reviewer,
         limits,
-        item: loadedItem(item),
-        lineageDirectory: (lineageRunId) => inRepository(repo, repositoryPaths.lineage(item.id, this.name, lineageRunId)),
+        repo,
+        item,
         finalize: async (state: LoopState) => {
           const relative = repositoryPaths.lld(item.id);
           const document = finalDocument(state, calendarDate(context.clock.now()));

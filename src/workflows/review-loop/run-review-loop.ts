@@ -1,13 +1,15 @@
 import { plural } from '../../core/format.js';
 import { calendarDate } from '../../clock/clock.js';
 import type { ItemOutcome } from '../../core/items.js';
+import { inRepository, repositoryPaths } from '../../core/paths.js';
+import type { SourceItem } from '../../items/source-item.js';
 import type { ModelClient, ModelResponse } from '../../model-call/model-client.js';
 import type { ItemContext } from '../../runner/types.js';
 import { callModel } from '../steps/model-step.js';
 import { driveSteps, type StepMachine } from '../steps/step-driver.js';
 import { summariseFixes } from './autofix.js';
 import { conversation, type DocumentKind, type PromptPair } from './document-kind.js';
-import { initialState, type LoadedItem, type LoopLimits, type LoopState } from './state.js';
+import { initialState, loadedItem, type LoadedItem, type LoopLimits, type LoopState } from './state.js';
 import {
   afterAutofix,
   afterDrafter,
@@ -26,10 +28,10 @@ export interface ReviewLoopSetup {
   drafter: ModelClient;
   reviewer: ModelClient;
   limits: LoopLimits;
+  /** The target repository: the lineage goes to its `docs/lineage/active/<id>-<workflow>/<run-id>/`. */
+  repo: string;
   /** The item as collected (only read on a fresh start: a resumed item has it in its state). */
-  item: LoadedItem;
-  /** The item's lineage folder for the run that started it. */
-  lineageDirectory: (lineageRunId: string) => string;
+  item: SourceItem;
   /**
    * Writes the finished document (approved or blocked); returns its path relative to the repository
    * and the closing lineage files. Must be idempotent: a crash right after it runs it again.
@@ -54,15 +56,18 @@ function reviewLoopMachine(setup: ReviewLoopSetup): StepMachine<LoopState, NextS
     stageLabel,
     isDone: (step) => step.kind === 'done',
     perform: (state, step) => performStep(setup, state, step),
-    lineageDirectory: (state) => setup.lineageDirectory(state.lineageRunId),
+    lineageDirectory: (state) =>
+      inRepository(setup.repo, repositoryPaths.lineage(setup.context.item.id, setup.context.workflow, state.lineageRunId)),
   };
 }
 
 async function performStep(setup: ReviewLoopSetup, state: LoopState, step: NextStep): Promise<LoopState> {
   const { context, kind, limits } = setup;
   switch (step.kind) {
-    case 'load':
-      return afterLoad(state, setup.item, kind.itemMarkdown(setup.item));
+    case 'load': {
+      const item = loadedItem(setup.item);
+      return afterLoad(state, item, kind.itemMarkdown(item));
+    }
     case 'call-drafter': {
       const item = requireItem(state);
       const prompt = await drafterPrompt(kind, item, state);

@@ -28,6 +28,11 @@ export interface ExecuteRunInput {
   retryCommand: (ids: string[]) => string;
   /** The run's one redactor (the model registry's): applied to everything shown or stored. */
   redact: Redact;
+  /**
+   * Whether text holds one of the run's configured keys (the registry's `redactor.holdsKnownSecret`):
+   * a commit whose staged content does is refused. Default: never.
+   */
+  holdsSecret?: (text: string) => boolean;
   checkpoints?: CheckpointStoreFactory;
 }
 
@@ -89,6 +94,7 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
         lastRunStatuses: previous,
         retryCommand: input.retryCommand,
         redact: input.redact,
+        holdsSecret: input.holdsSecret,
       },
       plan,
     );

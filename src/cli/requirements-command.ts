@@ -72,6 +72,7 @@ export async function runRequirementsCommand(flags: RequirementsFlags, io: CliIo
     warnings,
     io,
     redact: registry.redactor.redact,
+    holdsSecret: registry.redactor.holdsKnownSecret,
     retryCommand: (ids) =>
       buildRetryCommand(
         ['requirements', '--type', flags.type],

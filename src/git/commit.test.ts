@@ -1,8 +1,10 @@
-import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SecretRedactor } from '../keys/redact.js';
 import { runGit } from './git.js';
+import { SecretInCommitError } from './secret-in-commit-error.js';
 import { createTemporaryRepository, ISOLATED_GIT_ENV, type TemporaryRepository } from './testing/temporary-repository.js';
 import { commitAll, ensureWorktree, pushBranch } from './worktree.js';
 
@@ -82,6 +84,88 @@ describe('commitAll', () => {
     const sha = await commitAll({ worktree: repository.path, message: 'from env', env: environment });
 
     expect(await repository.git('log', '-1', '--format=%an <%ae>|%cn <%ce>', sha!)).toBe('Ada <ada@example.test>|Bot <bot@example.test>');
+  });
+});
+
+describe('commitAll with holdsSecret', () => {
+  const KEY = 'sk-live-CONFIGURED0123456789abcdef';
+  const holdsSecret = new SecretRedactor([{ value: KEY, name: 'openai#1' }]).holdsKnownSecret;
+
+  async function refusal(commit: Promise<unknown>): Promise<SecretInCommitError> {
+    const error = await commit.then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    expect(error).toBeInstanceOf(SecretInCommitError);
+    return error as SecretInCommitError;
+  }
+
+  it('refuses a commit whose staged content holds a configured key: nothing committed, changes unstaged, files named', async () => {
+    const repository = await repositoryWith();
+    const worktree = await ensureWorktree({ repo: repository.path, id: '9', baseRef: 'main' });
+    const head = await repository.git('-C', worktree.path, 'rev-parse', 'HEAD');
+    await mkdir(join(worktree.path, 'src'));
+    await writeFile(join(worktree.path, 'src', 'config.ts'), `export const apiKey = '${KEY}';\n`);
+    await writeFile(join(worktree.path, 'src', 'clean.ts'), 'export const clean = true;\n');
+    // Binary content is checked too.
+    await writeFile(join(worktree.path, 'blob.bin'), Buffer.concat([Buffer.from([0, 1, 2, 0]), Buffer.from(KEY), Buffer.from([0])]));
+
+    const error = await refusal(commitAll({ worktree: worktree.path, message: 'code', env: ISOLATED_GIT_ENV, holdsSecret }));
+
+    expect(error.name).toBe('SecretInCommitError');
+    expect(error.files).toEqual(['blob.bin', 'src/config.ts']);
+    expect(error.message).toContain('src/config.ts');
+    expect(error.message).toContain('blob.bin');
+    expect(error.message).not.toContain('src/clean.ts');
+    expect(error.message).not.toContain(KEY);
+    expect(await repository.git('-C', worktree.path, 'rev-parse', 'HEAD')).toBe(head);
+    expect(await repository.git('-C', worktree.path, 'diff', '--cached', '--name-only')).toBe('');
+    // Left in the worktree, untracked, for a human to look at.
+    expect(await repository.git('-C', worktree.path, 'status', '--porcelain', '--untracked-files=all')).toBe(
+      '?? blob.bin\n?? src/clean.ts\n?? src/config.ts',
+    );
+  });
+
+  it('refuses a modification that adds a key to a tracked file and keeps the file as it is', async () => {
+    const repository = await repositoryWith();
+    const head = await repository.git('rev-parse', 'HEAD');
+    await writeFile(join(repository.path, 'README.md'), `# test\n\nOPENAI_API_KEY=${KEY}\n`);
+
+    const error = await refusal(commitAll({ worktree: repository.path, message: 'docs', env: ISOLATED_GIT_ENV, holdsSecret }));
+
+    expect(error.files).toEqual(['README.md']);
+    expect(await repository.git('rev-parse', 'HEAD')).toBe(head);
+    expect(await repository.git('status', '--porcelain')).toBe('M README.md');
+    expect(await readFile(join(repository.path, 'README.md'), 'utf8')).toContain(KEY);
+  });
+
+  it('refuses a commit message that holds a configured key', async () => {
+    const repository = await repositoryWith();
+    const head = await repository.git('rev-parse', 'HEAD');
+    await writeFile(join(repository.path, 'file.txt'), 'x\n');
+
+    const error = await refusal(
+      commitAll({ worktree: repository.path, message: 'blocked', body: `Blocked: 401 for ${KEY}`, env: ISOLATED_GIT_ENV, holdsSecret }),
+    );
+
+    expect(error.files).toEqual(['the commit message']);
+    expect(error.message).not.toContain(KEY);
+    expect(await repository.git('rev-parse', 'HEAD')).toBe(head);
+  });
+
+  it('commits a file holding only a key-shaped fake, and a change that removes a configured key', async () => {
+    const repository = await repositoryWith();
+    await writeFile(join(repository.path, 'fixture.test.ts'), "const fake = 'sk-test-0123456789abcdefghijklmnop';\n");
+    const sha = await commitAll({ worktree: repository.path, message: 'fixture', env: ISOLATED_GIT_ENV, holdsSecret });
+    expect(sha).toMatch(/^[0-9a-f]{40}$/);
+    expect(await repository.git('show', '--name-only', '--format=', sha!)).toBe('fixture.test.ts');
+
+    // A key committed earlier (not by a checked commit) may be taken out again.
+    await writeFile(join(repository.path, 'leaked.env'), `KEY=${KEY}\n`);
+    await commitAll({ worktree: repository.path, message: 'leak', env: ISOLATED_GIT_ENV });
+    await rm(join(repository.path, 'leaked.env'));
+    const removal = await commitAll({ worktree: repository.path, message: 'remove the key', env: ISOLATED_GIT_ENV, holdsSecret });
+    expect(await repository.git('show', '--name-status', '--format=', removal!)).toBe('D\tleaked.env');
   });
 });
 

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { settleOnce } from '../cancellation/settle-once.js';
 import { abortReason } from '../core/abort.js';
 import { ConfigurationError } from '../core/errors.js';
+import { repositoryPaths } from '../core/paths.js';
 import { GitError } from './git-error.js';
 
 export { GitError } from './git-error.js';
@@ -25,15 +26,31 @@ export interface GitOutput {
 }
 
 /**
- * Runs one git command and resolves with its output; a non-zero exit rejects with a GitError.
- * Git never prompts (a prompt would hang an unattended run) and speaks the C locale, so its messages
- * read the same on every machine.
+ * Put before every command lldflow runs: git looks hooks up under `/dev/null/<hook>`, which can never
+ * exist, so lldflow's own git never runs a hook — neither one a model-written test planted in the
+ * repository's `.git/hooks` (shared by every worktree) or behind a `core.hooksPath` it configured,
+ * nor the user's own. A command-line `-c` outranks every configuration file, so no configuration
+ * can undo it, and git hands it on to the git processes it starts itself.
+ *
+ * Chosen over `--no-verify`, which exists only on `commit`, `merge` and `push` and skips only
+ * pre-commit and commit-msg (pre-merge-commit, pre-push): prepare-commit-msg, post-commit,
+ * post-checkout (run by `worktree add`), post-rewrite, reference-transaction and the rest would still
+ * run. The user's own hooks are skipped too: lldflow's commits land on its own branch, and the user's
+ * hooks run when they commit, merge or push it themselves. `core.fsmonitor`, the other setting that
+ * makes git run a program on its own (on status, add, diff), is turned off the same way.
+ */
+const NO_HOOKS: readonly string[] = ['-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false'];
+
+/**
+ * Runs one git command (with NO_HOOKS: never a hook) and resolves with its output; a non-zero exit
+ * rejects with a GitError naming the command as given. Git never prompts (a prompt would hang an
+ * unattended run) and speaks the C locale, so its messages read the same on every machine.
  */
 export function runGit(args: readonly string[], options: GitOptions): Promise<GitOutput> {
   const { signal } = options;
   if (signal?.aborted) return Promise.reject(abortReason(signal));
   return new Promise<GitOutput>((resolve, reject) => {
-    const child = spawn('git', args, {
+    const child = spawn('git', [...NO_HOOKS, ...args], {
       cwd: options.cwd,
       env: gitEnvironment(options.env),
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -90,9 +107,12 @@ export async function repositoryRoot(path: string, signal?: AbortSignal): Promis
 }
 
 /**
- * True when nothing is staged, modified or untracked — apart from untracked files under `.lldflow/`,
- * which is lldflow's own local state and may exist before it has been excluded from git.
+ * True when nothing is staged, modified or untracked — apart from untracked lldflow output: its local
+ * state (`.lldflow/`, which may exist before it is excluded from git) and its lineage (`docs/lineage/`,
+ * where implement itself writes: a re-run or a resume must not be refused for it).
  */
+const UNTRACKED_LLDFLOW_OUTPUT = [repositoryPaths.localState, posix.dirname(repositoryPaths.lineageFolder)];
+
 export async function isWorkingTreeClean(repo: string, signal?: AbortSignal): Promise<boolean> {
   const { stdout } = await runGit(['status', '--porcelain=v1', '-z', '--untracked-files=all'], { cwd: repo, signal });
   const entries = stdout.split('\0');
@@ -103,7 +123,7 @@ export async function isWorkingTreeClean(repo: string, signal?: AbortSignal): Pr
     const path = entry.slice(3);
     // A rename or copy is followed by its source path as a separate entry.
     if (status.includes('R') || status.includes('C')) index++;
-    if (status === '??' && (path === '.lldflow' || path.startsWith('.lldflow/'))) continue;
+    if (status === '??' && UNTRACKED_LLDFLOW_OUTPUT.some((folder) => path === folder || path.startsWith(`${folder}/`))) continue;
     return false;
   }
   return true;

@@ -88,3 +88,31 @@ describe('SecretRedactor', () => {
     expect(['a k-123', 'b'].map(redact)).toEqual(['a google#1', 'b']);
   });
 });
+
+describe('SecretRedactor.holdsKnownSecret', () => {
+  it('finds a configured key anywhere in the text, also a short one or one added later', () => {
+    const redactor = new SecretRedactor([{ value: 'sk-live-aaaaaaaa', name: 'openai#1' }]);
+    expect(redactor.holdsKnownSecret('const key = "sk-live-aaaaaaaa";')).toBe(true);
+    expect(redactor.holdsKnownSecret('prefixsk-live-aaaaaaaasuffix')).toBe(true);
+    expect(redactor.holdsKnownSecret('sk-live-aaaaaaa')).toBe(false);
+    redactor.add('abc', 'google#1');
+    expect(redactor.holdsKnownSecret('x=abc')).toBe(true);
+  });
+
+  it('does not count key-shaped text that is not a configured key', () => {
+    const redactor = new SecretRedactor([{ value: 'sk-live-aaaaaaaa', name: 'openai#1' }]);
+    expect(redactor.holdsKnownSecret('fixture: sk-test-0123456789abcdef, AIzaFakeFakeFake1234, sk-ant-api03-fake')).toBe(false);
+    expect(redactor.holdsKnownSecret('')).toBe(false);
+  });
+
+  it('holds nothing without configured keys', () => {
+    const redactor = new SecretRedactor();
+    redactor.add('', 'ignored');
+    expect(redactor.holdsKnownSecret('sk-test-0123456789abcdef and any text')).toBe(false);
+  });
+
+  it('treats key characters literally and is a bound function', () => {
+    const holds = new SecretRedactor([{ value: 'a.b*c(d)', name: 'anthropic#1' }]).holdsKnownSecret;
+    expect(['aXbbbc(d)', 'x a.b*c(d)'].map(holds)).toEqual([false, true]);
+  });
+});

@@ -17,7 +17,8 @@ const KEY_SHAPED = /\b(?:sk-[A-Za-z0-9_*-]{6,}|AIza[0-9A-Za-z_*-]{10,})/g;
  *
  * One pass: configured values are found first (longest first, so a key containing another is replaced
  * whole), and the key-shaped fallback only looks at the text between them, so nothing just inserted is
- * rewritten. `redact` is a bound function: pass `redactor.redact` where a `Redact` is expected.
+ * rewritten. `redact` is a bound function: pass `redactor.redact` where a `Redact` is expected
+ * (`holdsKnownSecret` likewise).
  */
 export class SecretRedactor {
   private readonly names = new Map<string, string>();
@@ -42,6 +43,17 @@ export class SecretRedactor {
       from = match.index + match[0].length;
     }
     return redacted + maskKeyShaped(text.slice(from));
+  };
+
+  /**
+   * True when `text` holds one of the configured key values. The key-shaped fallback does not count:
+   * a test fixture's made-up `sk-test-…` is not a secret. Bound, like `redact`.
+   */
+  readonly holdsKnownSecret = (text: string): boolean => {
+    for (const value of this.names.keys()) {
+      if (text.includes(value)) return true;
+    }
+    return false;
   };
 
   private compiledPattern(): RegExp {

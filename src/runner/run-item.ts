@@ -25,6 +25,8 @@ export interface RunItemDependencies<Item extends WorkItem, State> {
    * already redacting: the runner's events and summaries are redacted where they are emitted.)
    */
   redact: (text: string) => string;
+  /** The context's `holdsSecret`: whether text holds one of the run's configured secrets. */
+  holdsSecret: (text: string) => boolean;
 }
 
 /**
@@ -135,6 +137,7 @@ function createContext<Item extends WorkItem, State>(
       emit({ type: 'item-stage', at: clock.now(), id: item.id, stage });
     },
     redact: (text) => dependencies.redact(text),
+    holdsSecret: (text) => dependencies.holdsSecret(text),
     recordModelCall(call) {
       summary.llmCalls += 1;
       summary.costUsd += call.costUsd;

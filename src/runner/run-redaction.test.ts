@@ -106,6 +106,54 @@ describe('runWorkflow redaction', () => {
   });
 });
 
+describe('ItemContext.holdsSecret', () => {
+  /** Asks its context whether a text with the key, and one without, hold a secret. */
+  class AskingWorkflow implements Workflow<WorkItem, unknown> {
+    readonly name = 'lld' as const;
+    readonly answers: boolean[] = [];
+    collectItems(): Promise<WorkItem[]> {
+      return Promise.resolve([{ id: '1', title: 't' }]);
+    }
+    completedOutput(): Promise<string | undefined> {
+      return Promise.resolve(undefined);
+    }
+    parseState(state: unknown): unknown {
+      return state;
+    }
+    runItem(_item: WorkItem, context: ItemContext): Promise<ItemOutcome> {
+      this.answers.push(context.holdsSecret(`const key = '${KEY}';`), context.holdsSecret('nothing here'));
+      return Promise.resolve({ status: 'succeeded' });
+    }
+  }
+
+  async function answers(holdsSecret?: (text: string) => boolean): Promise<boolean[]> {
+    const workflow = new AskingWorkflow();
+    await runWorkflow(
+      { explicitIds: undefined, all: true, retryFailed: false, parallel: 1, timeoutMs: 60_000 },
+      {
+        workflow,
+        checkpoints: new MemoryCheckpointStoreFactory(),
+        clock: new FakeClock(),
+        emit: () => undefined,
+        signal: new AbortController().signal,
+        runId: 'r1',
+        retryCommand: (ids) => ids.join(','),
+        redact,
+        ...(holdsSecret ? { holdsSecret } : {}),
+      },
+    );
+    return workflow.answers;
+  }
+
+  it("is the run's holdsSecret", async () => {
+    expect(await answers((text) => text.includes(KEY))).toEqual([true, false]);
+  });
+
+  it('holds nothing when the run was given none', async () => {
+    expect(await answers()).toEqual([false, false]);
+  });
+});
+
 describe('redactEvent', () => {
   it('redacts warnings and the planned skip and resume texts, and leaves ids alone', () => {
     expect(redactEvent({ type: 'run-warning', at: 1, message: `budget for ${KEY}` }, redact)).toEqual({

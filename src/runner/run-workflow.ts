@@ -28,6 +28,11 @@ export interface RunWorkflowDependencies<Item extends WorkItem = WorkItem, State
    * checkpoint write and (through ItemContext.redact) what workflows write themselves. Default: none.
    */
   redact?: Redact;
+  /**
+   * Whether text holds one of the run's configured secrets (the redactor's `holdsKnownSecret`); the
+   * items' ItemContext.holdsSecret. Default: never.
+   */
+  holdsSecret?: (text: string) => boolean;
 }
 
 export interface RunPlan<Item extends WorkItem = WorkItem> {
@@ -72,6 +77,7 @@ export async function runWorkflow<Item extends WorkItem, State>(
 ): Promise<RunSummary> {
   const { clock, signal } = dependencies;
   const redact = dependencies.redact ?? noRedaction;
+  const holdsSecret = dependencies.holdsSecret ?? holdsNoSecret;
   const emit = redactingEmitter(dependencies.emit, redact);
   const startedAt = clock.now();
   const { planned, items } = plan ?? (await planRun(settings, dependencies));
@@ -115,6 +121,7 @@ export async function runWorkflow<Item extends WorkItem, State>(
         runSignal: run.signal,
         timeoutMs: settings.timeoutMs,
         redact,
+        holdsSecret,
       });
       results.set(entry.id, summary);
     }
@@ -138,6 +145,10 @@ export async function runWorkflow<Item extends WorkItem, State>(
   emit({ type: 'run-end', at: clock.now(), summary });
   // What is saved to .lldflow/runs/ and printed as JSON.
   return redactRunSummary(summary, redact);
+}
+
+function holdsNoSecret(): boolean {
+  return false;
 }
 
 function skippedSummary(entry: PlannedItem, reason: string): ItemSummary {

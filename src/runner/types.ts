@@ -23,6 +23,12 @@ export interface ItemContext {
   recordModelCall(call: ModelCallRecord): void;
   /** Removes secrets from text the item writes itself (lineage, documents) before it leaves the process. */
   redact(text: string): string;
+  /**
+   * True when text holds one of the run's configured secrets (an API key), however it is written
+   * around it; key-shaped text that is not a configured key does not count. Used to refuse a commit
+   * that would put a key into git. A function, not a method, so it can be handed on unbound.
+   */
+  readonly holdsSecret: (text: string) => boolean;
 }
 
 /**

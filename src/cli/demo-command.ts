@@ -1,5 +1,6 @@
 import { repositoryPaths } from '../core/paths.js';
 import { commitDesigns, prepareDemo, testBranches } from '../demo/prepare-demo.js';
+import { resolveSandbox } from '../process/sandbox.js';
 import { runImplementCommand } from './implement-command.js';
 import type { CliIo } from './cli-io.js';
 import { runRequirementsCommand } from './requirements-command.js';
@@ -40,8 +41,18 @@ export async function runDemoCommand(io: CliIo): Promise<number> {
   // implement starts from a clean tree: the approved designs are committed first, as a team would.
   await commitDesigns(demo.repo);
   io.stdout.write('\n== implement: approved LLDs → tests first, then code, one worktree and branch each (--all --parallel 3) ==\n');
+  const sandbox = demoSandbox(io.env);
+  io.stdout.write(`sandbox: ${sandbox.mode} — ${sandbox.why}\n`);
   const implement = await runImplementCommand(
-    { ...runner, source: undefined, implementer: 'replay:implementer', testCommand: 'node --test', push: false, pr: false },
+    {
+      ...runner,
+      source: undefined,
+      implementer: 'replay:implementer',
+      testCommand: 'node --test',
+      push: false,
+      pr: false,
+      sandbox: sandbox.mode,
+    },
     recordingsIo,
   );
   if (implement === 130) return 130;
@@ -67,4 +78,17 @@ export async function runDemoCommand(io: CliIo): Promise<number> {
   // One item is meant to end blocked (the reviewer asks for a human); only real failures fail the demo.
   const failed = requirements > 1 || implement !== 0 || branches.some((branch) => !branch.passed);
   return failed ? 1 : 0;
+}
+
+/**
+ * The demo's recorded code is lldflow's own, not a model's, so where there is no bubblewrap it may run
+ * unconfined; it says so. Real runs refuse instead (`--sandbox auto`).
+ */
+function demoSandbox(env: Record<string, string | undefined>): { mode: 'bwrap' | 'none'; why: string } {
+  try {
+    return { mode: 'bwrap', why: resolveSandbox('bwrap', { env }).description };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.replace(/^--sandbox bwrap: /, '') : String(error);
+    return { mode: 'none', why: `the recorded code is lldflow's own, so it runs without a sandbox here: ${reason}` };
+  }
 }

@@ -5,6 +5,7 @@ import { pushBranch } from '../git/commit.js';
 import { gitHubCollection } from '../items/collect-items.js';
 import { ModelRegistry } from '../providers/resolve-model.js';
 import { ConfigurationError } from '../core/errors.js';
+import { resolveSandbox } from '../process/sandbox.js';
 import type { ImplementState } from '../workflows/implement/implement-state.js';
 import { ImplementWorkflow } from '../workflows/implement/implement-workflow.js';
 import { detectTestCommand } from '../workflows/implement/test-command.js';
@@ -21,6 +22,11 @@ export interface ImplementFlags extends RawRunnerOptions {
   base?: string | undefined;
   push: boolean;
   pr: boolean;
+  /** Commit the lineage on the implementation branch instead of writing it to the main repository. */
+  commitLineage?: boolean | undefined;
+  /** `--sandbox auto|bwrap|none` (default auto) and `--sandbox-network`. */
+  sandbox?: string | undefined;
+  sandboxNetwork?: boolean | undefined;
 }
 
 const TEST_RUN_TIMEOUT_MS = 10 * 60_000;
@@ -43,6 +49,9 @@ export async function runImplementCommand(flags: ImplementFlags, io: CliIo): Pro
   const baseRef = flags.base === undefined ? await currentHead(options.repo) : await resolveRef(options.repo, flags.base);
   const testCommand = flags.testCommand ?? (await detectTestCommand(options.repo));
   if (!testCommand) throw new ConfigurationError('no test command: none detected (npm test, pytest, …); pass --test-command "<cmd>"');
+  // Before any model call: no sandbox (and no --sandbox none) means nothing runs.
+  const sandbox = resolveSandbox(flags.sandbox ?? 'auto', { env: io.env });
+  if (sandbox.kind === 'none') warnings.push(sandbox.description);
 
   const registry = new ModelRegistry({ env: io.env, clock: io.clock, perKeyConcurrency: options.perKeyConcurrency, replayBaseDir: io.cwd });
   const implementer = registry.client(requireModelSpec(flags.implementer, '--implementer', 'LLDFLOW_IMPLEMENTER', io.env), '--implementer');
@@ -56,6 +65,8 @@ export async function runImplementCommand(flags: ImplementFlags, io: CliIo): Pro
     testCommand,
     testTimeoutMs: Math.min(TEST_RUN_TIMEOUT_MS, options.timeoutMs),
     ...(publish ? { publish } : {}),
+    commitLineage: flags.commitLineage ?? false,
+    sandbox: { sandbox, network: flags.sandboxNetwork ?? false },
   });
   return executeRun({
     workflow,
@@ -63,6 +74,7 @@ export async function runImplementCommand(flags: ImplementFlags, io: CliIo): Pro
     warnings,
     io,
     redact: registry.redactor.redact,
+    holdsSecret: registry.redactor.holdsKnownSecret,
     retryCommand: (ids) =>
       buildRetryCommand(
         ['implement'],
@@ -73,6 +85,9 @@ export async function runImplementCommand(flags: ImplementFlags, io: CliIo): Pro
           ['--base', flags.base],
           ['--push', flags.push],
           ['--pr', flags.pr],
+          ['--commit-lineage', flags.commitLineage],
+          ['--sandbox', flags.sandbox === 'auto' ? undefined : flags.sandbox],
+          ['--sandbox-network', flags.sandboxNetwork],
         ],
         ids,
       ),

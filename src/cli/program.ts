@@ -40,7 +40,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       .option('--test-command <command>', 'how to run the project tests (default: detected)')
       .option('--base <ref>', 'create branches from this ref instead of HEAD (allows a dirty working tree)')
       .option('--push', 'push each finished branch to origin', false)
-      .option('--pr', 'open a pull request for each finished branch (implies --push)', false),
+      .option('--pr', 'open a pull request for each finished branch (implies --push)', false)
+      .option('--commit-lineage', 'commit the lineage (prompts, answers, test output) on the implementation branch', false)
+      .option('--sandbox <mode>', 'where model-written code runs: auto (bubblewrap, or refuse), bwrap, none (unconfined)', 'auto')
+      .option('--sandbox-network', 'let sandboxed test runs reach the network', false),
   ).action(async (options) => {
     exitCode = await runImplementCommand(options, io);
   });

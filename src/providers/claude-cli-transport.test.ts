@@ -118,7 +118,19 @@ describe('ClaudeCliTransport', () => {
     const reply = await transport('answer', undefined).call(request(signal), undefined, signal);
 
     const invocation = JSON.parse(await readFile(join(fake.dir, 'invocation.json'), 'utf8')) as { args: string[]; input: string };
-    expect(invocation.args).toEqual(['-p', '--model', 'sonnet', '--output-format', 'json']);
+    expect(invocation.args).toEqual([
+      '-p',
+      '--model',
+      'sonnet',
+      '--output-format',
+      'json',
+      '--disallowedTools',
+      'Bash',
+      'Edit',
+      'MultiEdit',
+      'Write',
+      'NotebookEdit',
+    ]);
     expect(invocation.input).toBe(flattenPrompt(request(signal)));
     expect(invocation.input).toContain('Be brief.');
     expect(invocation.input).toContain('Draft it.');

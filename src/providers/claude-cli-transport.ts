@@ -27,6 +27,12 @@ const STDERR_TAIL = 800;
  * Claude Code's `claude -p`: the prompt (system text and the conversation, flattened) goes to stdin,
  * the JSON result comes from stdout. It uses Claude Code's own login, so it needs no key from the pool.
  */
+/**
+ * lldflow asks `claude -p` for text only: what a model writes goes through lldflow's path policy and
+ * sandbox, never straight to disk or a shell, so Claude Code's own writing and shell tools are off.
+ */
+export const WRITING_TOOLS = ['Bash', 'Edit', 'MultiEdit', 'Write', 'NotebookEdit'] as const;
+
 export class ClaudeCliTransport implements ProviderTransport {
   readonly provider = 'claude-cli';
   readonly model: string;
@@ -41,7 +47,7 @@ export class ClaudeCliTransport implements ProviderTransport {
     const command = this.options.command ?? 'claude';
     const result = await runProcessGroup({
       command,
-      args: this.options.args ?? ['-p', '--model', this.model, '--output-format', 'json'],
+      args: this.options.args ?? ['-p', '--model', this.model, '--output-format', 'json', '--disallowedTools', ...WRITING_TOOLS],
       input: flattenPrompt(request),
       env: this.options.env,
       cwd: this.options.cwd,

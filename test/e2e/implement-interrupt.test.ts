@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeHttpServer, FakeRequest } from '../../src/providers/testing/fake-http-server.js';
 import { fakeOpenAIServer } from '../../src/providers/testing/fake-openai-server.js';
 import { CliProcess, count } from '../support/cli-process.js';
-import { implementerCall, implementerResponder, implementRepository } from '../support/implement-fixtures.js';
+import { codeFileFor, implementerCall, implementerResponder, implementRepository, testFileFor } from '../support/implement-fixtures.js';
 
 const ITEMS = ['1', '2', '3'];
 let server: FakeHttpServer | undefined;
@@ -62,7 +62,18 @@ function expectPassingBranches(repo: string): void {
     expect(readFileSync(join(worktree, 'src', `feature-${id}.js`), 'utf8')).toContain(`ok ${id}`);
     const subjects = execFileSync('git', ['log', '--format=%s', `${id}-implementation`], { cwd: repo, encoding: 'utf8' });
     expect(subjects).toContain(`${id}: implement LLD-${id} (lldflow)`);
+    // The branch is the pull request: tests, code and report, no lineage.
+    expect(branchFiles(repo, `${id}-implementation`).filter((path) => path.startsWith('docs/lineage/'))).toEqual([]);
+    // The lineage is in the main repository, one folder for the interrupted run and its resumption alike.
+    const runs = readdirSync(join(repo, 'docs', 'lineage', 'active', `${id}-implement`));
+    expect(runs).toHaveLength(1);
+    const lineage = readdirSync(join(repo, 'docs', 'lineage', 'active', `${id}-implement`, runs[0]!));
+    expect(lineage).toEqual(expect.arrayContaining(['001-lld.md', '005-red-run.md', '007-code-1-response.md', '009-test-run-1.md']));
   }
+}
+
+function branchFiles(repo: string, branch: string): string[] {
+  return execFileSync('git', ['ls-tree', '-r', '--name-only', branch], { cwd: repo, encoding: 'utf8' }).trim().split('\n');
 }
 
 describe('implement: interrupted runs resume in the same worktree', () => {
@@ -105,5 +116,36 @@ describe('implement: interrupted runs resume in the same worktree', () => {
     expect(count(second.stdout, /resuming at write-code/)).toBe(3);
     expectPassingBranches(repo);
     for (const [call, times] of answered(server)) expect(times, call).toBe(1);
+  });
+});
+
+describe('implement: --commit-lineage and test output that holds a key', () => {
+  it('commits the lineage on the branch, and a configured key in the test output is redacted in the report and the lineage', async () => {
+    const repo = implementRepository(['4']);
+    // The code assembles one of the run's keys and returns it: the failing test prints it, no written file holds it.
+    server = await fakeOpenAIServer({
+      latencyMs: 20,
+      respond: (request) => {
+        const body = request.body as { messages?: Array<{ role: string; content: string }> };
+        const call = implementerCall(body.messages?.find((message) => message.role === 'user')?.content ?? '');
+        return { text: call.phase === 'tests' ? testFileFor('4') : codeFileFor('4', "sk-impl-' + 'two") };
+      },
+    });
+    const run = runImplement(repo, server.baseUrl, ['--commit-lineage', '--max-iterations', '1']);
+    expect((await run.exited).code, run.stdout + run.stderr).toBe(1);
+    expect(run.stdout).toContain('test run 1: failed');
+
+    const show = (path: string): string => execFileSync('git', ['show', `4-implementation:${path}`], { cwd: repo, encoding: 'utf8' });
+    const report = show('docs/reports/active/4-implementation-report.md');
+    expect(report).toContain('**Outcome:** Blocked');
+    // openai#2 is the configured key's name: the run's redactor did this, not the key-shaped fallback (openai#?).
+    expect(report).toMatch(/## Last test output[\s\S]*openai#2/);
+    const lineage = branchFiles(repo, '4-implementation').filter((path) => path.startsWith('docs/lineage/active/4-implement/'));
+    expect(lineage.length).toBeGreaterThan(5);
+    expect(show(lineage.find((path) => path.endsWith('-test-run-1.md'))!)).toContain('openai#2');
+    for (const path of [...lineage, 'docs/reports/active/4-implementation-report.md'])
+      expect(show(path), path).not.toContain('sk-impl-two');
+    // Nothing in the main repository: the lineage went onto the branch.
+    expect(() => readdirSync(join(repo, 'docs', 'lineage'))).toThrow();
   });
 });

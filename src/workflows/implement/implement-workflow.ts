@@ -10,6 +10,7 @@ import type { ItemOutcome, WorkItem } from '../../core/items.js';
 import { parseFilesChanged } from '../lld/files-changed.js';
 import { listDesigns, readItemDesign } from '../lld/lld-designs.js';
 import { parseTestScenarios } from '../lld/test-scenarios.js';
+import type { Sandbox } from '../../process/sandbox.js';
 import { parseImplementState, type ImplementLimits, type ImplementState } from './implement-state.js';
 import { runImplementation } from './run-implementation.js';
 
@@ -21,6 +22,13 @@ export interface ImplementWorkflowOptions {
   testCommand: string;
   testTimeoutMs: number;
   publish?: (state: ImplementState) => Promise<void>;
+  /**
+   * `--commit-lineage`: commit each item's lineage on its implementation branch. Default false: the
+   * lineage goes to this repository's `docs/lineage/active/<id>-implement/` and the branch holds none.
+   */
+  commitLineage?: boolean;
+  /** Where the test command runs (see process/sandbox.ts); `network` is `--sandbox-network`. */
+  sandbox: { sandbox: Sandbox; network: boolean };
 }
 
 /** `lldflow implement`: every approved `docs/lld/active/LLD-<id>.md` → tests and code on `<id>-implementation`. */
@@ -75,6 +83,8 @@ export class ImplementWorkflow implements Workflow<WorkItem, ImplementState> {
         testCommand: this.options.testCommand,
         testTimeoutMs: this.options.testTimeoutMs,
         withRepositoryLock: (work) => this.serialised(work),
+        commitLineage: this.options.commitLineage ?? false,
+        sandbox: this.options.sandbox,
         ...(this.options.publish ? { publish: this.options.publish } : {}),
         loadLld: async () => {
           const path = repositoryPaths.lld(item.id);

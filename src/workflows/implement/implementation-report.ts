@@ -1,9 +1,14 @@
+import type { Redact } from '../../core/redact.js';
 import type { ImplementState } from './implement-state.js';
 
-/** `docs/reports/active/<id>-implementation-report.md`: what was written, test results per iteration, cost. */
+/**
+ * `docs/reports/active/<id>-implementation-report.md`: what was written, test results per iteration, cost.
+ * It is committed on the implementation branch and becomes the pull request's description, and it quotes
+ * test output and paths the model chose, so the whole text passes through `redact`.
+ */
 export function implementationReport(
   state: ImplementState,
-  input: { implementer: string; durationMs: number; date: string; testCommand: string },
+  input: { implementer: string; durationMs: number; date: string; testCommand: string; redact: Redact },
 ): string {
   const outcome =
     state.outcome?.status === 'succeeded'
@@ -13,7 +18,7 @@ export function implementationReport(
     (run) =>
       `| ${run.iteration} | ${run.phase} | ${run.passed ? 'pass' : run.timedOut ? 'timeout' : `fail (exit ${run.exitCode ?? '—'})`} | ${(run.durationMs / 1000).toFixed(1)} s |`,
   );
-  return [
+  const report = [
     `# Implementation report: LLD-${state.lld?.id ?? ''} — ${state.lld?.title ?? ''}`,
     '',
     `* **Outcome:** ${outcome}`,
@@ -44,4 +49,5 @@ export function implementationReport(
     '```',
     '',
   ].join('\n');
+  return input.redact(report);
 }

@@ -1,6 +1,6 @@
 import { plural } from '../../core/format.js';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { calendarDate } from '../../clock/clock.js';
 import { writeFileAtomic } from '../../files/atomic-write.js';
 import { commitAll } from '../../git/commit.js';
@@ -37,8 +37,12 @@ import {
   type ImplementStep,
 } from './implement-transitions.js';
 import { implementationReport } from './implementation-report.js';
-import { allowedPaths, allowedPatterns, applyFileOperations, isTestFile } from './path-policy.js';
+import { allowedPaths, allowedPatterns, applyFileOperations, isTestFile, normaliseRelativePath } from './path-policy.js';
 import { runTestCommand } from './test-command.js';
+import type { Sandbox } from '../../process/sandbox.js';
+
+/** `docs/lineage`: lldflow's audit trail, never written by the implementer. */
+const LINEAGE_ROOT = posix.dirname(repositoryPaths.lineageFolder);
 
 export interface ImplementationSetup {
   context: ItemContext;
@@ -53,6 +57,14 @@ export interface ImplementationSetup {
   withRepositoryLock: <T>(work: () => Promise<T>) => Promise<T>;
   /** After the final commit of a succeeded item: push, open a pull request. */
   publish?: (state: ImplementState) => Promise<void>;
+  /** Where the test command (model-written code) runs: `--sandbox`, and `--sandbox-network`. */
+  sandbox: { sandbox: Sandbox; network: boolean };
+  /**
+   * `--commit-lineage`: the lineage goes inside the worktree and is committed on the implementation
+   * branch. Otherwise (the default) it goes to the main repository's `docs/lineage/active/<id>-implement/`,
+   * like the requirements workflow's, and the branch holds only the tests, the code and the report.
+   */
+  commitLineage: boolean;
 }
 
 /** Drives one approved LLD to tests and code on its own branch, one checkpointed step at a time. */
@@ -72,15 +84,22 @@ export async function runImplementation(setup: ImplementationSetup, resumeFrom: 
     stageLabel,
     isDone: (step) => step.kind === 'done',
     perform: (current, step) => performStep(setup, current, step),
-    lineageDirectory: (current) =>
-      current.worktree
-        ? inRepository(current.worktree.path, repositoryPaths.lineage(context.item.id, 'implement', current.lineageRunId))
-        : undefined,
+    lineageDirectory: (current) => lineageDirectory(setup, current),
   };
   const finished = await driveSteps(context, machine, state);
   return finished.outcome?.status === 'succeeded'
     ? { status: 'succeeded', output: `${finished.worktree?.branch ?? ''}:${finished.report ?? ''}` }
     : { status: 'blocked', reason: finished.outcome?.status === 'blocked' ? finished.outcome.reason : 'ended without an outcome' };
+}
+
+/**
+ * Where the item's lineage goes: the main repository from the first step, or with `commitLineage` the
+ * worktree (once it exists), so that the commits carry it.
+ */
+function lineageDirectory(setup: ImplementationSetup, state: ImplementState): string | undefined {
+  const folder = repositoryPaths.lineage(setup.context.item.id, 'implement', state.lineageRunId);
+  if (!setup.commitLineage) return inRepository(setup.repo, folder);
+  return state.worktree ? inRepository(state.worktree.path, folder) : undefined;
 }
 
 function stageLabel(state: ImplementState, step: ImplementStep): string {
@@ -134,7 +153,8 @@ async function performStep(setup: ImplementationSetup, state: ImplementState, st
       );
     }
     case 'run-tests': {
-      const run = await runTests(state, step.phase, setup);
+      // Test output is stored (state, lineage, report) and sent back to the model: secrets out first.
+      const run = redactedRun(await runTests(state, step.phase, setup), (text) => context.redact(text));
       context.log(
         `${step.phase === 'red' ? 'red run' : `test run ${run.iteration}`}: ${run.passed ? 'passed' : run.timedOut ? 'timed out' : 'failed'}`,
       );
@@ -173,10 +193,29 @@ async function applyAnswer(state: ImplementState, phase: 'tests' | 'code'): Prom
     phase === 'tests'
       ? { allowed: new Set<string>(), allowTests: true }
       : { allowed: allowedPaths(state.files), patterns: allowedPatterns(state.files), allowTests: !state.testsFrozen };
-  const applied = await applyFileOperations(state.worktree?.path ?? '', parsed.operations, policy);
+  // lldflow's audit trail is its own to write: the implementer never writes into docs/lineage/.
+  const intoLineage = parsed.operations.filter((operation) => isLineagePath(operation.path));
+  const operations = parsed.operations.filter((operation) => !isLineagePath(operation.path));
+  const applied = await applyFileOperations(state.worktree?.path ?? '', operations, policy);
+  applied.refused.push(
+    ...intoLineage.map((operation) => ({
+      path: operation.path,
+      reason: `${LINEAGE_ROOT}/ holds lldflow's lineage, not the implementation`,
+    })),
+  );
   const problems = parsed.problems.map((problem) => `line ${problem.line}: ${problem.message}`);
   if (parsed.operations.length === 0 && problems.length === 0) problems.push('the answer held no "### File:" block');
   return { ...applied, problems, testFiles: applied.written.filter(isTestFile) };
+}
+
+/** Under `docs/lineage/` (case-insensitively: on macOS and Windows `Docs/Lineage` is the same folder). */
+function isLineagePath(path: string): boolean {
+  const normalised = normaliseRelativePath(path);
+  return normalised.ok && normalised.relativePath.toLowerCase().startsWith(`${LINEAGE_ROOT.toLowerCase()}/`);
+}
+
+function redactedRun(run: TestRunRecord, redact: (text: string) => string): TestRunRecord {
+  return { ...run, summary: redact(run.summary) };
 }
 
 async function runTests(state: ImplementState, phase: 'red' | 'green', setup: ImplementationSetup): Promise<TestRunRecord> {
@@ -186,6 +225,14 @@ async function runTests(state: ImplementState, phase: 'red' | 'green', setup: Im
     timeoutMs: setup.testTimeoutMs,
     signal: setup.context.signal,
     clock: setup.context.clock,
+    // Model-written code: writable only in its worktree; lldflow's own state (checkpoints, logs, the other
+    // items' worktrees) hidden; no value lldflow would redact in its environment.
+    sandbox: {
+      ...setup.sandbox,
+      readable: [setup.repo],
+      hidden: [inRepository(setup.repo, repositoryPaths.localState)],
+    },
+    isSecretValue: (value) => setup.context.redact(value) !== value,
   });
   const passed = result.exitCode === 0 && !result.timedOut;
   return {
@@ -221,7 +268,7 @@ async function buildCodePrompt(state: ImplementState, setup: ImplementationSetup
 }
 
 function commit(state: ImplementState, message: string, body: string, context: ItemContext): Promise<string | undefined> {
-  return commitAll({ worktree: state.worktree?.path ?? '', message, body, signal: context.signal });
+  return commitAll({ worktree: state.worktree?.path ?? '', message, body, signal: context.signal, holdsSecret: context.holdsSecret });
 }
 
 async function finalize(state: ImplementState, setup: ImplementationSetup): Promise<{ path: string; commit: string | undefined }> {
@@ -233,11 +280,23 @@ async function finalize(state: ImplementState, setup: ImplementationSetup): Prom
     durationMs: now - Date.parse(state.startedAt),
     date: calendarDate(now),
     testCommand: setup.testCommand,
+    redact: (text) => setup.context.redact(text),
   });
-  // Every lineage entry is on disk by now (the driver writes them after each step), so the commit holds them.
+  // The report (redacted, it quotes test output) is committed. With commitLineage every lineage entry is in
+  // the worktree by now (the driver writes them after each step), so the commit holds them too; otherwise
+  // they are in the main repository and the branch carries none.
   await writeFileAtomic(join(state.worktree?.path ?? '', path), report);
   const succeeded = state.outcome?.status === 'succeeded';
   const subject = succeeded ? `${id}: implement LLD-${id} (lldflow)` : `${id}: implementation of LLD-${id} blocked (lldflow)`;
   const body = `Implementer: ${setup.implementer.label}\nIterations: ${state.iteration}\nModel calls: ${state.calls}${succeeded ? '' : `\nBlocked: ${state.outcome?.status === 'blocked' ? state.outcome.reason : ''}`}`;
-  return { path, commit: await commitAll({ worktree: state.worktree?.path ?? '', message: subject, body, signal: setup.context.signal }) };
+  return {
+    path,
+    commit: await commitAll({
+      worktree: state.worktree?.path ?? '',
+      message: subject,
+      body,
+      signal: setup.context.signal,
+      holdsSecret: setup.context.holdsSecret,
+    }),
+  };
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { abortReason } from '../../core/abort.js';
 import { systemClock, type Clock } from '../../clock/clock.js';
 import { OutputTail } from './output-tail.js';
+import type { Sandbox } from '../../process/sandbox.js';
 import { terminateProcessGroup } from '../../process/terminate-process-group.js';
 
 /**
@@ -72,6 +73,13 @@ export interface TestRunOptions {
   killGraceMs?: number;
   /** Output kept, from the end; default 200 KB. */
   maxOutputBytes?: number;
+  /**
+   * Runs the command inside this sandbox, writable only in `cwd`. Without one (or with `none`) it runs
+   * as the user, confined only to its own process group.
+   */
+  sandbox?: { sandbox: Sandbox; readable: readonly string[]; hidden: readonly string[]; network: boolean };
+  /** Inherited variables whose value this says is a secret are not handed down either. */
+  isSecretValue?: (value: string) => boolean;
 }
 
 export interface TestRunResult {
@@ -96,15 +104,24 @@ export async function runTestCommand(options: TestRunOptions): Promise<TestRunRe
   const started = clock.now();
   const output = new OutputTail(options.maxOutputBytes ?? 200 * 1024);
 
-  const child = spawn(options.command, {
-    cwd: options.cwd,
-    env: testEnvironment(options.env),
-    shell: true,
-    // Its own process group (POSIX), so one signal reaches every descendant.
-    detached: process.platform !== 'win32',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    windowsHide: true,
+  const env = testEnvironment(options.env, process.env, options.isSecretValue);
+  const sandboxed = options.sandbox?.sandbox.wrap(options.command, {
+    worktree: options.cwd,
+    readable: options.sandbox.readable,
+    hidden: options.sandbox.hidden,
+    network: options.sandbox.network,
+    env: definedOnly(env),
   });
+  const spawnOptions = {
+    cwd: options.cwd,
+    env,
+    // Its own process group (POSIX), so one signal reaches every descendant outside a sandbox, and the
+    // sandbox itself (whose end takes everything inside with it) within one.
+    detached: process.platform !== 'win32',
+    stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'],
+    windowsHide: true,
+  };
+  const child = sandboxed ? spawn(sandboxed.file, sandboxed.args, spawnOptions) : spawn(options.command, { ...spawnOptions, shell: true });
   child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
   child.stderr.on('data', (chunk: Buffer) => output.push(chunk));
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
@@ -170,10 +187,11 @@ const SECRET_NAME = /(?:^|_)(?:API_?KEYS?|TOKEN|SECRET|SECRET_KEY|PASSWORD|ACCES
 export function testEnvironment(
   extra?: Record<string, string | undefined>,
   inherited: Record<string, string | undefined> = process.env,
+  isSecretValue: (value: string) => boolean = () => false,
 ): NodeJS.ProcessEnv {
   const environment: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(inherited)) {
-    if (!SECRET_NAME.test(name)) environment[name] = value;
+    if (!SECRET_NAME.test(name) && !(value !== undefined && isSecretValue(value))) environment[name] = value;
   }
   // Both colour switches: some libraries (tinyrainbow in vitest) read any FORCE_COLOR as "on".
   Object.assign(environment, extra, { CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1' });
@@ -181,4 +199,8 @@ export function testEnvironment(
     if (value === undefined) delete environment[name];
   }
   return environment;
+}
+
+function definedOnly(environment: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(environment).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }

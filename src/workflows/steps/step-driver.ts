@@ -11,7 +11,7 @@ export interface StepMachine<State extends WithLineage & { stage: string }, Step
   isDone(step: Step): boolean;
   /** Carries out one step (model call, git, files) and returns the state after it. */
   perform(state: State, step: Step): Promise<State>;
-  /** Where the item's lineage goes, once it is known (implement: inside its worktree). */
+  /** Where the item's lineage goes, once it is known (implement with --commit-lineage: inside its worktree, once there is one). */
   lineageDirectory(state: State): string | undefined;
 }
 

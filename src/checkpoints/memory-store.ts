@@ -3,7 +3,7 @@ import { validateItemId } from '../core/item-id.js';
 import type { WorkflowName } from '../core/items.js';
 import { promiseOf } from './promise-of.js';
 import { compareListEntries } from './list-order.js';
-import type { Checkpoint, CheckpointStatus, CheckpointStore, CheckpointStoreFactory } from './store.js';
+import type { Checkpoint, CheckpointInspection, CheckpointStatus, CheckpointStore, CheckpointStoreFactory } from './store.js';
 
 /**
  * Checkpoints held in memory, for tests and dry runs. State is copied on the way in and out so that
@@ -11,13 +11,16 @@ import type { Checkpoint, CheckpointStatus, CheckpointStore, CheckpointStoreFact
  */
 export class MemoryCheckpointStoreFactory implements CheckpointStoreFactory {
   private readonly checkpoints = new Map<string, Checkpoint>();
+  private readonly setAside: Array<{ workflow: WorkflowName; itemId: string; path: string }> = [];
 
   constructor(private readonly clock: Clock = systemClock) {}
 
   open(workflow: WorkflowName, itemId: string): Promise<CheckpointStore> {
     return promiseOf(() => {
       validateItemId(itemId, 'checkpoint store');
-      return new MemoryCheckpointStore(this.checkpoints, keyOf(workflow, itemId), workflow, itemId, this.clock);
+      return new MemoryCheckpointStore(this.checkpoints, keyOf(workflow, itemId), workflow, itemId, this.clock, (path) =>
+        this.setAside.push({ workflow, itemId, path }),
+      );
     });
   }
 
@@ -26,6 +29,15 @@ export class MemoryCheckpointStoreFactory implements CheckpointStoreFactory {
       validateItemId(itemId, 'checkpoint store');
       return copyCheckpoint(this.checkpoints.get(keyOf(workflow, itemId)));
     });
+  }
+
+  async inspect(workflow: WorkflowName, itemId: string): Promise<CheckpointInspection> {
+    const checkpoint = await this.peek(workflow, itemId);
+    return checkpoint === undefined ? { kind: 'none' } : { kind: 'ok', checkpoint };
+  }
+
+  listSetAside(): Promise<Array<{ workflow: WorkflowName; itemId: string; path: string }>> {
+    return Promise.resolve(this.setAside.map((entry) => ({ ...entry })));
   }
 
   list(workflow?: WorkflowName): Promise<Array<{ workflow: WorkflowName; itemId: string }>> {
@@ -46,6 +58,7 @@ class MemoryCheckpointStore implements CheckpointStore {
     private readonly workflow: WorkflowName,
     private readonly itemId: string,
     private readonly clock: Clock,
+    private readonly onSetAside: (path: string) => void,
   ) {}
 
   load(): Promise<Checkpoint | undefined> {
@@ -94,6 +107,16 @@ class MemoryCheckpointStore implements CheckpointStore {
     return promiseOf(() => {
       this.assertOpen();
       this.checkpoints.delete(this.key);
+    });
+  }
+
+  setAside(): Promise<string | undefined> {
+    return promiseOf(() => {
+      this.assertOpen();
+      if (!this.checkpoints.delete(this.key)) return undefined;
+      const path = `memory:${this.key}.sqlite.corrupt-${new Date(this.clock.now()).toISOString()}`;
+      this.onSetAside(path);
+      return path;
     });
   }
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { WorkflowName } from '../core/items.js';
-import { CHECKPOINT_SCHEMA_VERSION, CheckpointSchemaError, type Checkpoint, type CheckpointStatus } from './store.js';
+import { CHECKPOINT_SCHEMA_VERSION, CheckpointIoError, CheckpointSchemaError, type Checkpoint, type CheckpointStatus } from './store.js';
 
 /*
  * The on-disk layout of one item's checkpoint: `meta` (one row: schema version, owner, last status) and
@@ -58,7 +58,7 @@ export function openWritable(path: string, options: { fileMustExist: boolean }):
     return database;
   } catch (error) {
     database.close();
-    throw asSchemaError(error, path);
+    throw checkpointError(error, path, 'read');
   }
 }
 
@@ -70,7 +70,7 @@ export function openDatabase(path: string, options: { readonly: boolean; fileMus
     if (options.fileMustExist && isErrorCode(error, 'SQLITE_CANTOPEN') && !existsSync(path)) {
       return undefined;
     }
-    throw asSchemaError(error, path);
+    throw checkpointError(error, path, options.readonly ? 'read' : 'write');
   }
 }
 
@@ -92,7 +92,7 @@ export function readCheckpoint(database: Database.Database, path: string, workfl
   try {
     found = read();
   } catch (error) {
-    throw asSchemaError(error, path);
+    throw checkpointError(error, path, 'read');
   }
   if (found === undefined) {
     return undefined;
@@ -132,9 +132,15 @@ function checkSchema(database: Database.Database, path: string): MetaRow | undef
   if (meta === undefined) {
     throw new CheckpointSchemaError(`${path} is not an lldflow checkpoint database (no meta row)`);
   }
+  if (typeof meta.schema_version === 'number' && meta.schema_version > CHECKPOINT_SCHEMA_VERSION) {
+    throw new CheckpointSchemaError(
+      `checkpoint database ${path} has schema version ${String(meta.schema_version)}, written by a newer lldflow (this one reads version ${CHECKPOINT_SCHEMA_VERSION}): resume the item with that lldflow, or delete the file to start the item afresh`,
+      { kind: 'newer-schema' },
+    );
+  }
   if (meta.schema_version !== CHECKPOINT_SCHEMA_VERSION) {
     throw new CheckpointSchemaError(
-      `checkpoint database ${path} has schema version ${String(meta.schema_version)}, this lldflow reads version ${CHECKPOINT_SCHEMA_VERSION}; delete the file to restart the item from scratch`,
+      `checkpoint database ${path} has schema version ${String(meta.schema_version)}, which no lldflow writes (this one reads version ${CHECKPOINT_SCHEMA_VERSION})`,
     );
   }
   return meta;
@@ -144,16 +150,33 @@ function hasTable(database: Database.Database, name: string): boolean {
   return database.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !== undefined;
 }
 
-/** Garbage or a foreign database becomes a CheckpointSchemaError naming the file; other errors pass. */
-function asSchemaError(error: unknown, path: string): unknown {
-  if (error instanceof CheckpointSchemaError) {
+/**
+ * What went wrong with a checkpoint file, named: garbage, a truncated or a foreign database is an
+ * `unreadable` CheckpointSchemaError; a full disk, a read-only folder or an I/O error is a
+ * CheckpointIoError with the code; anything else passes unchanged.
+ */
+export function checkpointError(error: unknown, path: string, action: 'read' | 'write'): unknown {
+  if (error instanceof CheckpointSchemaError || error instanceof CheckpointIoError) {
     return error;
   }
-  if (isErrorCode(error, 'SQLITE_NOTADB') || isErrorCode(error, 'SQLITE_CORRUPT') || isErrorCode(error, 'SQLITE_ERROR')) {
-    const detail = error instanceof Error ? error.message : String(error);
+  const detail = error instanceof Error ? error.message : String(error);
+  const code = errorCode(error);
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' || code === 'SQLITE_ERROR' || code?.startsWith('SQLITE_CORRUPT_')) {
     return new CheckpointSchemaError(`${path} is not a readable lldflow checkpoint database: ${detail}`, { cause: error });
   }
+  if (code !== undefined && (IO_CODES.has(code) || IO_CODE_FAMILIES.some((family) => code.startsWith(family)) || /^E[A-Z]+$/.test(code))) {
+    return new CheckpointIoError(path, code, action, detail.replace(/^E[A-Z]+: /, '').replace(/, \w+ '[^']*'$/, ''), { cause: error });
+  }
   return error;
+}
+
+/** SQLite result codes that mean the disk or the file system failed, not the file's content. */
+const IO_CODES = new Set(['SQLITE_FULL', 'SQLITE_CANTOPEN', 'SQLITE_PERM', 'SQLITE_AUTH', 'SQLITE_NOLFS', 'SQLITE_BUSY', 'SQLITE_LOCKED']);
+const IO_CODE_FAMILIES = ['SQLITE_IOERR', 'SQLITE_READONLY', 'SQLITE_CANTOPEN_', 'SQLITE_BUSY_'];
+
+function errorCode(error: unknown): string | undefined {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+  return typeof code === 'string' ? code : undefined;
 }
 
 export function isErrorCode(error: unknown, code: string): boolean {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -10,7 +10,8 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../clock/testing/fake-clock.js';
 import { SqliteCheckpointStoreFactory } from './sqlite-store.js';
-import { CHECKPOINT_SCHEMA_VERSION, CheckpointSchemaError } from './store.js';
+import { bindReadOnly, mountTmpfs, type Mounted } from '../files/testing/mounts.js';
+import { CHECKPOINT_SCHEMA_VERSION, CheckpointIoError, CheckpointSchemaError } from './store.js';
 import { describeCheckpointStoreContract } from './store-contract.test-suite.js';
 
 async function makeTempDir(): Promise<string> {
@@ -92,7 +93,7 @@ describe('SqliteCheckpointStoreFactory on disk', () => {
     }
   });
 
-  it('refuses a database of another schema version, naming the file, and leaves it untouched', async () => {
+  it('refuses a database of a newer schema version, naming the file and what to do, and leaves it untouched', async () => {
     const path = factory.pathOf('lld', '3');
     await mkdir(dirname(path), { recursive: true });
     writeForeignDatabase(path, (database) => {
@@ -103,11 +104,15 @@ describe('SqliteCheckpointStoreFactory on disk', () => {
         INSERT INTO steps VALUES (1, 'draft', '{}', '2026-01-01T00:00:00.000Z');`);
     });
 
-    await expect(factory.peek('lld', '3')).rejects.toThrow(CheckpointSchemaError);
-    await expect(factory.peek('lld', '3')).rejects.toThrow(path);
-    await expect(factory.peek('lld', '3')).rejects.toThrow(/schema version 99/);
+    // A plan never stops on it: peek reads it as none, inspect says what is wrong.
+    expect(await factory.peek('lld', '3')).toBeUndefined();
+    const inspection = await factory.inspect('lld', '3');
+    expect(inspection).toMatchObject({ kind: 'damaged', problem: 'newer-schema', path });
+    expect(inspection.kind === 'damaged' && inspection.message).toMatch(/schema version 99, written by a newer lldflow.*delete the file/);
     const store = await factory.open('lld', '3');
     await expect(store.load()).rejects.toThrow(CheckpointSchemaError);
+    await expect(store.load()).rejects.toMatchObject({ kind: 'newer-schema' });
+    await expect(store.load()).rejects.toThrow(path);
     await expect(store.commit({ stage: 'review', state: {} })).rejects.toThrow(CheckpointSchemaError);
     await store.close();
 
@@ -131,10 +136,12 @@ describe('SqliteCheckpointStoreFactory on disk', () => {
       ['garbage', garbage],
       ['foreign', foreign],
     ] as const) {
-      await expect(factory.peek('lld', itemId)).rejects.toThrow(CheckpointSchemaError);
-      await expect(factory.peek('lld', itemId)).rejects.toThrow(path);
+      expect(await factory.peek('lld', itemId)).toBeUndefined();
+      expect(await factory.inspect('lld', itemId)).toMatchObject({ kind: 'damaged', problem: 'unreadable', path });
       const store = await factory.open('lld', itemId);
       await expect(store.load()).rejects.toThrow(CheckpointSchemaError);
+      await expect(store.load()).rejects.toThrow(path);
+      await expect(store.load()).rejects.toMatchObject({ kind: 'unreadable' });
       await store.close();
     }
   });
@@ -146,7 +153,9 @@ describe('SqliteCheckpointStoreFactory on disk', () => {
     await mkdir(dirname(factory.pathOf('lld', '2')), { recursive: true });
     const { rename } = await import('node:fs/promises');
     await rename(factory.pathOf('lld', '1'), factory.pathOf('lld', '2'));
-    await expect(factory.peek('lld', '2')).rejects.toThrow(/belongs to lld item 1/);
+    const inspection = await factory.inspect('lld', '2');
+    expect(inspection).toMatchObject({ kind: 'damaged', problem: 'unreadable' });
+    expect(inspection.kind === 'damaged' && inspection.message).toMatch(/belongs to lld item 1/);
   });
 
   it('lists only checkpoint file names, ignoring WAL side files and strangers', async () => {
@@ -230,5 +239,83 @@ for (let step = 1; Date.now() < stopAt; step++) {
     expect(checkpoint?.step).toBeGreaterThanOrEqual(reported);
     expect(checkpoint?.stage).toBe(`stage-${maxStep % 7}`);
     expect(checkpoint?.state).toEqual({ counter: maxStep, padding: 'x'.repeat(maxStep % 4096) });
+  });
+
+  it('reads a truncated database or one whose state was cut short as unreadable, never as a crash', async () => {
+    const store = await factory.open('lld', 'whole');
+    for (let step = 1; step <= 60; step++) await store.commit({ stage: 'review', state: { step, padding: 'x'.repeat(3000) } });
+    await store.close();
+    const whole = factory.pathOf('lld', 'whole');
+    const size = (await stat(whole)).size;
+    for (const [itemId, cut] of [
+      ['half', Math.floor(size / 2)],
+      ['header', 50],
+      ['tail', size - 100],
+    ] as const) {
+      const path = factory.pathOf('lld', itemId);
+      await copyFile(whole, path);
+      await truncate(path, cut);
+      // Copied under another item's name: the owner check would refuse it too; the cut is what these exercise.
+      const inspection = await factory.inspect('lld', itemId);
+      expect(inspection, itemId).toMatchObject({ kind: 'damaged', problem: 'unreadable', path });
+      const damaged = await factory.open('lld', itemId);
+      await expect(damaged.load()).rejects.toMatchObject({ name: 'CheckpointSchemaError', kind: 'unreadable' });
+      await damaged.close();
+    }
+  });
+
+  it('setAside moves the database (and any side files) under one new name that still opens', async () => {
+    const store = await factory.open('lld', '5');
+    await store.commit({ stage: 'draft', state: { text: 'v1' } });
+    const folder = join(repoRoot, '.lldflow', 'checkpoints');
+    expect(await readdir(folder)).toContain('lld-5.sqlite-wal');
+    const movedTo = await store.setAside();
+    expect(movedTo).toBe(join(folder, 'lld-5.sqlite.corrupt-2026-05-06T07-08-09Z'));
+    // Closing folds the WAL into the database; what side files remain move with it.
+    expect((await readdir(folder)).every((name) => name.startsWith('lld-5.sqlite.corrupt-2026-05-06T07-08-09Z'))).toBe(true);
+    const moved = new Database(movedTo, { readonly: true });
+    expect(moved.prepare('SELECT COUNT(*) FROM steps').pluck().get()).toBe(1);
+    moved.close();
+    // A second one in the same second gets a counter; list never shows them as checkpoints.
+    await store.commit({ stage: 'draft', state: { text: 'v2' } });
+    expect(await store.setAside()).toBe(`${movedTo!}-2`);
+    expect(await factory.list()).toEqual([]);
+    expect((await factory.listSetAside()).map((entry) => entry.path)).toEqual([movedTo, `${movedTo!}-2`]);
+    await store.close();
+  });
+
+  const mounts: Array<Extract<Mounted, { ok: true }>> = [];
+  afterEach(() => {
+    for (const mounted of mounts.splice(0).reverse()) mounted.unmount();
+  });
+  function mounted(result: Mounted, skip: (note?: string) => void): boolean {
+    if (result.ok) mounts.push(result);
+    else {
+      console.warn(`skipped: ${result.reason}`);
+      skip(result.reason);
+    }
+    return result.ok;
+  }
+
+  it('on a full disk a commit fails naming the file and SQLITE_FULL, and the last commit stays intact', async ({ skip }) => {
+    if (!mounted(mountTmpfs(join(repoRoot, '.lldflow'), 256), skip)) return;
+    const store = await factory.open('lld', '4');
+    await store.commit({ stage: 'draft', state: { text: 'small' } });
+    const failure = await store.commit({ stage: 'review', state: { text: 'x'.repeat(2_000_000) } }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(CheckpointIoError);
+    expect((failure as Error).message).toMatch(
+      new RegExp(`^could not write checkpoint ${factory.pathOf('lld', '4')}: .*\\((SQLITE_FULL|SQLITE_IOERR\\w*)\\)$`),
+    );
+    expect(await store.load()).toMatchObject({ step: 1, stage: 'draft', state: { text: 'small' } });
+    await store.close();
+  });
+
+  it('in a read-only folder a first commit fails naming the file and EROFS', async ({ skip }) => {
+    if (!mounted(bindReadOnly(join(repoRoot, '.lldflow')), skip)) return;
+    const store = await factory.open('lld', '4');
+    await expect(store.commit({ stage: 'draft', state: {} })).rejects.toThrow(
+      `could not write checkpoint ${factory.pathOf('lld', '4')}: read-only file system (EROFS)`,
+    );
+    await store.close();
   });
 });

@@ -1,18 +1,31 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, renameSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../clock/clock.js';
+import { createFolderSync, FileWriteError } from '../files/atomic-write.js';
 import { isValidItemId } from '../core/item-id.js';
 import type { WorkflowName } from '../core/items.js';
 import { checkpointFileName, inRepository, repositoryPaths } from '../core/paths.js';
 import { compareListEntries } from './list-order.js';
 import { promiseOf } from './promise-of.js';
-import { appendStep, isErrorCode, openDatabase, openWritable, readCheckpoint, updateStatus } from './sqlite-database.js';
-import type { Checkpoint, CheckpointStatus, CheckpointStore, CheckpointStoreFactory } from './store.js';
+import { appendStep, checkpointError, isErrorCode, openDatabase, openWritable, readCheckpoint, updateStatus } from './sqlite-database.js';
+import {
+  CheckpointIoError,
+  CheckpointSchemaError,
+  type Checkpoint,
+  type CheckpointInspection,
+  type CheckpointStatus,
+  type CheckpointStore,
+  type CheckpointStoreFactory,
+} from './store.js';
 
 const WORKFLOWS: readonly WorkflowName[] = ['lld', 'issue', 'implement'];
 const DATABASE_FILE = /^(lld|issue|implement)-([A-Za-z0-9_-]{1,64})\.sqlite$/;
+/** A checkpoint moved aside by `setAside` (its `-wal`/`-shm` side files, if any, are not listed). */
+const SET_ASIDE_FILE = /^(lld|issue|implement)-([A-Za-z0-9_-]{1,64})\.sqlite\.corrupt-[0-9TZ-]+$/;
+/** The files of one SQLite database: the database, its write-ahead log and shared memory, a rollback journal. */
+const DATABASE_SUFFIXES = ['', '-wal', '-shm', '-journal'] as const;
 
 /**
  * One SQLite database per item at `<repo>/.lldflow/checkpoints/<workflow>-<id>.sqlite`, so parallel
@@ -43,18 +56,31 @@ export class SqliteCheckpointStoreFactory implements CheckpointStoreFactory {
     return promiseOf(() => new SqliteCheckpointStore(this.pathOf(workflow, itemId), workflow, itemId, this.clock));
   }
 
-  peek(workflow: WorkflowName, itemId: string): Promise<Checkpoint | undefined> {
-    return promiseOf(() => {
+  async peek(workflow: WorkflowName, itemId: string): Promise<Checkpoint | undefined> {
+    const inspection = await this.inspect(workflow, itemId);
+    return inspection.kind === 'ok' ? inspection.checkpoint : undefined;
+  }
+
+  inspect(workflow: WorkflowName, itemId: string): Promise<CheckpointInspection> {
+    return promiseOf((): CheckpointInspection => {
       const path = this.pathOf(workflow, itemId);
-      // Read-only and never created: `lldflow status` must not leave files behind for unknown items.
-      const database = existsSync(path) ? openDatabase(path, { readonly: true, fileMustExist: true }) : undefined;
-      if (database === undefined) {
-        return undefined;
-      }
       try {
-        return readCheckpoint(database, path, workflow, itemId);
-      } finally {
-        database.close();
+        // Read-only and never created: `lldflow status` must not leave files behind for unknown items.
+        const database = existsSync(path) ? openDatabase(path, { readonly: true, fileMustExist: true }) : undefined;
+        if (database === undefined) {
+          return { kind: 'none' };
+        }
+        try {
+          const checkpoint = readCheckpoint(database, path, workflow, itemId);
+          return checkpoint === undefined ? { kind: 'none' } : { kind: 'ok', checkpoint };
+        } finally {
+          database.close();
+        }
+      } catch (error) {
+        const named = checkpointError(error, path, 'read');
+        if (named instanceof CheckpointSchemaError) return { kind: 'damaged', problem: named.kind, path, message: named.message };
+        if (named instanceof CheckpointIoError) return { kind: 'damaged', problem: 'io', path, message: named.message };
+        throw error;
       }
     });
   }
@@ -79,6 +105,17 @@ export class SqliteCheckpointStoreFactory implements CheckpointStoreFactory {
       }
     }
     return entries.sort(compareListEntries);
+  }
+
+  async listSetAside(): Promise<Array<{ workflow: WorkflowName; itemId: string; path: string }>> {
+    const names = await readdir(this.folder).catch((error: unknown) => {
+      if (isErrorCode(error, 'ENOENT')) return [] as string[];
+      throw error;
+    });
+    return names.sort().flatMap((name) => {
+      const match = SET_ASIDE_FILE.exec(name);
+      return match ? [{ workflow: match[1] as WorkflowName, itemId: match[2]!, path: join(this.folder, name) }] : [];
+    });
   }
 }
 
@@ -108,14 +145,23 @@ class SqliteCheckpointStore implements CheckpointStore {
     // Serialised before touching the file so unserialisable state fails without creating anything.
     const stateJson = JSON.stringify(step.state) ?? 'null';
     const database = this.writableDatabase();
-    appendStep(database, { workflow: this.workflow, itemId: this.itemId, stage: step.stage, stateJson, now: this.now() });
+    try {
+      appendStep(database, { workflow: this.workflow, itemId: this.itemId, stage: step.stage, stateJson, now: this.now() });
+    } catch (error) {
+      // A full disk, a read-only folder: the item fails naming this file; the last commit stays intact.
+      throw checkpointError(error, this.path, 'write');
+    }
   }
 
   setStatus(status: CheckpointStatus, error?: string): Promise<void> {
     return promiseOf(() => {
       const database = this.existingDatabase();
       if (database !== undefined) {
-        updateStatus(database, status, error ?? null, this.now());
+        try {
+          updateStatus(database, status, error ?? null, this.now());
+        } catch (failure) {
+          throw checkpointError(failure, this.path, 'write');
+        }
       }
     });
   }
@@ -123,11 +169,53 @@ class SqliteCheckpointStore implements CheckpointStore {
   async remove(): Promise<void> {
     this.assertOpen();
     // Closing copies the WAL into the database with fsyncs; the files are deleted next, so skip them.
-    this.database?.pragma('synchronous = OFF');
-    this.database?.close();
-    this.database = undefined;
-    for (const suffix of ['', '-wal', '-shm', '-journal']) {
-      await rm(`${this.path}${suffix}`, { force: true });
+    this.closeDatabase({ durable: false });
+    for (const suffix of DATABASE_SUFFIXES) {
+      await rm(`${this.path}${suffix}`, { force: true }).catch((error: unknown) => {
+        throw checkpointError(error, `${this.path}${suffix}`, 'write');
+      });
+    }
+  }
+
+  setAside(): Promise<string | undefined> {
+    return promiseOf(() => {
+      this.assertOpen();
+      this.closeDatabase({ durable: false });
+      if (!existsSync(this.path)) return undefined;
+      const target = this.setAsidePath();
+      // The side files move with it under SQLite's own naming, so the moved database opens whole.
+      for (const suffix of DATABASE_SUFFIXES) {
+        try {
+          renameSync(`${this.path}${suffix}`, `${target}${suffix}`);
+        } catch (error) {
+          if (!isErrorCode(error, 'ENOENT')) throw checkpointError(error, `${this.path}${suffix}`, 'write');
+        }
+      }
+      return target;
+    });
+  }
+
+  /** `<name>.corrupt-<time>`, with a counter when one from the same second exists. */
+  private setAsidePath(): string {
+    const time = new Date(this.clock.now())
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z')
+      .replaceAll(':', '-');
+    let candidate = `${this.path}.corrupt-${time}`;
+    for (let counter = 2; existsSync(candidate); counter++) candidate = `${this.path}.corrupt-${time}-${counter}`;
+    return candidate;
+  }
+
+  private closeDatabase(options: { durable: boolean }): void {
+    if (this.database === undefined) return;
+    try {
+      if (!options.durable) this.database.pragma('synchronous = OFF');
+    } finally {
+      try {
+        this.database.close();
+      } finally {
+        this.database = undefined;
+      }
     }
   }
 
@@ -151,7 +239,12 @@ class SqliteCheckpointStore implements CheckpointStore {
   private writableDatabase(): Database.Database {
     this.assertOpen();
     if (this.database === undefined) {
-      mkdirSync(dirname(this.path), { recursive: true });
+      try {
+        createFolderSync(dirname(this.path));
+      } catch (error) {
+        if (error instanceof FileWriteError) throw new CheckpointIoError(this.path, error.code, 'write', error.reason, { cause: error });
+        throw error;
+      }
       this.database = openWritable(this.path, { fileMustExist: false });
     }
     if (this.database === undefined) {

@@ -117,6 +117,31 @@ export function describeCheckpointStoreContract(
       await reopened.close();
     });
 
+    it('setAside moves the item away: load and list are empty, listSetAside names it, the next commit starts over', async () => {
+      const store = await factory.open('lld', '7');
+      expect(await store.setAside()).toBeUndefined();
+      expect(await factory.listSetAside()).toEqual([]);
+      await store.commit({ stage: 'review', state: { text: 'v2' } });
+      const movedTo = await store.setAside();
+      expect(movedTo).toMatch(/lld-7\.sqlite\.corrupt-\d{4}-\d{2}-\d{2}T\d{2}[-:]\d{2}[-:]\d{2}/);
+      expect(await store.load()).toBeUndefined();
+      expect(await factory.peek('lld', '7')).toBeUndefined();
+      expect(await factory.inspect('lld', '7')).toEqual({ kind: 'none' });
+      expect(await factory.list()).toEqual([]);
+      expect(await factory.listSetAside()).toEqual([{ workflow: 'lld', itemId: '7', path: movedTo }]);
+      await store.commit({ stage: 'load', state: { text: 'fresh' } });
+      expect(await store.load()).toMatchObject({ step: 1, stage: 'load', state: { text: 'fresh' } });
+      await store.close();
+    });
+
+    it('inspect tells none from a readable checkpoint', async () => {
+      expect(await factory.inspect('lld', '8')).toEqual({ kind: 'none' });
+      const store = await factory.open('lld', '8');
+      await store.commit({ stage: 'draft', state: { n: 1 } });
+      expect(await factory.inspect('lld', '8')).toEqual({ kind: 'ok', checkpoint: await store.load() });
+      await store.close();
+    });
+
     it('peek equals load and creates nothing', async () => {
       expect(await factory.peek('implement', '12')).toBeUndefined();
       expect(await factory.list()).toEqual([]);

@@ -1,5 +1,6 @@
 import { repositoryPaths } from '../core/paths.js';
 import { commitDesigns, prepareDemo, testBranches } from '../demo/prepare-demo.js';
+import { DEFAULT_MAX_ITEM_KB } from '../items/source-item.js';
 import { resolveSandbox } from '../process/sandbox.js';
 import { runImplementCommand } from './implement-command.js';
 import type { CliIo } from './cli-io.js';
@@ -27,6 +28,7 @@ export async function runDemoCommand(io: CliIo): Promise<number> {
     retryFailed: false,
     timeout: 5,
     perKeyConcurrency: 1,
+    maxItemSize: DEFAULT_MAX_ITEM_KB,
     json: false,
     debug: false,
   };

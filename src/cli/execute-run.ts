@@ -1,8 +1,10 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CheckpointStoreFactory } from '../checkpoints/store.js';
 import { SqliteCheckpointStoreFactory } from '../checkpoints/sqlite-store.js';
+import { FileItemLeases } from '../checkpoints/item-lease.js';
 import { ensureLocalStateExcluded } from '../git/worktree.js';
-import { isGitRepository } from '../git/git.js';
+import { isGitRepository, repositoryRoot } from '../git/git.js';
 import { ConsoleReporter } from '../output/console-reporter.js';
 import { renderDryRun } from '../output/dry-run-table.js';
 import { LogFileReporter } from '../output/log-file-reporter.js';
@@ -10,7 +12,7 @@ import { ProgressReporter } from '../output/progress-reporter.js';
 import { combineReporters } from '../output/reporters.js';
 import { renderSummary } from '../output/summary-table.js';
 import { TerminalWriter } from '../output/terminal-writer.js';
-import { ConfigurationError } from '../core/errors.js';
+import { ConfigurationError, UsageError } from '../core/errors.js';
 import type { Redact } from '../core/redact.js';
 import type { RunnerOptions } from '../runner/run-options.js';
 import { planRun, runWorkflow } from '../runner/run-workflow.js';
@@ -36,10 +38,20 @@ export interface ExecuteRunInput {
   checkpoints?: CheckpointStoreFactory;
 }
 
-/** Checks the target repository before anything runs (exit 2, nothing written, when it is unusable). */
-export function requireRepositoryFolder(repo: string): void {
+/**
+ * Checks the target repository before anything runs (exit 2, nothing written, when it is unusable): a
+ * folder and, when it lies in a git working tree, that tree's top level — from a subfolder, lldflow's
+ * outputs and state would land below the top while git reads paths against it.
+ */
+export async function requireRepositoryFolder(repo: string): Promise<void> {
   if (!existsSync(repo) || !statSync(repo).isDirectory()) {
     throw new ConfigurationError(`--repo ${repo}: no such folder`);
+  }
+  // A top level holds `.git` (a folder, or a file in linked worktrees and submodules); only otherwise ask git.
+  if (existsSync(join(repo, '.git')) || !(await isGitRepository(repo))) return;
+  const top = await repositoryRoot(repo);
+  if (realpathSync(top) !== realpathSync(repo)) {
+    throw new UsageError(`--repo ${repo} is a subfolder of the git repository ${top}: pass its top level, --repo ${top}`);
   }
 }
 
@@ -67,13 +79,14 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
   if (options.dryRun) {
     if (options.json) io.stdout.write(`${JSON.stringify({ workflow: workflow.name, items: plan.planned }, null, 2)}\n`);
     else writer.writeLines(renderDryRun(plan.planned, workflow.name).split('\n'));
-    return 0;
+    // Invalid files and refused items would fail the real run: the plan says so in its exit code too.
+    return plan.planned.some((entry) => entry.action.kind === 'refuse') ? 1 : 0;
   }
 
-  // From the clock, and used by no earlier run of this repository.
-  const runId = newRunId(options.repo, io.clock.now());
   // Local state stays out of git: excluded before anything is written under .lldflow/.
   if (await isGitRepository(options.repo)) await ensureLocalStateExcluded(options.repo);
+  // From the clock, and used by no earlier run of this repository nor by one running beside this one.
+  const runId = newRunId(options.repo, io.clock.now());
   const color = !('NO_COLOR' in io.env);
   const reporter = combineReporters([
     new ConsoleReporter({ writer, debug: options.debug, color }),
@@ -81,6 +94,7 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
     new ProgressReporter({ writer, now: () => io.clock.now() }),
   ]);
   let summary;
+  let reporterFailure: unknown;
   try {
     summary = await runWorkflow(
       { ...selection, parallel: options.parallel, timeoutMs: options.timeoutMs },
@@ -95,19 +109,36 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
         retryCommand: input.retryCommand,
         redact: input.redact,
         holdsSecret: input.holdsSecret,
+        // Another lldflow run on this repository may be working on the same items.
+        leases: new FileItemLeases(options.repo, { runId }),
       },
       plan,
     );
   } finally {
-    await reporter.close();
+    // Item logs a full disk cut short cost a warning, never the run summary.
+    reporterFailure = await reporter.close().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
   }
-  const summaryPath = await saveRunSummary(options.repo, summary);
+  if (reporterFailure !== undefined) writer.writeLines([`warning: ${input.redact(errorMessage(reporterFailure))}`]);
+  // Written when it can be; when it cannot (a full disk, an unwritable folder), the last line says so and the exit code is not 0.
+  const saved = await saveRunSummary(options.repo, summary).then(
+    (path) => ({ path, error: undefined }),
+    (error: unknown) => ({ path: undefined, error }),
+  );
   if (options.json) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   writer.writeLines([
     ...renderSummary(summary, { color: color && human.isTTY === true }).split('\n'),
-    `summary: ${summaryPath}`,
+    ...(saved.path === undefined ? [] : [`summary: ${saved.path}`]),
     `logs: ${logsDir(options.repo, runId)}`,
+    ...(saved.path === undefined ? [`summary: not written: ${input.redact(errorMessage(saved.error))}`] : []),
   ]);
   writer.close();
-  return exitCodeFor(summary, io.signal.aborted);
+  const code = exitCodeFor(summary, io.signal.aborted);
+  return saved.path === undefined && code === 0 ? 1 : code;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -37,7 +37,7 @@ const TEST_RUN_TIMEOUT_MS = 10 * 60_000;
  */
 export async function runImplementCommand(flags: ImplementFlags, io: CliIo): Promise<number> {
   const { options, warnings } = resolveRunnerOptions(flags, io.cwd);
-  requireRepositoryFolder(options.repo);
+  await requireRepositoryFolder(options.repo);
   requireSelection(options);
   if (!(await isGitRepository(options.repo)))
     throw new ConfigurationError(`--repo ${options.repo} is not a git repository: implement works in git worktrees`);

@@ -1,4 +1,4 @@
-import { isAbsolute, join, relative } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { inRepository, repositoryPaths } from '../core/paths.js';
 import { folderCollection, gitHubCollection, type ItemCollection } from '../items/collect-items.js';
 import { ModelRegistry } from '../providers/resolve-model.js';
@@ -27,14 +27,17 @@ export const DEFAULT_MAX_ITERATIONS = 5;
 /** `lldflow requirements`: validates everything first (exit 2, nothing written), then runs. */
 export async function runRequirementsCommand(flags: RequirementsFlags, io: CliIo): Promise<number> {
   const { options, warnings } = resolveRunnerOptions(flags, io.cwd);
-  requireRepositoryFolder(options.repo);
+  await requireRepositoryFolder(options.repo);
   requireSelection(options);
   const registry = new ModelRegistry({ env: io.env, clock: io.clock, perKeyConcurrency: options.perKeyConcurrency, replayBaseDir: io.cwd });
   const drafter = registry.client(requireModelSpec(flags.drafter, '--drafter', 'LLDFLOW_DRAFTER', io.env), '--drafter');
   const reviewer = registry.client(requireModelSpec(flags.reviewer, '--reviewer', 'LLDFLOW_REVIEWER', io.env), '--reviewer');
   warnings.push(...budgetWarnings(options.budgetUsd, [drafter, reviewer]));
   const limits = { maxIterations: options.maxIterations ?? DEFAULT_MAX_ITERATIONS, budgetUsd: options.budgetUsd, maxValidationFailures: 3 };
-  const template = await loadTemplate(flags.type, flags.template === undefined ? undefined : join(io.cwd, flags.template));
+  // Like --source and --repo: against the working directory, or absolute as given.
+  const templatePath = flags.template === undefined ? undefined : resolve(io.cwd, flags.template);
+  const issuesDir = flags.issuesDir === undefined ? undefined : resolve(io.cwd, flags.issuesDir);
+  const template = await loadTemplate(flags.type, templatePath);
   const itemFolder = options.source ?? (flags.type === 'issue' ? inRepository(options.repo, repositoryPaths.ideasFolder) : undefined);
   // Read while the items are planned: the first prompt needs it.
   const files = repositoryFiles(options.repo);
@@ -49,7 +52,8 @@ export async function runRequirementsCommand(flags: RequirementsFlags, io: CliIo
     workflow = await createIssueWorkflow({
       repo: options.repo,
       briefsDir: briefs,
-      issuesDir: flags.issuesDir === undefined ? undefined : join(io.cwd, flags.issuesDir),
+      issuesDir,
+      maxItemBytes: options.maxItemBytes,
       env: io.env,
       signal: io.signal,
       template,
@@ -60,8 +64,8 @@ export async function runRequirementsCommand(flags: RequirementsFlags, io: CliIo
     });
   } else {
     const items: ItemCollection = options.source
-      ? folderCollection(options.source)
-      : await gitHubCollection({ repo: options.repo, env: io.env, signal: io.signal });
+      ? folderCollection(options.source, { maxItemBytes: options.maxItemBytes })
+      : await gitHubCollection({ repo: options.repo, env: io.env, signal: io.signal, maxItemBytes: options.maxItemBytes });
     const kind = lldDocumentKind({ repo: options.repo, template, repositoryLayout: layoutOnce, repositoryFiles: () => files });
     workflow = new LldWorkflow({ repo: options.repo, items, kind, drafter, reviewer, limits });
   }
@@ -80,8 +84,8 @@ export async function runRequirementsCommand(flags: RequirementsFlags, io: CliIo
         [
           ['--drafter', flags.drafter],
           ['--reviewer', flags.reviewer],
-          ['--template', flags.template],
-          ['--issues-dir', flags.issuesDir],
+          ['--template', templatePath],
+          ['--issues-dir', issuesDir],
         ],
         ids,
       ),

@@ -14,6 +14,7 @@ const options: RunnerOptions = {
   maxIterations: 3,
   budgetUsd: 0.5,
   perKeyConcurrency: 2,
+  maxItemBytes: 256 * 1024,
   json: false,
   debug: false,
 };
@@ -48,6 +49,22 @@ describe('buildRetryCommand', () => {
       perKeyConcurrency: 1,
     };
     expect(buildRetryCommand(['implement'], plain, [], ['9'])).toBe('lldflow implement --repo /r --issue 9');
+  });
+
+  it('repeats a --max-item-size other than the default', () => {
+    const plain = {
+      ...options,
+      repo: '/r',
+      source: undefined,
+      parallel: 1,
+      timeoutMs: 30 * 60_000,
+      maxIterations: undefined,
+      budgetUsd: undefined,
+      perKeyConcurrency: 1,
+    };
+    expect(buildRetryCommand(['implement'], { ...plain, maxItemBytes: 1024 * 1024 }, [], ['9'])).toBe(
+      'lldflow implement --repo /r --max-item-size 1024 --issue 9',
+    );
   });
 
   it('quotes single quotes safely', () => {

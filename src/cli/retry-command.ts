@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_ITEM_KB } from '../items/source-item.js';
 import type { RunnerOptions } from '../runner/run-options.js';
 
 /**
@@ -21,6 +22,7 @@ export function buildRetryCommand(
   if (options.maxIterations !== undefined) parts.push('--max-iterations', String(options.maxIterations));
   if (options.budgetUsd !== undefined) parts.push('--budget', String(options.budgetUsd));
   if (options.perKeyConcurrency !== 1) parts.push('--per-key-concurrency', String(options.perKeyConcurrency));
+  if (options.maxItemBytes !== DEFAULT_MAX_ITEM_KB * 1024) parts.push('--max-item-size', String(options.maxItemBytes / 1024));
   parts.push('--issue', ids.join(','));
   return parts.join(' ');
 }

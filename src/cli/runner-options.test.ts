@@ -38,8 +38,28 @@ describe('runner options', () => {
     expect(parse(['--all', '--parallel', value]).error).toContain(JSON.stringify(value));
   });
 
-  it.each(['../x', '/etc', 'C:x', 'a/b', ''])('rejects the item id %j naming it', (id) => {
+  it.each(['../x', '/etc', 'C:x', 'a/b', '', '-rf', '--help'])('rejects the item id %j naming it', (id) => {
     expect(parse(['--issue', id]).error).toContain(`invalid item id ${JSON.stringify(id)}`);
+  });
+
+  it('rejects an id starting with a dash inside a list, saying why', () => {
+    expect(parse(['--issue', '3,-rf']).error).toContain(`invalid item id "-rf" (from --issue): it starts with '-'`);
+  });
+
+  it.each([
+    [['--issue', '7,007'], '"7" and "007"'],
+    [['--issue', '7', '--issue', '007'], '"7" and "007"'],
+    [['--issue', 'Login,login'], '"Login" and "login"'],
+  ])('%j: two ids of one item are a usage error naming both', (args, named) => {
+    expect(parse(args).error).toContain(`item ids ${named} name one item`);
+  });
+
+  it('reads --max-item-size in KB (default 256) and rejects anything but a number > 0', () => {
+    expect(parse(['--all']).parsed?.options.maxItemBytes).toBe(256 * 1024);
+    expect(parse(['--all', '--max-item-size', '1024']).parsed?.options.maxItemBytes).toBe(1024 * 1024);
+    expect(parse(['--all', '--max-item-size', '0.5']).parsed?.options.maxItemBytes).toBe(512);
+    expect(parse(['--all', '--max-item-size', '0']).error).toContain('--max-item-size takes a number > 0, got "0"');
+    expect(parse(['--all', '--max-item-size', 'big']).error).toContain('"big"');
   });
 
   it('collects repeated and comma-separated --issue values, without duplicates', () => {

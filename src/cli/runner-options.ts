@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command, type OptionValues } from '@commander-js/extra-typings';
-import { validateItemId } from '../core/item-id.js';
+import { itemIdKey, validateItemId } from '../core/item-id.js';
+import { DEFAULT_MAX_ITEM_KB } from '../items/source-item.js';
 import { BARE_PARALLEL, DEFAULT_TIMEOUT_MINUTES, MAX_PARALLEL, type RunnerOptions } from '../runner/run-options.js';
 
 /**
@@ -37,6 +38,11 @@ export function addRunnerOptions<Args extends any[], Options extends OptionValue
         .argParser(positiveInteger('--per-key-concurrency'))
         .default(1),
     )
+    .addOption(
+      new Option('--max-item-size <kb>', 'items above this size, in KB, fail without a model call')
+        .argParser(positiveNumber('--max-item-size'))
+        .default(DEFAULT_MAX_ITEM_KB),
+    )
     .option('--json', 'print the run summary as JSON on stdout (human output goes to stderr)', false)
     .option('--debug', 'verbose logging', false);
 }
@@ -54,6 +60,7 @@ export interface RawRunnerOptions {
   maxIterations?: number | undefined;
   budget?: number | undefined;
   perKeyConcurrency: number;
+  maxItemSize: number;
   json: boolean;
   debug: boolean;
 }
@@ -83,6 +90,7 @@ export function resolveRunnerOptions(raw: RawRunnerOptions, cwd: string): Parsed
       maxIterations: raw.maxIterations,
       budgetUsd: raw.budget,
       perKeyConcurrency: raw.perKeyConcurrency,
+      maxItemBytes: Math.floor(raw.maxItemSize * 1024),
       json: raw.json,
       debug: raw.debug,
     },
@@ -97,6 +105,7 @@ export function parseParallelValue(value: string): number {
   return Number(value.trim());
 }
 
+/** Every id is valid, and no two name one item (`7` and `007`, `Login` and `login`): else a usage error naming them. */
 function collectIds(value: string, previous: string[]): string[] {
   const ids = value.split(',').map((part) => part.trim());
   for (const id of ids) {
@@ -106,7 +115,16 @@ function collectIds(value: string, previous: string[]): string[] {
       throw new InvalidArgumentError((error as Error).message);
     }
   }
-  return [...previous, ...ids];
+  const all = [...previous, ...ids];
+  for (const [index, id] of all.entries()) {
+    const other = all.slice(0, index).find((earlier) => earlier !== id && itemIdKey(earlier) === itemIdKey(id));
+    if (other !== undefined) {
+      throw new InvalidArgumentError(
+        `item ids ${JSON.stringify(other)} and ${JSON.stringify(id)} name one item (numeric ids are equal whatever their leading zeros, and letter case does not count): pass one`,
+      );
+    }
+  }
+  return all;
 }
 
 function positiveNumber(flag: string) {

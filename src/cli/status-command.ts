@@ -1,6 +1,7 @@
 import { SqliteCheckpointStoreFactory } from '../checkpoints/sqlite-store.js';
 import { renderColumns } from '../output/text-table.js';
-import { collectStatus } from '../status/collect-status.js';
+import { collectStatusReport } from '../status/collect-status.js';
+import { renderProblems } from '../status/render-problems.js';
 import type { CliIo } from './cli-io.js';
 import { requireRepositoryFolder } from './execute-run.js';
 import { resolve } from 'node:path';
@@ -8,14 +9,15 @@ import { resolve } from 'node:path';
 /** `lldflow status`: every known item with its stage, last result and output path. */
 export async function runStatusCommand(flags: { repo?: string | undefined; json: boolean }, io: CliIo): Promise<number> {
   const repo = resolve(io.cwd, flags.repo ?? '.');
-  requireRepositoryFolder(repo);
-  const rows = await collectStatus(repo, new SqliteCheckpointStoreFactory(repo));
+  await requireRepositoryFolder(repo);
+  // Damaged state is listed, never fatal: `status` is how a user finds it.
+  const { items: rows, problems } = await collectStatusReport(repo, new SqliteCheckpointStoreFactory(repo));
   if (flags.json) {
-    io.stdout.write(`${JSON.stringify({ repo, items: rows }, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify({ repo, items: rows, problems }, null, 2)}\n`);
     return 0;
   }
   if (rows.length === 0) {
-    io.stdout.write(`no lldflow items known in ${repo} yet\n`);
+    io.stdout.write([`no lldflow items known in ${repo} yet`, ...renderProblems(problems)].map((line) => `${line}\n`).join(''));
     return 0;
   }
   const lines = renderColumns(
@@ -29,6 +31,6 @@ export async function runStatusCommand(flags: { repo?: string | undefined; json:
       row.output ?? '—',
     ]),
   );
-  io.stdout.write(`${lines.join('\n')}\n`);
+  io.stdout.write(`${[...lines, ...renderProblems(problems)].join('\n')}\n`);
   return 0;
 }

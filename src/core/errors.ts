@@ -26,7 +26,17 @@ export class ItemTimeoutError extends Error {
   }
 }
 
-/** A checkpoint whose state this lldflow cannot resume from (another version, or damaged). The item fails with it. */
+/**
+ * A checkpoint whose state this lldflow cannot resume from. `damaged` (garbage, an unknown or older
+ * version): the runner moves the checkpoint aside and starts the item afresh. `newer`: written by a
+ * newer lldflow; the item fails with it, saying what to do.
+ */
 export class CheckpointStateError extends Error {
   override readonly name = 'CheckpointStateError';
+  readonly kind: 'damaged' | 'newer';
+
+  constructor(message: string, options: { kind?: 'damaged' | 'newer' } = {}) {
+    super(message);
+    this.kind = options.kind ?? 'damaged';
+  }
 }

@@ -7,8 +7,22 @@ export interface WorkItem {
   title: string;
 }
 
-/** How an item's run ended. */
-export type ItemStatus = 'succeeded' | 'failed' | 'blocked' | 'skipped' | 'interrupted' | 'cancelled';
+/**
+ * How an item's run ended. `invalid`: a file of the item source that cannot be an item (a bad name, bad
+ * front matter, empty or binary), listed so it does not vanish from a run over every item.
+ */
+export type ItemStatus = 'succeeded' | 'failed' | 'blocked' | 'skipped' | 'interrupted' | 'cancelled' | 'invalid';
+
+/**
+ * An entry of the item source that does not run: a file that cannot be an item (`invalid`, named by its
+ * file name), or an item refused before it starts (`failed`, by its id: too large).
+ */
+export interface RefusedItem {
+  id: string;
+  title: string;
+  status: 'invalid' | 'failed';
+  reason: string;
+}
 
 /** One model call as recorded for the summary, events and lineage. Never holds a key value. */
 export interface ModelCallRecord {
@@ -33,7 +47,11 @@ export interface ItemOutcome {
 }
 
 /** What the runner knows about an item before running it. */
-export type ItemPlanAction = { kind: 'start' } | { kind: 'resume'; stage: string } | { kind: 'skip'; reason: string };
+export type ItemPlanAction =
+  | { kind: 'start' }
+  | { kind: 'resume'; stage: string }
+  | { kind: 'skip'; reason: string }
+  | { kind: 'refuse'; status: RefusedItem['status']; reason: string };
 
 export interface ItemSummary {
   id: string;
@@ -54,7 +72,7 @@ export interface RunSummary {
   startedAt: string;
   durationMs: number;
   parallel: number;
-  counts: Record<Exclude<ItemStatus, never>, number>;
+  counts: Record<ItemStatus, number>;
   items: ItemSummary[];
   retryCommand: string | null;
 }

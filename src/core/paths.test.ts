@@ -88,7 +88,7 @@ describe('LLD file names', () => {
     expect(lldIdFromFileName(name)).toBe(id);
   });
 
-  it.each(['LLD-.md', 'LLD-42.txt', 'lld-42.md', 'LLD-42.md.bak', 'LLD-a.b.md', 'notes.md', `LLD-${'x'.repeat(65)}.md`])(
+  it.each(['LLD-.md', 'LLD-42.txt', 'lld-42.md', 'LLD-42.md.bak', 'LLD-a.b.md', 'LLD--rf.md', 'notes.md', `LLD-${'x'.repeat(65)}.md`])(
     '%j is not an LLD file',
     (name) => {
       expect(lldIdFromFileName(name)).toBeUndefined();

@@ -66,7 +66,7 @@ export function lldFileName(id: string): string {
   return `LLD-${/^\d+$/.test(name) ? name.padStart(3, '0') : name}.md`;
 }
 
-const LLD_FILE_NAME = /^LLD-([A-Za-z0-9_-]{1,64})\.md$/;
+const LLD_FILE_NAME = /^LLD-([A-Za-z0-9_][A-Za-z0-9_-]{0,63})\.md$/;
 
 /**
  * The item id an LLD file is named after, or undefined when `fileName` is not one: the reverse of

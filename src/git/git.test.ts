@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../core/errors.js';
 import { maskCredentials } from './git-error.js';
-import { currentHead, GitError, isGitRepository, isWorkingTreeClean, repositoryRoot, resolveRef, runGit } from './git.js';
+import { currentHead, GitError, isGitRepository, isLockContention, isWorkingTreeClean, repositoryRoot, resolveRef, runGit } from './git.js';
 import { createTemporaryRepository, type TemporaryRepository } from './testing/temporary-repository.js';
 
 let repository: TemporaryRepository;
@@ -107,5 +107,46 @@ describe('repository queries', () => {
     expect(failure).toBeInstanceOf(ConfigurationError);
     expect((failure as Error).message).toContain('"does-not-exist"');
     await expect(resolveRef(repository.path, '--all')).rejects.toBeInstanceOf(ConfigurationError);
+  });
+});
+
+describe('runGit and lock files another git holds', () => {
+  it('tries the command again until the other git lets go of index.lock', async () => {
+    await writeFile(join(repository.path, 'README.md'), '# changed\n');
+    const lockFile = join(repository.path, '.git', 'index.lock');
+    await writeFile(lockFile, '');
+    const startedAt = Date.now();
+    setTimeout(() => void rm(lockFile, { force: true }), 300);
+    await runGit(['add', 'README.md'], { cwd: repository.path });
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(250);
+    expect(await repository.git('diff', '--cached', '--name-only')).toBe('README.md');
+  });
+
+  it("gives up after a few seconds on a lock that stays, with git's own message", async () => {
+    await writeFile(join(repository.path, 'README.md'), '# changed\n');
+    await writeFile(join(repository.path, '.git', 'index.lock'), '');
+    const startedAt = Date.now();
+    const failure = await runGit(['add', 'README.md'], { cwd: repository.path }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(GitError);
+    expect((failure as GitError).stderr).toMatch(/index\.lock': File exists/);
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(3000);
+  });
+
+  it('stops retrying when its signal aborts', async () => {
+    await writeFile(join(repository.path, '.git', 'index.lock'), '');
+    await writeFile(join(repository.path, 'README.md'), '# changed\n');
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('stop')), 200);
+    await expect(runGit(['add', 'README.md'], { cwd: repository.path, signal: controller.signal })).rejects.toThrow('stop');
+  });
+
+  it('takes ref and config locks for contention, and no other failure', () => {
+    const refLock = "error: cannot lock ref 'refs/heads/b': Unable to create '/r/.git/refs/heads/b.lock': File exists.";
+    expect(isLockContention(new GitError(['branch', 'b'], 128, refLock))).toBe(true);
+    expect(isLockContention(new GitError(['config', 'a.b', 'c'], 255, 'error: could not lock config file .git/config: File exists'))).toBe(
+      true,
+    );
+    expect(isLockContention(new GitError(['branch', 'b'], 128, "fatal: a branch named 'b' already exists"))).toBe(false);
+    expect(isLockContention(new Error("Unable to create '/r/.git/index.lock': File exists."))).toBe(false);
   });
 });

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { settleOnce } from '../cancellation/settle-once.js';
+import { systemClock } from '../clock/clock.js';
 import { abortReason } from '../core/abort.js';
 import { ConfigurationError } from '../core/errors.js';
 import { repositoryPaths } from '../core/paths.js';
@@ -42,11 +43,40 @@ export interface GitOutput {
 const NO_HOOKS: readonly string[] = ['-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false'];
 
 /**
+ * How long to wait before each new attempt of a command that found one of git's lock files taken
+ * (about 3 s in all): another git (the user's, or a concurrent lldflow process's commit) is about to
+ * finish. A lock file left by a killed git stays, and the command then fails with git's own message.
+ */
+const LOCK_RETRY_DELAYS_MS: readonly number[] = [50, 100, 200, 400, 800, 1600];
+
+/**
  * Runs one git command (with NO_HOOKS: never a hook) and resolves with its output; a non-zero exit
  * rejects with a GitError naming the command as given. Git never prompts (a prompt would hang an
- * unattended run) and speaks the C locale, so its messages read the same on every machine.
+ * unattended run) and speaks the C locale, so its messages read the same on every machine. A command
+ * refused because another git holds a lock (`index.lock`, a ref's or the config's) is tried again a
+ * few times: git takes those locks before it changes anything, so the refused attempt did nothing.
  */
-export function runGit(args: readonly string[], options: GitOptions): Promise<GitOutput> {
+export async function runGit(args: readonly string[], options: GitOptions): Promise<GitOutput> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await runGitOnce(args, options);
+    } catch (error) {
+      const delay = LOCK_RETRY_DELAYS_MS[attempt];
+      if (delay === undefined || !isLockContention(error)) throw error;
+      await systemClock.sleep(delay, options.signal);
+    }
+  }
+}
+
+/** Git refused because another git holds one of its lock files. */
+export function isLockContention(error: unknown): boolean {
+  return (
+    error instanceof GitError &&
+    /Unable to create '[^'\n]*\.lock': File exists|could not lock config file [^\n]*: File exists/.test(error.stderr)
+  );
+}
+
+function runGitOnce(args: readonly string[], options: GitOptions): Promise<GitOutput> {
   const { signal } = options;
   if (signal?.aborted) return Promise.reject(abortReason(signal));
   return new Promise<GitOutput>((resolve, reject) => {

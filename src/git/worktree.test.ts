@@ -1,7 +1,9 @@
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigurationError, UsageError } from '../core/errors.js';
+import { startChildHolder } from '../files/testing/child-holder.js';
 import { isWorkingTreeClean } from './git.js';
 import { createTemporaryRepository, type TemporaryRepository } from './testing/temporary-repository.js';
 import { ensureLocalStateExcluded, ensureWorktree, worktreePath } from './worktree.js';
@@ -129,5 +131,36 @@ describe('ensureLocalStateExcluded', () => {
     expect(await ensureLocalStateExcluded(worktree.path)).toBe(false);
     expect(await readFile(excludeFile(), 'utf8')).toBe(before);
     expect(before.split('\n').filter((line) => line === '.lldflow/')).toHaveLength(1);
+  });
+});
+
+describe('ensureWorktree between processes', () => {
+  it('waits while another lldflow process holds the repository lock, and goes on once it is killed', async () => {
+    const lockModule = fileURLToPath(new URL('../files/exclusive-lock.ts', import.meta.url));
+    const holder = await startChildHolder(
+      `const { pathToFileURL } = await import('node:url');
+const { tryExclusiveLock } = await import(pathToFileURL(${JSON.stringify(lockModule)}).href);
+console.log(tryExclusiveLock(process.argv[1]) ? 'ready' : 'busy');
+setInterval(() => undefined, 60_000);`,
+      [join(repository.path, '.git', 'lldflow.lock')],
+    );
+    let created = false;
+    const pending = ensureWorktree({ repo: repository.path, id: '5', baseRef: 'main' }).then((worktree) => (created = worktree.created));
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(created).toBe(false);
+      expect(await exists(worktreePath(repository.path, '5'))).toBe(false);
+    } finally {
+      await holder.kill();
+    }
+    await pending;
+    expect(created).toBe(true);
+  });
+
+  it('creates the worktrees of many items at once without a lock error', async () => {
+    const ids = ['1', '2', '3', '4', '5', '6'];
+    const worktrees = await Promise.all(ids.map((id) => ensureWorktree({ repo: repository.path, id, baseRef: 'main' })));
+    expect(worktrees.map((worktree) => worktree.branch)).toEqual(ids.map((id) => `${id}-implementation`));
+    expect((await readFile(join(repository.path, '.git', 'info', 'exclude'), 'utf8')).match(/^\.lldflow\/$/gm)).toHaveLength(1);
   });
 });

@@ -1,10 +1,11 @@
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../files/atomic-write.js';
 import { validateItemId } from '../core/item-id.js';
 import { ConfigurationError } from '../core/errors.js';
 import { inRepository, repositoryPaths } from '../core/paths.js';
 import { GitError, resolveRef, runGit } from './git.js';
+import { commonGitDirectory, withRepositoryLock } from './repository-lock.js';
 
 export { commitAll, pushBranch } from './commit.js';
 export type { CommitOptions, PushOptions } from './commit.js';
@@ -39,13 +40,18 @@ export function implementationBranch(id: string): string {
  * Gives item `id` its own worktree at `.lldflow/worktrees/<id>` on branch `<id>-implementation`.
  * An existing worktree is reused untouched: it may hold uncommitted work from an interrupted run.
  * When its folder was deleted, the stale registration is pruned and the worktree re-added on the
- * branch as it is, so earlier commits survive.
+ * branch as it is, so earlier commits survive. Holds the repository lock throughout (see
+ * repository-lock.ts): another lldflow process's worktree changes wait, and cannot collide with these.
  */
-export async function ensureWorktree(options: EnsureWorktreeOptions): Promise<Worktree> {
+export function ensureWorktree(options: EnsureWorktreeOptions): Promise<Worktree> {
+  return withRepositoryLock(options.repo, () => ensureWorktreeLocked(options), options.signal);
+}
+
+async function ensureWorktreeLocked(options: EnsureWorktreeOptions): Promise<Worktree> {
   const { repo, id, signal } = options;
   const path = worktreePath(repo, id);
   const branch = implementationBranch(id);
-  await ensureLocalStateExcluded(repo, signal);
+  await excludeLocalState(repo, signal);
   await runGit(['worktree', 'prune'], { cwd: repo, signal });
 
   let registered = await findRegisteredWorktree(repo, path, signal);
@@ -76,9 +82,14 @@ export async function ensureWorktree(options: EnsureWorktreeOptions): Promise<Wo
 
 /**
  * Adds `.lldflow/` to the repository's `info/exclude` unless a line there already covers it; returns
- * whether it wrote. The common git dir is used so the same file is found from any worktree.
+ * whether it wrote. The common git dir is used so the same file is found from any worktree. Under the
+ * repository lock: two runs starting at once must not both read the file and both append.
  */
-export async function ensureLocalStateExcluded(repo: string, signal?: AbortSignal): Promise<boolean> {
+export function ensureLocalStateExcluded(repo: string, signal?: AbortSignal): Promise<boolean> {
+  return withRepositoryLock(repo, () => excludeLocalState(repo, signal), signal);
+}
+
+async function excludeLocalState(repo: string, signal?: AbortSignal): Promise<boolean> {
   const excludeFile = join(await commonGitDirectory(repo, signal), 'info', 'exclude');
   const current = await readFile(excludeFile, 'utf8').catch((error: unknown) => {
     if (isErrnoException(error) && error.code === 'ENOENT') return '';
@@ -91,13 +102,6 @@ export async function ensureLocalStateExcluded(repo: string, signal?: AbortSigna
   const separator = current === '' || current.endsWith('\n') ? '' : '\n';
   await writeFileAtomic(excludeFile, `${current}${separator}${folder}/\n`);
   return true;
-}
-
-/** Where the repository's shared git files live (also from a worktree, a submodule or a subfolder). */
-async function commonGitDirectory(repo: string, signal?: AbortSignal): Promise<string> {
-  const { stdout } = await runGit(['rev-parse', '--git-common-dir'], { cwd: repo, signal });
-  const commonDirectory = stdout.trim();
-  return isAbsolute(commonDirectory) ? commonDirectory : resolve(repo, commonDirectory);
 }
 
 interface RegisteredWorktree {

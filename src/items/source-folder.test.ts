@@ -30,9 +30,9 @@ describe('readSourceFolder', () => {
       '4.md': '---\nlabels: ui, dark mode\n---\n# Dark mode\n',
     });
 
-    const { items, skipped } = await readSourceFolder(dir);
+    const { items, refused } = await readSourceFolder(dir);
 
-    expect(skipped).toEqual([]);
+    expect(refused).toEqual([]);
     expect(items).toEqual([
       {
         id: '1',
@@ -68,11 +68,15 @@ describe('readSourceFolder', () => {
     expect(items.map((item) => item.id)).toEqual(['9', '10', '100', 'alpha']);
   });
 
-  it('skips and reports files whose name is not an id or whose front matter is broken; ignores other files', async () => {
+  it('lists files whose name is not an id or whose front matter is broken as invalid, with why; ignores other files', async () => {
     await write({
       'good.md': '# Good',
       'has space.md': '# Spaces',
       'dotted.name.md': '# Dots',
+      'x..y.md': '# Two dots',
+      'café.md': '# Accent',
+      '-rf.md': '# Dash',
+      [`${'n'.repeat(70)}.md`]: '# Long',
       'broken.md': '---\ntitle: [unclosed\n---\n',
       'list.md': '---\n- just\n- a list\n---\n',
       'badlabels.md': '---\nlabels: {a: 1}\n---\n',
@@ -80,31 +84,102 @@ describe('readSourceFolder', () => {
     });
     await mkdir(join(dir, 'sub.md'));
 
-    const { items, skipped } = await readSourceFolder(dir);
+    const { items, refused } = await readSourceFolder(dir);
 
     expect(items.map((item) => item.id)).toEqual(['good']);
-    expect(skipped.map((entry) => entry.file)).toEqual(['badlabels.md', 'broken.md', 'dotted.name.md', 'has space.md', 'list.md']);
-    expect(skipped.find((entry) => entry.file === 'has space.md')?.reason).toMatch(/not a valid item id/);
-    expect(skipped.find((entry) => entry.file === 'broken.md')?.reason).toMatch(/invalid YAML front matter/);
-    expect(skipped.find((entry) => entry.file === 'list.md')?.reason).toMatch(/mapping/);
-    expect(skipped.find((entry) => entry.file === 'badlabels.md')?.reason).toMatch(/labels/);
+    const reasons = Object.fromEntries(refused.map((entry) => [entry.id, entry.reason]));
+    expect(Object.keys(reasons).sort()).toEqual(
+      [
+        '-rf.md',
+        'badlabels.md',
+        'broken.md',
+        'café.md',
+        'dotted.name.md',
+        'has space.md',
+        'list.md',
+        `${'n'.repeat(70)}.md`,
+        'x..y.md',
+      ].sort(),
+    );
+    expect(refused.every((entry) => entry.status === 'invalid' && entry.title === '')).toBe(true);
+    expect(reasons['has space.md']).toBe(
+      `"has space" is not a valid item id: it contains " " (ids are 1-64 characters of letters, digits, '_' or '-', not starting with '-')`,
+    );
+    expect(reasons['café.md']).toMatch(/"café" is not a valid item id: it contains "é"/);
+    expect(reasons['x..y.md']).toMatch(/"x\.\.y" is not a valid item id: it contains "\."/);
+    expect(reasons['-rf.md']).toMatch(/"-rf" is not a valid item id: it starts with '-'/);
+    expect(reasons[`${'n'.repeat(70)}.md`]).toMatch(/is 70 characters long \(at most 64\)/);
+    expect(reasons['broken.md']).toMatch(/invalid YAML front matter/);
+    expect(reasons['list.md']).toMatch(/mapping/);
+    expect(reasons['badlabels.md']).toMatch(/labels/);
   });
 
-  it('derives ids from slugs when asked, reporting collisions', async () => {
-    await write({ 'Dark Mode!.md': '# Dark', 'dark mode.md': '# Other dark', 'csv-export.md': '# CSV' });
-    const { items, skipped } = await readSourceFolder(dir, { slugNames: true });
+  it('refuses empty, front-matter-only and binary files as invalid, saying why', async () => {
+    await write({ 'good.md': '# Good', 'empty.md': '', 'blank.md': '  \n\n', 'matter.md': '---\ntitle: Only a title\n---\n\n' });
+    await writeFile(join(dir, 'nul.md'), Buffer.from([0x23, 0x20, 0x41, 0x00, 0x42]));
+    await writeFile(join(dir, 'latin1.md'), Buffer.from('# Caf\xe9\n', 'latin1'));
+
+    const { items, refused } = await readSourceFolder(dir);
+
+    expect(items.map((item) => item.id)).toEqual(['good']);
+    expect(refused).toEqual([
+      { id: 'blank.md', title: '', status: 'invalid', reason: 'the file is empty: there is nothing to draft from' },
+      { id: 'empty.md', title: '', status: 'invalid', reason: 'the file is empty: there is nothing to draft from' },
+      { id: 'latin1.md', title: '', status: 'invalid', reason: 'the file is not UTF-8 text (a binary file?), not markdown text' },
+      { id: 'matter.md', title: '', status: 'invalid', reason: 'the file holds only front matter: there is nothing to draft from' },
+      { id: 'nul.md', title: '', status: 'invalid', reason: 'the file is binary (it holds NUL bytes), not markdown text' },
+    ]);
+  });
+
+  it('refuses an item above the size limit as failed, naming the file, without reading it', async () => {
+    await write({ 'small.md': '# Small\n\nfits', 'big.md': `# Big\n\n${'x'.repeat(3000)}` });
+    const { items, refused } = await readSourceFolder(dir, { maxItemBytes: 2048 });
+    expect(items.map((item) => item.id)).toEqual(['small']);
+    expect(refused).toEqual([
+      {
+        id: 'big',
+        title: 'big',
+        status: 'failed',
+        reason: `${join(dir, 'big.md')} is 2.9 KB, above the item size limit of 2 KB (--max-item-size <kb> raises it)`,
+      },
+    ]);
+    // Explicitly selected, it is refused the same way: the others still run.
+    const selected = await readSourceFolder(dir, { ids: ['big', 'small'], maxItemBytes: 2048 });
+    expect(selected.items.map((item) => item.id)).toEqual(['small']);
+    expect(selected.refused.map((entry) => [entry.id, entry.status])).toEqual([['big', 'failed']]);
+    expect((await readSourceFolder(dir)).items.map((item) => item.id)).toEqual(['big', 'small']);
+  });
+
+  it.each([
+    [{ '7.md': '# seven', '007.md': '# double-oh seven' }, /007\.md and 7\.md .*the same number: both become LLD-007\.md/],
+    [{ 'Login.md': '# Login', 'login.md': '# login' }, /Login\.md and login\.md .*differ only in letter case/],
+  ])('two files of one item are a UsageError naming both, whatever is selected', async (files, message) => {
+    await write({ ...files, 'other.md': '# Other' });
+    await expect(readSourceFolder(dir)).rejects.toThrow(UsageError);
+    await expect(readSourceFolder(dir)).rejects.toThrow(message);
+    await expect(readSourceFolder(dir, { ids: ['other'] })).rejects.toThrow(message);
+  });
+
+  it('derives ids from slugs when asked; two files of one slug are a UsageError naming both', async () => {
+    await write({ 'Dark Mode!.md': '# Dark', 'csv-export.md': '# CSV', 'café.md': '# Café' });
+    const { items, refused } = await readSourceFolder(dir, { slugNames: true });
     expect(items.map((item) => [item.id, item.title])).toEqual([
+      ['cafe', 'Café'],
       ['csv-export', 'CSV'],
       ['dark-mode', 'Dark'],
     ]);
-    expect(skipped).toEqual([{ file: 'dark mode.md', reason: 'its id "dark-mode" is already used by Dark Mode!.md' }]);
+    expect(refused).toEqual([]);
+    await write({ 'dark mode.md': '# Other dark' });
+    await expect(readSourceFolder(dir, { slugNames: true })).rejects.toThrow(
+      `two files in ${dir} are one item: Dark Mode!.md and dark mode.md (both have the id "dark-mode"); rename or remove one`,
+    );
   });
 
   it('returns exactly the requested ids', async () => {
     await write({ '1.md': '# one', '2.md': '# two', '3.md': '# three', 'bad name.md': '# ignored' });
-    const { items, skipped } = await readSourceFolder(dir, { ids: ['3', '1', '3'] });
+    const { items, refused } = await readSourceFolder(dir, { ids: ['3', '1', '3'] });
     expect(items.map((item) => item.id)).toEqual(['1', '3']);
-    expect(skipped).toEqual([]);
+    expect(refused).toEqual([]);
   });
 
   it('an unknown requested id is a UsageError naming the id and the folder', async () => {
@@ -119,9 +194,17 @@ describe('readSourceFolder', () => {
     await expect(readSourceFolder(dir, { ids: ['5'] })).rejects.toThrow(/item "5".*5\.md.*invalid YAML/);
   });
 
+  it('a requested id whose file is empty or binary is a UsageError naming the file', async () => {
+    await write({ 'e.md': '' });
+    await writeFile(join(dir, 'b.md'), Buffer.from([0x00, 0x01, 0x02]));
+    await expect(readSourceFolder(dir, { ids: ['e'] })).rejects.toThrow(/item "e" in .* cannot be read \(e\.md\): the file is empty/);
+    await expect(readSourceFolder(dir, { ids: ['b'] })).rejects.toThrow(/item "b" in .* cannot be read \(b\.md\): the file is binary/);
+  });
+
   it('an invalid requested id is a UsageError before any file is read', async () => {
     await expect(readSourceFolder(dir, { ids: ['../x'] })).rejects.toThrow(UsageError);
     await expect(readSourceFolder(dir, { ids: ['../x'] })).rejects.toThrow('"../x"');
+    await expect(readSourceFolder(dir, { ids: ['-rf'] })).rejects.toThrow(`invalid item id "-rf"`);
   });
 
   it('a missing folder is a ConfigurationError naming it', async () => {

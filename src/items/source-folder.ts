@@ -1,71 +1,81 @@
-import { readFileSync, type Dirent } from 'node:fs';
+import { readFileSync, statSync, type Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { ConfigurationError, UsageError } from '../core/errors.js';
 import { compareItemIds } from '../core/compare-item-ids.js';
-import { isValidItemId, validateItemId } from '../core/item-id.js';
-import type { SourceItem } from './source-item.js';
+import { ITEM_ID_RULE, itemIdKey, itemIdProblem, validateItemId } from '../core/item-id.js';
+import type { RefusedItem } from '../core/items.js';
+import { lldFileName } from '../core/paths.js';
+import { itemSizeProblem, type SourceItem } from './source-item.js';
 
 export interface SourceFolderOptions {
-  /** Exactly these items; an id without a file is a UsageError. Default: every item in the folder. */
+  /** Exactly these items; an id without a file, or whose file cannot be an item, is a UsageError. Default: every item in the folder. */
   ids?: string[];
   /**
    * Derive the id from the slug of a file name that is not a valid id (`Dark mode.md` → `dark-mode`),
-   * as briefs are named by people. Default false: such files are skipped and reported.
+   * as briefs are named by people. Default false: such files are invalid.
    */
   slugNames?: boolean;
-}
-
-export interface SkippedFile {
-  /** The file name inside the folder. */
-  file: string;
-  reason: string;
+  /** A file above this many bytes is not read: its item is refused as failed, naming the file. Default: no limit. */
+  maxItemBytes?: number;
 }
 
 export interface SourceFolderResult {
   /** Sorted by id, numeric ids numerically. */
   items: SourceItem[];
-  /** Markdown files that could not become items, with why; the caller decides how to report them. */
-  skipped: SkippedFile[];
+  /**
+   * What will not run, with why; the caller decides how to report them. Every markdown file that cannot
+   * be an item (`invalid`, by its file name: only when every item is read) and every item above the
+   * size limit (`failed`, by its id).
+   */
+  refused: RefusedItem[];
 }
 
 const MAX_SLUG_LENGTH = 64;
 const FRONT_MATTER = /^---[ \t]*\r?\n(?:([\s\S]*?)\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
 
-/** Reads one markdown file per item (`<id>.md`) from `dir`. */
+/** Why a file is not an item: it cannot be one (`invalid`), or it is one that is refused (`failed`: too large). */
+interface FileProblem {
+  status: RefusedItem['status'];
+  problem: string;
+}
+
+/**
+ * Reads one markdown file per item (`<id>.md`) from `dir`. Two files that name one item (the same id,
+ * numeric ids equal but for leading zeros, ids differing only in case) are a UsageError naming both.
+ */
 export async function readSourceFolder(dir: string, options: SourceFolderOptions = {}): Promise<SourceFolderResult> {
   const folder = resolve(dir);
-  const { files, skipped } = await indexFolder(folder, dir, options.slugNames ?? false);
+  const { files, invalid } = await indexFolder(folder, dir, options.slugNames ?? false);
+  const read = (id: string, file: string): SourceItem | FileProblem =>
+    readItemFile(join(folder, file), join(dir, file), id, options.maxItemBytes);
+  const items: SourceItem[] = [];
+  const refused: RefusedItem[] = [];
 
   if (options.ids !== undefined) {
-    const items: SourceItem[] = [];
     for (const id of new Set(options.ids)) {
       validateItemId(id);
       const file = files.get(id);
       if (file === undefined) {
         throw new UsageError(`no item ${JSON.stringify(id)} in ${dir}: expected a file ${id}.md there`);
       }
-      const parsed = readItemFile(folder, file, id);
-      if (typeof parsed === 'string') {
-        throw new UsageError(`item ${JSON.stringify(id)} in ${dir} cannot be read (${file}): ${parsed}`);
-      }
-      items.push(parsed);
+      const parsed = read(id, file);
+      if (!('problem' in parsed)) items.push(parsed);
+      else if (parsed.status === 'failed') refused.push({ id, title: id, status: 'failed', reason: parsed.problem });
+      else throw new UsageError(`item ${JSON.stringify(id)} in ${dir} cannot be read (${file}): ${parsed.problem}`);
     }
-    return { items: items.sort((left, right) => compareItemIds(left.id, right.id)), skipped: [] };
-  }
-
-  const items: SourceItem[] = [];
-  for (const [id, file] of files) {
-    const parsed = readItemFile(folder, file, id);
-    if (typeof parsed === 'string') {
-      skipped.push({ file, reason: parsed });
-    } else {
-      items.push(parsed);
+  } else {
+    refused.push(...invalid);
+    for (const [id, file] of files) {
+      const parsed = read(id, file);
+      if (!('problem' in parsed)) items.push(parsed);
+      else if (parsed.status === 'failed') refused.push({ id, title: id, status: 'failed', reason: parsed.problem });
+      else refused.push({ id: file, title: '', status: 'invalid', reason: parsed.problem });
     }
   }
-  skipped.sort((left, right) => compareItemIds(left.file, right.file));
-  return { items: items.sort((left, right) => compareItemIds(left.id, right.id)), skipped };
+  refused.sort((left, right) => compareItemIds(left.id, right.id));
+  return { items: items.sort((left, right) => compareItemIds(left.id, right.id)), refused };
 }
 
 /**
@@ -84,12 +94,12 @@ export function slugify(title: string): string {
   return slug === '' ? 'untitled' : slug;
 }
 
-/** Maps each id to its file name; files that cannot have an id go to `skipped`. */
+/** Maps each id to its file name; files that cannot have an id are `invalid`; two files of one item throw. */
 async function indexFolder(
   folder: string,
   shownDir: string,
   slugNames: boolean,
-): Promise<{ files: Map<string, string>; skipped: SkippedFile[] }> {
+): Promise<{ files: Map<string, string>; invalid: RefusedItem[] }> {
   let entries: Dirent[];
   try {
     entries = await readdir(folder, { withFileTypes: true });
@@ -102,39 +112,62 @@ async function indexFolder(
   }
 
   const files = new Map<string, string>();
-  const skipped: SkippedFile[] = [];
+  const byKey = new Map<string, { id: string; file: string }>();
+  const invalid: RefusedItem[] = [];
   const names = entries
     .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && extname(entry.name).toLowerCase() === '.md')
     .map((entry) => entry.name)
     .sort();
   for (const name of names) {
     const stem = name.slice(0, -'.md'.length);
-    const id = isValidItemId(stem) ? stem : slugNames ? slugify(stem) : undefined;
+    const problem = itemIdProblem(stem);
+    const id = problem === undefined ? stem : slugNames ? slugify(stem) : undefined;
     if (id === undefined) {
-      skipped.push({ file: name, reason: `${JSON.stringify(stem)} is not a valid item id (letters, digits, '_' or '-', at most 64)` });
+      const reason = `${JSON.stringify(stem)} is not a valid item id: it ${problem ?? 'is not one'} (${ITEM_ID_RULE})`;
+      invalid.push({ id: name, title: '', status: 'invalid', reason });
       continue;
     }
-    const taken = files.get(id);
-    if (taken !== undefined) {
-      skipped.push({ file: name, reason: `its id ${JSON.stringify(id)} is already used by ${taken}` });
-      continue;
-    }
+    const taken = byKey.get(itemIdKey(id));
+    if (taken !== undefined) throw new UsageError(oneItemTwice(shownDir, taken, { id, file: name }));
+    byKey.set(itemIdKey(id), { id, file: name });
     files.set(id, name);
   }
-  return { files, skipped };
+  return { files, invalid };
+}
+
+function oneItemTwice(dir: string, first: { id: string; file: string }, second: { id: string; file: string }): string {
+  const ids = `ids ${JSON.stringify(first.id)} and ${JSON.stringify(second.id)}`;
+  const why =
+    first.id === second.id
+      ? `both have the id ${JSON.stringify(first.id)}`
+      : /^\d+$/.test(first.id)
+        ? `${ids} are the same number: both become ${lldFileName(second.id)}`
+        : `${ids} differ only in letter case: one file on macOS and Windows`;
+  return `two files in ${dir} are one item: ${first.file} and ${second.file} (${why}); rename or remove one`;
 }
 
 /**
  * The item, or why the file cannot be one. Read synchronously: this is planning, before any item runs,
- * and a small file read at once costs less than its event-loop round trips (four per async read).
+ * and a small file read at once costs less than its event-loop round trips (four per async read). A
+ * file above the size limit is not read at all.
  */
-function readItemFile(folder: string, file: string, id: string): SourceItem | string {
-  const path = join(folder, file);
+function readItemFile(path: string, shownPath: string, id: string, maxItemBytes: number | undefined): SourceItem | FileProblem {
+  const invalid = (problem: string): FileProblem => ({ status: 'invalid', problem });
+  let bytes: Buffer;
+  try {
+    const tooLarge = itemSizeProblem(shownPath, statSync(path).size, maxItemBytes);
+    if (tooLarge !== undefined) return { status: 'failed', problem: tooLarge };
+    bytes = readFileSync(path);
+  } catch (error) {
+    return invalid(`cannot read the file: ${(error as Error).message}`);
+  }
+  if (bytes.includes(0)) return invalid('the file is binary (it holds NUL bytes), not markdown text');
   let text: string;
   try {
-    text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
-  } catch (error) {
-    return `cannot read the file: ${(error as Error).message}`;
+    // The decoder drops a byte-order mark.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return invalid('the file is not UTF-8 text (a binary file?), not markdown text');
   }
 
   const frontMatter = FRONT_MATTER.exec(text);
@@ -143,7 +176,7 @@ function readItemFile(folder: string, file: string, id: string): SourceItem | st
   if (frontMatter !== null) {
     const parsed = parseFrontMatter(frontMatter[1] ?? '');
     if (typeof parsed === 'string') {
-      return parsed;
+      return invalid(parsed);
     }
     fields = parsed;
   }
@@ -151,10 +184,13 @@ function readItemFile(folder: string, file: string, id: string): SourceItem | st
   const title = fieldAsTitle(fields.title);
   const labels = fieldAsLabels(fields.labels);
   if (title === null) {
-    return 'front matter "title" must be text';
+    return invalid('front matter "title" must be text');
   }
   if (labels === undefined) {
-    return 'front matter "labels" must be a list of names or a comma-separated text';
+    return invalid('front matter "labels" must be a list of names or a comma-separated text');
+  }
+  if (body.trim() === '') {
+    return invalid(`the file ${frontMatter === null ? 'is empty' : 'holds only front matter'}: there is nothing to draft from`);
   }
   return { id, title: title ?? firstHeading(body) ?? id, body, labels, path };
 }

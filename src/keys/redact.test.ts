@@ -11,9 +11,42 @@ describe('SecretRedactor', () => {
     expect(redactor.redact(text)).toBe('bad key openai#1; retried with openai#2 then openai#1');
   });
 
-  it('replaces short keys too', () => {
+  it('replaces short keys too, as whole tokens only', () => {
     const redactor = new SecretRedactor([{ value: 'abc', name: 'google#1' }]);
-    expect(redactor.redact('key=abc&x=abcabc')).toBe('key=google#1&x=google#1google#1');
+    expect(redactor.redact('key=abc&x=abcabc')).toBe('key=google#1&x=abcabc');
+  });
+
+  it('replaces a key only where it stands as a whole token, not inside a longer word', () => {
+    const redactor = new SecretRedactor([{ value: 'abcdefgh', name: 'openai#1' }]);
+    expect(redactor.redact('abcdefgh')).toBe('openai#1');
+    expect(redactor.redact('xabcdefghy abcdefgh')).toBe('xabcdefghy openai#1');
+    for (const glued of ['xabcdefgh', 'abcdefghy', '_abcdefgh', 'abcdefgh_', '-abcdefgh', 'abcdefgh-', '9abcdefgh', 'abcdefgh0']) {
+      expect(redactor.redact(glued), glued).toBe(glued);
+    }
+  });
+
+  it('takes punctuation, spaces and the ends of the text as token boundaries', () => {
+    const redactor = new SecretRedactor([{ value: 'abcdefgh', name: 'openai#1' }]);
+    const cases: Array<[string, string]> = [
+      ['key=abcdefgh&next=1', 'key=openai#1&next=1'],
+      ['"abcdefgh"', '"openai#1"'],
+      ["'abcdefgh',", "'openai#1',"],
+      ['(abcdefgh)', '(openai#1)'],
+      ['Bearer abcdefgh.', 'Bearer openai#1.'],
+      ['https://x.test/v1?key=abcdefgh#frag', 'https://x.test/v1?key=openai#1#frag'],
+      ['path/abcdefgh/end', 'path/openai#1/end'],
+      ['line\nabcdefgh\tnext', 'line\nopenai#1\tnext'],
+      ['abcdefgh:abcdefgh;abcdefgh', 'openai#1:openai#1;openai#1'],
+    ];
+    for (const [text, expected] of cases) expect(redactor.redact(text), text).toBe(expected);
+  });
+
+  it('does not garble words around a value that is also a common string (the short-key bug)', () => {
+    const redactor = new SecretRedactor([
+      { value: 'a', name: 'openai#1' },
+      { value: 'b', name: 'openai#2' },
+    ]);
+    expect(redactor.redact('drafting with openai:x, a b')).toBe('drafting with openai:x, openai#1 openai#2');
   });
 
   it('replaces a key that contains another key as a whole', () => {
@@ -62,9 +95,15 @@ describe('SecretRedactor', () => {
   });
 
   it('never passes an inserted name through the key-shaped fallback', () => {
-    // The key follows `sk-` in the text: replacing it first must not leave `sk-openai…` for the fallback to rewrite.
+    // The key follows `sk-*` in the text (`*` is a boundary for keys, but key-shaped text may hold it): replacing the key
+    // first must not leave `sk-*openai…` for the fallback to rewrite.
     const redactor = new SecretRedactor([{ value: 'proj1234567', name: 'openai#1' }]);
-    expect(redactor.redact('Bearer sk-proj1234567 and sk-unknown-key')).toBe('Bearer sk-openai#1 and openai#?');
+    expect(redactor.redact('Bearer sk-*proj1234567 and sk-unknown-key')).toBe('Bearer sk-*openai#1 and openai#?');
+  });
+
+  it('leaves a configured key glued to `sk-` to the key-shaped fallback, which still hides it', () => {
+    const redactor = new SecretRedactor([{ value: 'proj1234567', name: 'openai#1' }]);
+    expect(redactor.redact('Bearer sk-proj1234567')).toBe('Bearer openai#?');
   });
 
   it('leaves redacted text as it is when it passes again (keys of the usual shape)', () => {
@@ -79,8 +118,8 @@ describe('SecretRedactor', () => {
 
   it('replaces a configured key whole even where a key-shaped run of text begins before it', () => {
     const redactor = new SecretRedactor([{ value: 'abc.def-secret', name: 'openai#1' }]);
-    // A pattern pass first would take `sk-zzzzzzabc` as one key-shaped token and leave `.def-secret` behind.
-    expect(redactor.redact('sk-zzzzzzabc.def-secret')).toBe('openai#?openai#1');
+    // A pattern pass first would take `sk-zzzzzz*abc` as one key-shaped token and leave `.def-secret` behind.
+    expect(redactor.redact('sk-zzzzzz*abc.def-secret')).toBe('openai#?openai#1');
   });
 
   it('is a bound function that can be handed on as a Redact', () => {

@@ -26,7 +26,15 @@ export class TransientModelError extends Error {
 }
 
 export type ModelCallFailure =
-  'malformed-response' | 'timeout' | 'authentication' | 'bad-request' | 'server' | 'subprocess' | 'no-recording';
+  | 'malformed-response'
+  /** The answer is longer than the client accepts (PooledModelClient's maxAnswerBytes, 1 MB by default). */
+  | 'answer-too-large'
+  | 'timeout'
+  | 'authentication'
+  | 'bad-request'
+  | 'server'
+  | 'subprocess'
+  | 'no-recording';
 
 /** A call that failed for good, with a named reason. */
 export class ModelCallError extends Error {

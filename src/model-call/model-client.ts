@@ -45,7 +45,12 @@ export interface ModelResponse extends ModelReply {
   durationMs: number;
 }
 
-/** What workflows call. Key leasing, 429 handling, retries and time-outs are behind it. */
+/**
+ * What workflows call. Key leasing, 429 handling, retries and time-outs are behind it, and so is the
+ * answer check: `complete` fails an answer above the client's size limit as ModelCallError
+ * ('answer-too-large') and resolves with configured keys in the text already replaced by their masked
+ * names.
+ */
 export interface ModelClient {
   readonly provider: string;
   readonly model: string;

@@ -222,7 +222,7 @@ describe('ConsoleReporter lines', () => {
         startedAt: '',
         durationMs: 0,
         parallel: 1,
-        counts: { succeeded: 0, failed: 0, blocked: 0, skipped: 0, interrupted: 1, cancelled: 0 },
+        counts: { succeeded: 0, failed: 0, blocked: 0, skipped: 0, interrupted: 1, cancelled: 0, invalid: 0 },
         items: [],
         retryCommand: null,
       },

@@ -33,6 +33,28 @@ describe('renderDryRun', () => {
     expect(text.split('\n').at(-1)).toBe('dry run (lld): 3 items · 1 to start · 1 to resume · 1 to skip; nothing was run or written');
   });
 
+  it('lists refused items and invalid files with why, and counts them', () => {
+    const items: PlannedItem[] = [
+      ...ITEMS,
+      {
+        id: 'big',
+        title: 'big',
+        action: { kind: 'refuse', status: 'failed', reason: 'items/big.md is 10 MB, above the item size limit of 256 KB' },
+      },
+      { id: 'café.md', title: '', action: { kind: 'refuse', status: 'invalid', reason: '"café" is not a valid item id' } },
+    ];
+    const lines = renderDryRun(items, 'lld').split('\n');
+    expect(lines.find((line) => line.startsWith('big '))?.split(/\s{2,}/)).toEqual([
+      'big',
+      'big',
+      'fail (items/big.md is 10 MB, above the item size limit of 256 KB)',
+    ]);
+    expect(lines.find((line) => line.startsWith('café.md '))).toMatch(/^café\.md\s+invalid \("café" is not a valid item id\)$/);
+    expect(lines.at(-1)).toBe(
+      'dry run (lld): 5 items · 1 to start · 1 to resume · 1 to skip · 1 to fail · 1 invalid; nothing was run or written',
+    );
+  });
+
   it('says when there is nothing to do', () => {
     expect(renderDryRun([], 'implement')).toBe('dry run (implement): nothing to do; nothing was run or written');
   });

@@ -14,7 +14,19 @@ export function renderDryRun(items: readonly PlannedItem[], workflow: string): s
     items.map((item) => [item.id, truncateTitle(item.title), describeAction(item.action)]),
   );
   const count = (kind: ItemPlanAction['kind']): number => items.filter((item) => item.action.kind === kind).length;
-  const total = `dry run (${workflow}): ${items.length} ${plural(items.length, 'item')} · ${count('start')} to start · ${count('resume')} to resume · ${count('skip')} to skip; nothing was run or written`;
+  const refused = (status: string, label: string): string[] => {
+    const number = items.filter((item) => item.action.kind === 'refuse' && item.action.status === status).length;
+    return number > 0 ? [`${number} ${label}`] : [];
+  };
+  const counts = [
+    `${items.length} ${plural(items.length, 'item')}`,
+    `${count('start')} to start`,
+    `${count('resume')} to resume`,
+    `${count('skip')} to skip`,
+    ...refused('failed', 'to fail'),
+    ...refused('invalid', 'invalid'),
+  ];
+  const total = `dry run (${workflow}): ${counts.join(' · ')}; nothing was run or written`;
   return [...table, '', total].join('\n');
 }
 
@@ -26,6 +38,8 @@ export function describeAction(action: ItemPlanAction): string {
       return `resume at ${action.stage}`;
     case 'skip':
       return `skip (${action.reason})`;
+    case 'refuse':
+      return `${action.status === 'invalid' ? 'invalid' : 'fail'} (${action.reason})`;
   }
 }
 

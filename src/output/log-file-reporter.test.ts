@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -140,5 +140,19 @@ describe('LogFileReporter', () => {
   it('refuses an item id that is not a safe file name', () => {
     const reporter = new LogFileReporter({ logsDir });
     expect(() => reporter.onEvent({ type: 'item-output', at: T0, id: '../escape', text: 'x\n', debug: false })).toThrow(/invalid item id/);
+  });
+
+  it('a logs folder that cannot be created costs the logs, never an event: close names the folder and the errno once', async () => {
+    // A file where .lldflow/logs should be, as a full or read-only disk would refuse the folder.
+    await mkdir(join(root, '.lldflow'), { recursive: true });
+    await writeFile(join(root, '.lldflow', 'logs'), '');
+    const reporter = new LogFileReporter({ logsDir });
+    for (const id of ['1', '2']) {
+      expect(() => reporter.onEvent({ type: 'item-start', at: T0, id, title: id, action: { kind: 'start' } })).not.toThrow();
+      expect(() => reporter.onEvent({ type: 'item-output', at: T0, id, text: 'line\n', debug: false })).not.toThrow();
+      expect(() => reporter.onEvent({ type: 'item-end', at: T0, id, result: result(id) })).not.toThrow();
+    }
+    const failure = await reporter.close().catch((error: unknown) => error);
+    expect((failure as Error).message).toMatch(new RegExp(`^item logs incomplete: could not write ${logsDir}: .* \\(ENOTDIR\\)$`));
   });
 });

@@ -1,8 +1,9 @@
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Reporter, RunEvent } from '../runner/events.js';
 import type { ItemSummary, ModelCallRecord } from '../core/items.js';
 import { logFileName } from '../core/paths.js';
+import { createFolderSync, FileWriteError } from '../files/atomic-write.js';
 import { formatDuration } from '../core/format.js';
 import { formatCost } from './format.js';
 import { LinePrefixer } from './line-prefixer.js';
@@ -13,7 +14,8 @@ export interface LogFileReporterOptions {
 }
 
 interface ItemLog {
-  stream: WriteStream;
+  /** Undefined when the logs folder could not be created: the item's lines go nowhere (the failure is reported once). */
+  stream: WriteStream | undefined;
   output: LinePrefixer;
   debugOutput: LinePrefixer;
   /** The time of the event being written; lines completed by it carry its timestamp. */
@@ -29,6 +31,7 @@ export class LogFileReporter implements Reporter {
   private readonly finished: Promise<void>[] = [];
   private readonly failures: string[] = [];
   private directoryReady = false;
+  private directoryFailed = false;
   private closing: Promise<void> | undefined;
 
   constructor(private readonly options: LogFileReporterOptions) {}
@@ -72,7 +75,8 @@ export class LogFileReporter implements Reporter {
   private async finishAll(): Promise<void> {
     for (const [id, log] of this.open) this.finishItem(id, log);
     await Promise.all(this.finished);
-    if (this.failures.length > 0) throw new Error(`could not write item logs: ${this.failures.join('; ')}`);
+    // A full disk or an unwritable folder costs the logs, never the run: the caller reports this as a warning.
+    if (this.failures.length > 0) throw new Error(`item logs incomplete: ${[...new Set(this.failures)].join('; ')}`);
   }
 
   private endItem(id: string, at: number, result: ItemSummary): void {
@@ -93,7 +97,7 @@ export class LogFileReporter implements Reporter {
     log.debugOutput.flush();
     log.output.flush();
     this.open.delete(id);
-    log.stream.end();
+    log.stream?.end();
   }
 
   private line(id: string, at: number, text: string): void {
@@ -101,7 +105,7 @@ export class LogFileReporter implements Reporter {
   }
 
   private write(log: ItemLog, text: string): void {
-    if (log.stream.destroyed) return;
+    if (log.stream === undefined || log.stream.destroyed) return;
     log.stream.write(`${new Date(log.at).toISOString()} ${text}\n`);
   }
 
@@ -111,18 +115,7 @@ export class LogFileReporter implements Reporter {
       existing.at = at;
       return existing;
     }
-    if (!this.directoryReady) {
-      mkdirSync(this.options.logsDir, { recursive: true });
-      this.directoryReady = true;
-    }
-    const path = join(this.options.logsDir, logFileName(id));
-    const stream = createWriteStream(path, { flags: 'a', encoding: 'utf8' });
-    this.finished.push(
-      new Promise<void>((resolve) => {
-        stream.on('error', (error) => this.failures.push(`${path}: ${error.message}`));
-        stream.once('close', () => resolve());
-      }),
-    );
+    const stream = this.directoryWritable() ? this.openStream(join(this.options.logsDir, logFileName(id))) : undefined;
     const created: ItemLog = {
       stream,
       at,
@@ -131,6 +124,30 @@ export class LogFileReporter implements Reporter {
     };
     this.open.set(id, created);
     return created;
+  }
+
+  private directoryWritable(): boolean {
+    if (!this.directoryReady && !this.directoryFailed) {
+      try {
+        createFolderSync(this.options.logsDir);
+        this.directoryReady = true;
+      } catch (error) {
+        this.directoryFailed = true;
+        this.failures.push(error instanceof Error ? error.message : String(error));
+      }
+    }
+    return this.directoryReady;
+  }
+
+  private openStream(path: string): WriteStream {
+    const stream = createWriteStream(path, { flags: 'a', encoding: 'utf8' });
+    this.finished.push(
+      new Promise<void>((resolve) => {
+        stream.on('error', (error) => this.failures.push(new FileWriteError(path, error).message));
+        stream.once('close', () => resolve());
+      }),
+    );
+    return stream;
   }
 }
 
@@ -142,6 +159,8 @@ function describeStart(action: Extract<RunEvent, { type: 'item-start' }>['action
       return `resume at stage ${action.stage}`;
     case 'skip':
       return `skip (${action.reason})`;
+    case 'refuse':
+      return `${action.status === 'invalid' ? 'invalid' : 'fail'} (${action.reason})`;
   }
 }
 

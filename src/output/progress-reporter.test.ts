@@ -26,7 +26,7 @@ const SUMMARY: RunSummary = {
   startedAt: '',
   durationMs: 0,
   parallel: 2,
-  counts: { succeeded: 0, failed: 0, blocked: 0, skipped: 0, interrupted: 0, cancelled: 0 },
+  counts: { succeeded: 0, failed: 0, blocked: 0, skipped: 0, interrupted: 0, cancelled: 0, invalid: 0 },
   items: [],
   retryCommand: null,
 };
@@ -129,6 +129,18 @@ describe('ProgressReporter without a TTY', () => {
     ticker.tick();
     // Remaining 2 × mean 1 s (the cancelled item never ran, so it does not count) / min(3 workers, 2 left).
     expect(stream.text).toBe('progress: done 1 · failed 0 · stopped 2 · running 0 · queued 2 · ETA ~1.0s\n');
+  });
+
+  it('counts refused items as ended from the start: invalid files and refused items as failed', () => {
+    const { clock, stream, ticker, reporter } = setup(false);
+    const plan: PlannedItem[] = [
+      { id: '1', title: 'one', action: { kind: 'start' } },
+      { id: 'café.md', title: '', action: { kind: 'refuse', status: 'invalid', reason: 'bad name' } },
+      { id: 'big', title: 'big', action: { kind: 'refuse', status: 'failed', reason: 'too large' } },
+    ];
+    reporter.onEvent({ type: 'run-start', at: clock.now(), runId: 'r', workflow: 'lld', parallel: 1, items: plan });
+    ticker.tick();
+    expect(stream.text).toBe('progress: done 0 · failed 2 · running 0 · queued 1 · ETA —\n');
   });
 
   it('close stops the ticker even without run end', async () => {

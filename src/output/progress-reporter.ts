@@ -49,10 +49,13 @@ export class ProgressReporter implements Reporter {
       case 'run-start':
         this.parallel = Math.max(1, event.parallel);
         for (const item of event.items) {
-          // Items planned as skips never start, so they count as done from the outset.
+          // Items planned as skips or refused never start, so they count as ended from the outset.
+          const action = item.action;
           this.items.set(
             item.id,
-            item.action.kind === 'skip' ? { state: 'finished', status: 'skipped', ran: false, durationMs: 0 } : { state: 'queued' },
+            action.kind === 'skip' || action.kind === 'refuse'
+              ? { state: 'finished', status: action.kind === 'skip' ? 'skipped' : action.status, ran: false, durationMs: 0 }
+              : { state: 'queued' },
           );
         }
         this.startTicking();

@@ -18,6 +18,8 @@ const STATUS_STYLES: Readonly<Record<ItemStatus, StatusStyle>> = {
   succeeded: { color: 'green', progress: 'done', needsAttention: false },
   skipped: { color: 'dim', progress: 'done', needsAttention: false },
   failed: { color: 'red', progress: 'failed', needsAttention: true },
+  // A source file that cannot be an item: a human must rename or fix it.
+  invalid: { color: 'red', progress: 'failed', needsAttention: true },
   // Blocked items wait for a human, which is not a failure.
   blocked: { color: 'yellow', progress: 'blocked', needsAttention: true },
   interrupted: { color: 'yellow', progress: 'stopped', needsAttention: true },

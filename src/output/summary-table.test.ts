@@ -24,7 +24,7 @@ const SUMMARY: RunSummary = {
   startedAt: '2026-01-02T03:04:05.000Z',
   durationMs: 245_000,
   parallel: 3,
-  counts: { succeeded: 1, failed: 1, blocked: 1, skipped: 1, interrupted: 1, cancelled: 0 },
+  counts: { succeeded: 1, failed: 1, blocked: 1, skipped: 1, interrupted: 1, cancelled: 0, invalid: 0 },
   items: [
     item('101', { durationMs: 12_300, llmCalls: 4, costUsd: 0.0123, output: 'docs/lld/active/LLD-101.md' }),
     item('7', {
@@ -105,7 +105,7 @@ describe('renderSummary', () => {
     const text = renderSummary(
       {
         ...SUMMARY,
-        counts: { succeeded: 0, failed: 0, blocked: 0, skipped: 0, interrupted: 0, cancelled: 0 },
+        counts: { succeeded: 0, failed: 0, blocked: 0, skipped: 0, interrupted: 0, cancelled: 0, invalid: 0 },
         items: [],
         retryCommand: null,
       },
@@ -113,6 +113,40 @@ describe('renderSummary', () => {
     );
     expect(text).toContain('nothing to do');
     expect(text).toContain('total: no items');
+  });
+
+  it('lists invalid source files with their reasons, and leaves them out of the retry command', () => {
+    const text = renderSummary(
+      {
+        ...SUMMARY,
+        counts: { ...SUMMARY.counts, succeeded: 1, failed: 0, blocked: 0, skipped: 0, interrupted: 0, invalid: 2 },
+        items: [
+          SUMMARY.items[0]!,
+          item('a b.md', {
+            title: '',
+            status: 'invalid',
+            stage: 'collect',
+            durationMs: 0,
+            error: '"a b" is not a valid item id: it contains " "',
+          }),
+          item('café.md', {
+            title: '',
+            status: 'invalid',
+            stage: 'collect',
+            durationMs: 0,
+            error: '"café" is not a valid item id: it contains "é"',
+          }),
+        ],
+        retryCommand: null,
+      },
+      { color: false },
+    );
+    expect(rowOf(text, 'a b.md')).toEqual(['a b.md', 'invalid', 'collect', '0ms', '0', '$0.0000']);
+    expect(text).toContain('total: 1 succeeded · 2 invalid · wall time');
+    const lines = text.split('\n');
+    expect(lines).toContain('invalid: a b.md, café.md');
+    expect(lines).toContain('  café.md: "café" is not a valid item id: it contains "é"');
+    expect(text).not.toContain('retry:');
   });
 
   it('colours statuses only when asked, keeping the same visible text', () => {

@@ -6,7 +6,7 @@ import { InterruptedError } from '../core/errors.js';
 import type { KeyEvent } from '../keys/call-with-key.js';
 import { ModelCallError, TransientModelError } from '../model-call/errors.js';
 import type { ModelRequest, ProviderTransport } from '../model-call/model-client.js';
-import { PooledModelClient } from './pooled-model-client.js';
+import { DEFAULT_MAX_ANSWER_BYTES, PooledModelClient } from './pooled-model-client.js';
 import type { ReplyWithCost } from './pricing.js';
 
 const KEY = 'the-real-key-value-9876';
@@ -30,7 +30,11 @@ function request(signal = new AbortController().signal): ModelRequest {
   return { role: 'drafter', trace: { itemId: '1', step: 'draft-1' }, messages: [{ role: 'user', content: 'hi' }], signal };
 }
 
-function client(transport: ProviderTransport, clock: FakeClock, extra: { callTimeoutMs?: number } = {}) {
+function client(
+  transport: ProviderTransport,
+  clock: FakeClock,
+  extra: { callTimeoutMs?: number; maxAnswerBytes?: number; pool?: KeyPool } = {},
+) {
   return new PooledModelClient({
     transport,
     pool: new KeyPool({ provider: transport.provider, keys: [KEY], clock }),
@@ -146,5 +150,83 @@ describe('PooledModelClient', () => {
 
     expect(lines).toEqual([expect.stringContaining('openai#1 attempt 1 failed (502 upstream for openai#1)')]);
     expect(events).toEqual([expect.objectContaining({ type: 'transient-retry', message: '502 upstream for openai#1' })]);
+  });
+
+  it('replaces a configured key echoed in a successful answer before the answer leaves the client', async () => {
+    const clock = new FakeClock();
+    const transport = new ScriptedTransport('openai', 'gpt-4o', (apiKey) =>
+      Promise.resolve({
+        text: `Configure it with OPENAI_API_KEY=${apiKey ?? ''} ("${apiKey ?? ''}").\nFixture: sk-test-0123456789abcdef; x${apiKey ?? ''}y`,
+        usage: { inputTokens: 1, outputTokens: 1 },
+        model: `gpt-4o for ${apiKey ?? ''}`,
+      }),
+    );
+
+    const response = await client(transport, clock).complete(request());
+
+    // Whole occurrences only, and only configured keys: a made-up key-shaped fixture is content the model wrote.
+    expect(response.text).toBe(`Configure it with OPENAI_API_KEY=openai#1 ("openai#1").\nFixture: sk-test-0123456789abcdef; x${KEY}y`);
+    expect(response.model).toBe('gpt-4o for openai#1');
+  });
+
+  it('fails an answer above maxAnswerBytes as answer-too-large, naming its size and the limit, without retrying', async () => {
+    const clock = new FakeClock();
+    const pool = new KeyPool({ provider: 'openai', keys: [KEY], clock });
+    let calls = 0;
+    const transport = new ScriptedTransport('openai', 'gpt-4o', () => {
+      calls += 1;
+      return Promise.resolve({ text: 'x'.repeat(2500), usage: { inputTokens: 1, outputTokens: 1 }, model: 'gpt-4o' });
+    });
+
+    const error = await client(transport, clock, { maxAnswerBytes: 2000, pool })
+      .complete(request())
+      .catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(ModelCallError);
+    expect((error as ModelCallError).reason).toBe('answer-too-large');
+    expect((error as Error).message).toBe(
+      'openai:gpt-4o answered 2.5 kB (2500 bytes), above the limit of 2 kB (2000 bytes) for one answer',
+    );
+    expect(calls).toBe(1);
+    expect(pool.snapshot().every((key) => key.inFlight === 0)).toBe(true);
+  });
+
+  it('measures the limit in UTF-8 bytes and accepts an answer of exactly the limit', async () => {
+    const clock = new FakeClock();
+    const answering = (text: string) =>
+      new ScriptedTransport('openai', 'gpt-4o', () =>
+        Promise.resolve({ text, usage: { inputTokens: 1, outputTokens: 1 }, model: 'gpt-4o' }),
+      );
+
+    expect((await client(answering('é'.repeat(50)), clock, { maxAnswerBytes: 100 }).complete(request())).text).toHaveLength(50);
+    const error = await client(answering('é'.repeat(51)), clock, { maxAnswerBytes: 100 })
+      .complete(request())
+      .catch((caught: unknown) => caught);
+    expect((error as ModelCallError).reason).toBe('answer-too-large');
+    expect((error as Error).message).toBe('openai:gpt-4o answered 102 bytes, above the limit of 100 bytes for one answer');
+  });
+
+  it('accepts answers up to 1 MB by default', async () => {
+    const clock = new FakeClock();
+    const answering = (text: string) =>
+      new ScriptedTransport('openai', 'gpt-4o', () =>
+        Promise.resolve({ text, usage: { inputTokens: 1, outputTokens: 1 }, model: 'gpt-4o' }),
+      );
+
+    expect(DEFAULT_MAX_ANSWER_BYTES).toBe(1_000_000);
+    expect((await client(answering('x'.repeat(1_000_000)), clock).complete(request())).text).toHaveLength(1_000_000);
+    const error = await client(answering('x'.repeat(5_242_880)), clock)
+      .complete(request())
+      .catch((caught: unknown) => caught);
+    expect((error as Error).message).toBe(
+      'openai:gpt-4o answered 5.2 MB (5242880 bytes), above the limit of 1 MB (1000000 bytes) for one answer',
+    );
+  });
+
+  it('refuses a limit that is not a whole number above zero', () => {
+    const transport = new ScriptedTransport('openai', 'gpt-4o', () => Promise.reject(new Error('unused')));
+    for (const maxAnswerBytes of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => client(transport, new FakeClock(), { maxAnswerBytes }), String(maxAnswerBytes)).toThrow(RangeError);
+    }
   });
 });

@@ -5,22 +5,19 @@ import type { BackoffOptions } from '../keys/backoff.js';
 import { callWithKey, type KeyEvent } from '../keys/call-with-key.js';
 import type { KeyPool } from '../keys/key-pool.js';
 import type { SecretRedactor } from '../keys/redact.js';
+import { noRedaction } from '../core/redact.js';
 import { ModelCallError, redactError } from '../model-call/errors.js';
 import { describeKeyEvent } from './key-event-message.js';
-import type {
-  ModelCallHooks,
-  ModelClient,
-  ModelReply,
-  ModelRequest,
-  ModelResponse,
-  ProviderTransport,
-} from '../model-call/model-client.js';
+import type { ModelCallHooks, ModelClient, ModelRequest, ModelResponse, ProviderTransport } from '../model-call/model-client.js';
 import { costOf, isPriced, type ReplyWithCost } from './pricing.js';
 
 /** Built once: aborting without a reason would build a DOMException on every call. */
 const CALL_FINISHED = new Error('call finished');
 
 export const DEFAULT_CALL_TIMEOUT_MS = 10 * 60_000;
+
+/** The largest answer accepted, in UTF-8 bytes: 1 MB, far above any document or edit a workflow asks for. */
+export const DEFAULT_MAX_ANSWER_BYTES = 1_000_000;
 
 export interface PooledModelClientOptions {
   transport: ProviderTransport;
@@ -31,11 +28,14 @@ export interface PooledModelClientOptions {
   label?: string;
   /**
    * The run's one redactor (the registry's): every error and key-event message leaving this client
-   * passes through it, so provider text that echoes a key never travels on. Default: none.
+   * passes through it, so provider text that echoes a key never travels on; so does every answer
+   * (its configured keys only, see `complete`). Default: none.
    */
   redactor?: SecretRedactor;
   /** Longest one attempt may take before it fails as `timeout`. Default 10 minutes. */
   callTimeoutMs?: number;
+  /** An answer longer than this many UTF-8 bytes fails as `answer-too-large`. Default DEFAULT_MAX_ANSWER_BYTES (1 MB). */
+  maxAnswerBytes?: number;
   /** Jitter for transient back-off. Default Math.random. */
   random?: () => number;
   /** Attempts in total on 5xx / connection failures. Default: callWithKey's (3). */
@@ -52,12 +52,18 @@ export interface CompleteHooks extends ModelCallHooks {
  * A ModelClient over one transport: leases a key per attempt (429 → another key, 5xx → back-off and
  * retry, both inside callWithKey), bounds each attempt by `callTimeoutMs` on the injected clock, and
  * reports duration, cost and the masked key name.
+ *
+ * It is where every model answer enters lldflow (the registry builds every client as one of these), so
+ * the answer is checked here, before any workflow parses, checkpoints or writes it: one above
+ * `maxAnswerBytes` fails the call as ModelCallError('answer-too-large'), and the configured keys in
+ * it (a model or proxy echoing the key it was called with) become their masked names.
  */
 export class PooledModelClient implements ModelClient {
   readonly provider: string;
   readonly model: string;
   readonly label: string;
   private readonly callTimeoutMs: number;
+  private readonly maxAnswerBytes: number;
 
   constructor(private readonly options: PooledModelClientOptions) {
     this.provider = options.transport.provider;
@@ -65,6 +71,10 @@ export class PooledModelClient implements ModelClient {
     this.label = options.label ?? `${this.provider}:${this.model}`;
     this.callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     if (!(this.callTimeoutMs > 0)) throw new RangeError(`callTimeoutMs must be > 0, received ${String(options.callTimeoutMs)}`);
+    this.maxAnswerBytes = options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
+    if (!(Number.isSafeInteger(this.maxAnswerBytes) && this.maxAnswerBytes > 0)) {
+      throw new RangeError(`maxAnswerBytes must be a whole number > 0, received ${String(options.maxAnswerBytes)}`);
+    }
   }
 
   async complete(request: ModelRequest, hooks?: CompleteHooks): Promise<ModelResponse> {
@@ -91,8 +101,12 @@ export class PooledModelClient implements ModelClient {
           keyName: lease.value === undefined ? undefined : lease.name,
         }),
       );
+      this.checkSize(reply);
+      const redact = this.options.redactor?.redactKnownSecrets ?? noRedaction;
       return {
-        ...withoutCost(reply),
+        text: redact(reply.text),
+        usage: reply.usage,
+        model: redact(reply.model),
         provider: this.provider,
         keyName,
         costUsd: this.costOf(reply),
@@ -119,6 +133,18 @@ export class PooledModelClient implements ModelClient {
     }
   }
 
+  /** Not retried: the key worked, and asking again would most likely buy another answer as long. */
+  private checkSize(reply: ReplyWithCost): void {
+    // UTF-8 is at most 3 bytes per UTF-16 unit: only a text that might be too long is measured.
+    if (reply.text.length * 3 <= this.maxAnswerBytes) return;
+    const bytes = Buffer.byteLength(reply.text, 'utf8');
+    if (bytes <= this.maxAnswerBytes) return;
+    throw new ModelCallError(
+      'answer-too-large',
+      `${this.label} answered ${describeSize(bytes)}, above the limit of ${describeSize(this.maxAnswerBytes)} for one answer`,
+    );
+  }
+
   private costOf(reply: ReplyWithCost): number {
     if (typeof reply.costUsd === 'number' && Number.isFinite(reply.costUsd)) return reply.costUsd;
     // The answering model's id is usually more precise; a proxy may rename it, so fall back to ours.
@@ -127,6 +153,9 @@ export class PooledModelClient implements ModelClient {
   }
 }
 
-function withoutCost(reply: ReplyWithCost): ModelReply {
-  return { text: reply.text, usage: reply.usage, model: reply.model };
+/** `850 bytes`; larger sizes also in kB or MB, at most one decimal: `5.2 MB (5242880 bytes)`. */
+function describeSize(bytes: number): string {
+  if (bytes < 1000) return `${bytes} bytes`;
+  const [value, unit] = bytes < 1_000_000 ? [bytes / 1000, 'kB'] : [bytes / 1_000_000, 'MB'];
+  return `${Math.round(value * 10) / 10} ${unit} (${bytes} bytes)`;
 }

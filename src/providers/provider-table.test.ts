@@ -7,20 +7,20 @@ const keysOf = (provider: keyof typeof HTTP_PROVIDERS, env: Record<string, strin
 
 describe('loadKeys with the provider table', () => {
   it('reads the comma list, trimmed, without empties or duplicates, in order', () => {
-    const env = { OPENAI_API_KEYS: ' sk-b , sk-a,,sk-b ,  ,sk-c' };
-    expect(keysOf('openai', env)).toEqual(['sk-b', 'sk-a', 'sk-c']);
+    const env = { OPENAI_API_KEYS: ' sk-key-b , sk-key-a,,sk-key-b ,  ,sk-key-c' };
+    expect(keysOf('openai', env)).toEqual(['sk-key-b', 'sk-key-a', 'sk-key-c']);
   });
 
   it('falls back to the single-key variable', () => {
-    expect(keysOf('anthropic', { ANTHROPIC_API_KEY: '  ant-1  ' })).toEqual(['ant-1']);
+    expect(keysOf('anthropic', { ANTHROPIC_API_KEY: '  ant-key-1  ' })).toEqual(['ant-key-1']);
   });
 
   it('prefers the plural variable when both are set', () => {
-    expect(keysOf('google', { GEMINI_API_KEYS: 'g1,g2', GEMINI_API_KEY: 'g0' })).toEqual(['g1', 'g2']);
+    expect(keysOf('google', { GEMINI_API_KEYS: 'gem-key-1,gem-key-2', GEMINI_API_KEY: 'gem-key-0' })).toEqual(['gem-key-1', 'gem-key-2']);
   });
 
   it('uses the singular variable when the plural one holds no key', () => {
-    expect(keysOf('openai', { OPENAI_API_KEYS: ' , ', OPENAI_API_KEY: 'sk-1' })).toEqual(['sk-1']);
+    expect(keysOf('openai', { OPENAI_API_KEYS: ' , ', OPENAI_API_KEY: 'sk-key-1' })).toEqual(['sk-key-1']);
   });
 
   it('gives an empty list when nothing is configured', () => {
@@ -29,10 +29,10 @@ describe('loadKeys with the provider table', () => {
   });
 
   it('reads each provider from its own variables only', () => {
-    const env = { ANTHROPIC_API_KEY: 'a', GEMINI_API_KEY: 'g', OPENAI_API_KEY: 'o' };
-    expect(keysOf('anthropic', env)).toEqual(['a']);
-    expect(keysOf('google', env)).toEqual(['g']);
-    expect(keysOf('openai', env)).toEqual(['o']);
+    const env = { ANTHROPIC_API_KEY: 'ant-key-a', GEMINI_API_KEY: 'gem-key-g', OPENAI_API_KEY: 'oai-key-o' };
+    expect(keysOf('anthropic', env)).toEqual(['ant-key-a']);
+    expect(keysOf('google', env)).toEqual(['gem-key-g']);
+    expect(keysOf('openai', env)).toEqual(['oai-key-o']);
   });
 
   it('names the variables for error messages', () => {

@@ -46,16 +46,62 @@ describe('ModelRegistry', () => {
 
   it('lists every configured key by masked name for redaction', () => {
     const registry = new ModelRegistry({
-      env: { ANTHROPIC_API_KEYS: 'a-one, a-two', GEMINI_API_KEY: 'g-one', OPENAI_API_KEYS: '', OPENAI_API_KEY: 'o-one' },
+      env: {
+        ANTHROPIC_API_KEYS: 'ant-key-one, ant-key-two',
+        GEMINI_API_KEY: 'gem-key-one',
+        OPENAI_API_KEYS: '',
+        OPENAI_API_KEY: 'oai-key-one',
+      },
       clock: new FakeClock(),
       perKeyConcurrency: 1,
     });
     expect(registry.secrets()).toEqual([
-      { value: 'a-one', name: 'anthropic#1' },
-      { value: 'a-two', name: 'anthropic#2' },
-      { value: 'g-one', name: 'google#1' },
-      { value: 'o-one', name: 'openai#1' },
+      { value: 'ant-key-one', name: 'anthropic#1' },
+      { value: 'ant-key-two', name: 'anthropic#2' },
+      { value: 'gem-key-one', name: 'google#1' },
+      { value: 'oai-key-one', name: 'openai#1' },
     ]);
+  });
+
+  it('refuses a key shorter than 8 characters before any client is built, naming the variable and not the values', () => {
+    const build = (env: Record<string, string>) => () => new ModelRegistry({ env, clock: new FakeClock(), perKeyConcurrency: 1 });
+    expect(build({ OPENAI_API_KEYS: 'a,b' })).toThrow(ConfigurationError);
+    expect(build({ OPENAI_API_KEYS: 'a,b' })).toThrow(/^OPENAI_API_KEYS: keys 1, 2 of 2 are shorter than 8 characters/);
+    // Whichever provider the run uses: the run's one redactor holds every configured key.
+    expect(build({ ANTHROPIC_API_KEY: 'sk-ant-long-enough', GEMINI_API_KEYS: 'gem-key-1,g2' })).toThrow(
+      /^GEMINI_API_KEYS: key 2 of 2 is shorter/,
+    );
+    let message = '';
+    try {
+      build({ OPENAI_API_KEYS: 'qz,wx' })();
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('OPENAI_API_KEYS');
+    expect(message).not.toMatch(/qz|wx/);
+  });
+
+  it('fails an answer above maxAnswerBytes as a named ModelCallError', async () => {
+    const server: FakeHttpServer = await fakeOpenAIServer({ respond: () => ({ text: 'y'.repeat(300) }) });
+    cleanups.push(() => server.close());
+    const registry = new ModelRegistry({
+      env: { OPENAI_API_KEY: 'only-key-1234', OPENAI_BASE_URL: server.baseUrl },
+      clock: new InstantClock(),
+      perKeyConcurrency: 1,
+      maxAnswerBytes: 200,
+    });
+    const error = await registry
+      .client('openai:gpt-4o')
+      .complete({
+        role: 'drafter',
+        trace: { itemId: '1', step: 'draft-1' },
+        messages: [{ role: 'user', content: 'hi' }],
+        signal: new AbortController().signal,
+      })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ModelCallError);
+    expect((error as ModelCallError).reason).toBe('answer-too-large');
+    expect((error as Error).message).toBe('openai:gpt-4o answered 300 bytes, above the limit of 200 bytes for one answer');
   });
 
   it('shares one key pool between all clients of a provider', async () => {

@@ -45,6 +45,8 @@ export interface ModelRegistryOptions {
   perKeyConcurrency: number;
   /** Longest single attempt. Default 10 minutes. */
   callTimeoutMs?: number;
+  /** Longest answer accepted, in UTF-8 bytes; a longer one fails the call as `answer-too-large`. Default 1 MB. */
+  maxAnswerBytes?: number;
   /** `replay:<dir>` is relative to this. Default the current directory. */
   replayBaseDir?: string;
   random?: () => number;
@@ -58,6 +60,10 @@ export interface ModelRegistryOptions {
  * client of that provider, so a drafter and a reviewer on the same provider share its keys and
  * its rate limits. Clients are cached per spec. `redactor` is the run's one redactor, built from
  * every configured key: the clients use it, and the CLI hands the same one to the runner.
+ *
+ * Building one reads every provider's keys (loadKeys): a key shorter than 8 characters in any of them
+ * is a ConfigurationError naming its variable, before anything runs — the redactor would otherwise
+ * rewrite ordinary words everywhere, whichever provider the run uses.
  */
 export class ModelRegistry {
   private readonly pools = new Map<string, KeyPool>();
@@ -86,6 +92,7 @@ export class ModelRegistry {
       label: `${parsed.provider}:${parsed.model}`,
       redactor: this.redactor,
       callTimeoutMs: this.options.callTimeoutMs,
+      maxAnswerBytes: this.options.maxAnswerBytes,
       random: this.options.random,
     });
     this.clients.set(cacheKey, client);

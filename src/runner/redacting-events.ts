@@ -65,6 +65,7 @@ function redactAction(action: ItemPlanAction, redact: Redact): ItemPlanAction {
     case 'resume':
       return { ...action, stage: redact(action.stage) };
     case 'skip':
+    case 'refuse':
       return { ...action, reason: redact(action.reason) };
   }
 }

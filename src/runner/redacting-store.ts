@@ -28,6 +28,10 @@ export class RedactingCheckpointStore implements CheckpointStore {
     return this.inner.remove();
   }
 
+  setAside(): Promise<string | undefined> {
+    return this.inner.setAside();
+  }
+
   close(): Promise<void> {
     return this.inner.close();
   }

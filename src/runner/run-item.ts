@@ -1,8 +1,8 @@
 import type { Clock } from '../clock/clock.js';
-import type { CheckpointStore, CheckpointStoreFactory } from '../checkpoints/store.js';
+import { CheckpointSchemaError, type Checkpoint, type CheckpointStore, type CheckpointStoreFactory } from '../checkpoints/store.js';
 import { raceWithAbort } from '../cancellation/race-with-abort.js';
 import { abortReason } from '../core/abort.js';
-import { InterruptedError, ItemTimeoutError } from '../core/errors.js';
+import { CheckpointStateError, InterruptedError, ItemTimeoutError } from '../core/errors.js';
 import type { EmitEvent } from './events.js';
 import { RedactingCheckpointStore } from './redacting-store.js';
 import type { ItemContext, Workflow } from './types.js';
@@ -63,19 +63,24 @@ export async function runOneItem<Item extends WorkItem, State>(
   };
   emit({ type: 'item-start', at: startedAt, id: item.id, title: item.title, action });
 
+  const warn: Warn = (message) => emit({ type: 'item-output', at: clock.now(), id: item.id, text: `warning: ${message}\n`, debug: false });
   let store: CheckpointStore | undefined;
   try {
-    store = new RedactingCheckpointStore(await openStore(item, action, dependencies), dependencies.redact);
-    const checkpoint = action.kind === 'resume' ? await store.load() : undefined;
-    const resumeFrom = checkpoint === undefined ? undefined : workflow.parseState(checkpoint.state);
+    store = new RedactingCheckpointStore(await openStore(item, action, dependencies, warn), dependencies.redact);
+    const checkpoint = action.kind === 'resume' ? await loadOrSetAside(store, warn) : undefined;
+    let resumeFrom = checkpoint === undefined ? undefined : resumeState(checkpoint, dependencies);
+    if (resumeFrom instanceof CheckpointStateError) resumeFrom = await setAside(store, resumeFrom, warn);
+    if (action.kind === 'resume' && resumeFrom === undefined) summary.stage = 'start';
     const context = createContext(item, store, controller.signal, summary, dependencies);
     const outcome = await raceWithAbort(workflow.runItem(item, context, resumeFrom), controller.signal);
     summary.status = outcome.status;
     summary.output = outcome.output ?? null;
     summary.error = outcome.reason ?? null;
     if (outcome.status === 'succeeded') {
-      // A checkpoint left behind by a crash before this runs is harmless: the item's output marks it done.
-      await store.remove();
+      // A checkpoint left behind (a crash before this, a failed delete) is resumed at its end next time and removed then.
+      await store.remove().catch((error: unknown) => {
+        warn(`the item is done but its checkpoint could not be removed (${asError(error).message}); the next run removes it`);
+      });
     } else {
       await store.setStatus('blocked', outcome.reason);
     }
@@ -100,15 +105,52 @@ async function openStore<Item extends WorkItem, State>(
   item: Item,
   action: ItemPlanAction,
   dependencies: RunItemDependencies<Item, State>,
+  warn: Warn,
 ): Promise<CheckpointStore> {
   const store = await dependencies.checkpoints.open(dependencies.workflow.name, item.id);
-  if (action.kind === 'start' && (await store.load()) !== undefined) {
+  if (action.kind === 'start' && (await loadOrSetAside(store, warn)) !== undefined) {
     // A blocked item runs again from the start: its old state must not leak into the new run.
     await store.remove();
     await store.close();
     return dependencies.checkpoints.open(dependencies.workflow.name, item.id);
   }
   return store;
+}
+
+type Warn = (message: string) => void;
+
+/**
+ * The state to resume from. A checkpoint that cannot be read (garbage, truncated, damaged state) is
+ * moved aside and the item starts afresh with a warning; one written by a newer lldflow fails the item,
+ * its error saying what to do, and is left as it is.
+ */
+function resumeState<Item extends WorkItem, State>(
+  checkpoint: Checkpoint,
+  dependencies: RunItemDependencies<Item, State>,
+): State | CheckpointStateError {
+  try {
+    return dependencies.workflow.parseState(checkpoint.state);
+  } catch (error) {
+    // Damaged: the caller moves it aside and starts afresh. Newer: the item fails with it.
+    if (error instanceof CheckpointStateError && error.kind === 'damaged') return error;
+    throw error;
+  }
+}
+
+function loadOrSetAside(store: CheckpointStore, warn: Warn): Promise<Checkpoint | undefined> {
+  return store.load().catch(async (error: unknown) => {
+    if (!(error instanceof CheckpointSchemaError) || error.kind !== 'unreadable') throw error;
+    await setAside(store, error, warn);
+    return undefined;
+  });
+}
+
+async function setAside(store: CheckpointStore, error: Error, warn: Warn): Promise<undefined> {
+  const movedTo = await store.setAside();
+  warn(
+    `its checkpoint could not be read (${error.message}); ${movedTo === undefined ? 'it is gone' : `moved to ${movedTo}`}, starting afresh`,
+  );
+  return undefined;
 }
 
 function createContext<Item extends WorkItem, State>(

@@ -16,6 +16,8 @@ export interface RunnerOptions {
   maxIterations: number | undefined;
   budgetUsd: number | undefined;
   perKeyConcurrency: number;
+  /** Items above this many bytes are refused as failed, named (`--max-item-size <kb>`). */
+  maxItemBytes: number;
   json: boolean;
   debug: boolean;
 }

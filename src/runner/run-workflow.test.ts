@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryCheckpointStoreFactory } from '../checkpoints/memory-store.js';
 import { FakeClock } from '../clock/testing/fake-clock.js';
 import { InterruptedError } from '../core/errors.js';
+import type { ItemStatus, RefusedItem, WorkItem } from '../core/items.js';
 import type { RunEvent } from './events.js';
 import { runWorkflow, type RunSettings } from './run-workflow.js';
 import { exitCodeFor } from './summary.js';
@@ -211,5 +212,83 @@ describe('runWorkflow', () => {
     expect(types).toContain('model-call');
     expect(events.find((event) => event.type === 'item-output')).toMatchObject({ id: '7', text: 'working on step 1\n' });
     expect(types.at(-1)).toBe('run-end');
+  });
+});
+
+/** A scripted workflow whose source also holds files that cannot be items and items it refuses. */
+class RefusingWorkflow extends ScriptedWorkflow {
+  constructor(
+    behaviours: Map<string, ScriptedBehaviour>,
+    private readonly refusals: RefusedItem[],
+  ) {
+    super(behaviours);
+  }
+
+  override collectItems(request: { ids: string[] | undefined; onRefused: (refused: RefusedItem) => void }): Promise<WorkItem[]> {
+    for (const refused of this.refusals) request.onRefused(refused);
+    return super.collectItems(request);
+  }
+}
+
+describe('runWorkflow with refused items', () => {
+  const refusals: RefusedItem[] = [
+    { id: 'café.md', title: '', status: 'invalid', reason: '"café" is not a valid item id' },
+    { id: 'big', title: 'big', status: 'failed', reason: 'items/big.md is 10 MB, above the item size limit of 256 KB' },
+    { id: 'a b.md', title: '', status: 'invalid', reason: '"a b" is not a valid item id' },
+  ];
+
+  function start(settings: Partial<RunSettings>, lastRunStatuses?: Map<string, ItemStatus>) {
+    const clock = new FakeClock();
+    const workflow = new RefusingWorkflow(new Map([['1', succeed(1, 10)]]), refusals);
+    const events: RunEvent[] = [];
+    const run = runWorkflow(
+      { explicitIds: undefined, all: true, retryFailed: false, parallel: 2, timeoutMs: 60_000, ...settings },
+      {
+        workflow,
+        checkpoints: new MemoryCheckpointStoreFactory(),
+        clock,
+        emit: (event) => events.push(event),
+        signal: new AbortController().signal,
+        runId: 'r1',
+        lastRunStatuses,
+        retryCommand: (ids) => `lldflow requirements --issue ${ids.join(',')}`,
+      },
+    );
+    return { summary: settle(clock, run), workflow, events };
+  }
+
+  it('lists invalid files and refused items after the items, with why, runs the rest, and exits 1', async () => {
+    const { summary: running, workflow, events } = start({});
+    const summary = await running;
+    expect(workflow.started).toEqual(['1']);
+    expect(summary.items.map((item) => [item.id, item.status, item.error])).toEqual([
+      ['1', 'succeeded', null],
+      ['a b.md', 'invalid', '"a b" is not a valid item id'],
+      ['big', 'failed', 'items/big.md is 10 MB, above the item size limit of 256 KB'],
+      ['café.md', 'invalid', '"café" is not a valid item id'],
+    ]);
+    expect(summary.items[1]).toMatchObject({ stage: 'collect', llmCalls: 0, output: null });
+    expect(summary.counts).toMatchObject({ succeeded: 1, failed: 1, invalid: 2 });
+    expect(summary.retryCommand).toBe('lldflow requirements --issue big');
+    expect(exitCodeFor(summary, false)).toBe(1);
+    const runStart = events[0];
+    expect(runStart?.type === 'run-start' && runStart.items.map((item) => item.action.kind)).toEqual([
+      'start',
+      'refuse',
+      'refuse',
+      'refuse',
+    ]);
+    // Refused entries never start: no item events (and so no log files named after a bad file name).
+    expect(events.filter((event) => event.type === 'item-start').map((event) => (event as { id: string }).id)).toEqual(['1']);
+  });
+
+  it('exits 1 on invalid files alone', async () => {
+    const summary = await start({}).summary;
+    expect(exitCodeFor({ ...summary, counts: { ...summary.counts, failed: 0 } }, false)).toBe(1);
+  });
+
+  it('--retry-failed keeps only refused items whose last run failed', async () => {
+    const summary = await start({ all: false, retryFailed: true }, new Map<string, ItemStatus>([['big', 'failed']])).summary;
+    expect(summary.items.map((item) => item.id)).toEqual(['big']);
   });
 });

@@ -1,14 +1,16 @@
 import type { Clock } from '../clock/clock.js';
 import type { CheckpointStoreFactory } from '../checkpoints/store.js';
+import type { ItemLeases } from '../checkpoints/item-lease.js';
 import type { EmitEvent, PlannedItem } from './events.js';
 import { setMaxListeners } from 'node:events';
 import { compareItemIds } from '../core/compare-item-ids.js';
 import { noRedaction, type Redact } from '../core/redact.js';
-import { planItems, type ItemFacts, type Selection } from './plan.js';
+import { planItems, planRefused, type ItemFacts, type Selection } from './plan.js';
 import { redactingEmitter, redactRunSummary } from './redacting-events.js';
+import { runLeasedItem } from './leased-item.js';
 import { runOneItem } from './run-item.js';
 import { buildSummary } from './summary.js';
-import type { ItemStatus, ItemSummary, RunSummary, WorkItem } from '../core/items.js';
+import type { ItemPlanAction, ItemStatus, ItemSummary, RefusedItem, RunSummary, WorkItem } from '../core/items.js';
 import type { Workflow } from './types.js';
 
 export interface RunWorkflowDependencies<Item extends WorkItem = WorkItem, State = unknown> {
@@ -33,6 +35,11 @@ export interface RunWorkflowDependencies<Item extends WorkItem = WorkItem, State
    * items' ItemContext.holdsSecret. Default: never.
    */
   holdsSecret?: (text: string) => boolean;
+  /**
+   * One process per item: each item's lease is taken before its first step, and an item another
+   * process holds is skipped (see leased-item.ts). Default: none (nothing else runs on these items).
+   */
+  leases?: ItemLeases;
 }
 
 export interface RunPlan<Item extends WorkItem = WorkItem> {
@@ -52,7 +59,12 @@ export async function planRun<Item extends WorkItem, State>(
   dependencies: Pick<RunWorkflowDependencies<Item, State>, 'workflow' | 'checkpoints' | 'signal' | 'lastRunStatuses'>,
 ): Promise<RunPlan<Item>> {
   const { workflow, checkpoints } = dependencies;
-  const collected = await workflow.collectItems({ ids: settings.explicitIds, signal: dependencies.signal });
+  const refused: RefusedItem[] = [];
+  const collected = await workflow.collectItems({
+    ids: settings.explicitIds,
+    signal: dependencies.signal,
+    onRefused: (entry) => refused.push(entry),
+  });
   const ordered = settings.explicitIds ? collected : [...collected].sort((left, right) => compareItemIds(left.id, right.id));
   const facts: ItemFacts[] = await Promise.all(
     ordered.map(async (item) => ({
@@ -62,7 +74,10 @@ export async function planRun<Item extends WorkItem, State>(
       lastRunStatus: dependencies.lastRunStatuses?.get(item.id),
     })),
   );
-  return { planned: planItems(facts, settings), items: new Map(ordered.map((item) => [item.id, item])) };
+  return {
+    planned: [...planItems(facts, settings), ...planRefused(refused, settings, dependencies.lastRunStatuses)],
+    items: new Map(ordered.map((item) => [item.id, item])),
+  };
 }
 
 /**
@@ -94,6 +109,7 @@ export async function runWorkflow<Item extends WorkItem, State>(
   const queue: PlannedItem[] = [];
   for (const entry of planned) {
     if (entry.action.kind === 'skip') results.set(entry.id, skippedSummary(entry, entry.action.reason));
+    else if (entry.action.kind === 'refuse') results.set(entry.id, refusedSummary(entry, entry.action));
     else queue.push(entry);
   }
   // Items listen to a signal of the run's own, so the caller's signal carries one listener, not one per item.
@@ -112,7 +128,7 @@ export async function runWorkflow<Item extends WorkItem, State>(
       const entry = queue[next++]!;
       const item = items.get(entry.id);
       if (!item) throw new Error(`internal: planned item ${entry.id} was not collected`);
-      const summary = await runOneItem(item, entry.action, {
+      const itemDependencies = {
         workflow: dependencies.workflow,
         checkpoints: dependencies.checkpoints,
         clock,
@@ -122,7 +138,11 @@ export async function runWorkflow<Item extends WorkItem, State>(
         timeoutMs: settings.timeoutMs,
         redact,
         holdsSecret,
-      });
+      };
+      const leases = dependencies.leases;
+      const summary = leases
+        ? await runLeasedItem(item, entry.action, itemDependencies, { leases, runStartedAt: startedAt })
+        : await runOneItem(item, entry.action, itemDependencies);
       results.set(entry.id, summary);
     }
   };
@@ -163,6 +183,21 @@ function skippedSummary(entry: PlannedItem, reason: string): ItemSummary {
     costUsd: 0,
     output,
     error: null,
+  };
+}
+
+/** An invalid source file or an item refused before it started: listed with why, never run. */
+function refusedSummary(entry: PlannedItem, action: Extract<ItemPlanAction, { kind: 'refuse' }>): ItemSummary {
+  return {
+    id: entry.id,
+    title: entry.title,
+    status: action.status,
+    stage: 'collect',
+    durationMs: 0,
+    llmCalls: 0,
+    costUsd: 0,
+    output: null,
+    error: action.reason,
   };
 }
 

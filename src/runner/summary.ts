@@ -1,6 +1,6 @@
 import type { ItemStatus, ItemSummary, RunSummary, WorkflowName } from '../core/items.js';
 
-const STATUSES: ItemStatus[] = ['succeeded', 'failed', 'blocked', 'skipped', 'interrupted', 'cancelled'];
+const STATUSES: ItemStatus[] = ['succeeded', 'failed', 'blocked', 'skipped', 'interrupted', 'cancelled', 'invalid'];
 /** Statuses worth running again without a human changing anything first. */
 const RETRYABLE: ReadonlySet<ItemStatus> = new Set(['failed', 'interrupted', 'cancelled']);
 
@@ -28,9 +28,9 @@ export function buildSummary(input: {
   };
 }
 
-/** DESIGN.md exit codes: 130 interrupted, 1 any failed or blocked, 0 otherwise. */
+/** DESIGN.md exit codes: 130 interrupted, 1 any failed, blocked or invalid, 0 otherwise. */
 export function exitCodeFor(summary: RunSummary, interrupted: boolean): number {
   if (interrupted || summary.counts.interrupted > 0) return 130;
-  if (summary.counts.failed > 0 || summary.counts.blocked > 0) return 1;
+  if (summary.counts.failed > 0 || summary.counts.blocked > 0 || summary.counts.invalid > 0) return 1;
   return 0;
 }

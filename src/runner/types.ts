@@ -1,6 +1,6 @@
 import type { Clock } from '../clock/clock.js';
 import type { CheckpointStore } from '../checkpoints/store.js';
-import type { ItemOutcome, ModelCallRecord, WorkflowName, WorkItem } from '../core/items.js';
+import type { ItemOutcome, ModelCallRecord, RefusedItem, WorkflowName, WorkItem } from '../core/items.js';
 
 /** Everything one running item needs; travels explicitly, never through module state. */
 export interface ItemContext {
@@ -39,9 +39,11 @@ export interface Workflow<Item extends WorkItem = WorkItem, State = unknown> {
   readonly name: WorkflowName;
   /**
    * The candidate items: exactly `ids` when given (an unknown id is an error naming it), otherwise
-   * every item the source knows. Throws UsageError / ConfigurationError for bad input.
+   * every item the source knows. Throws UsageError / ConfigurationError for bad input. What will not
+   * run goes to `onRefused`, so it is listed instead of vanishing: source files that cannot be items
+   * (`invalid`) and items refused before they start (`failed`, e.g. above the size limit).
    */
-  collectItems(request: { ids: string[] | undefined; signal: AbortSignal }): Promise<Item[]>;
+  collectItems(request: { ids: string[] | undefined; signal: AbortSignal; onRefused: (refused: RefusedItem) => void }): Promise<Item[]>;
   /** The output that shows the item is complete (for example the approved LLD), if it exists. */
   completedOutput(item: Item): Promise<string | undefined>;
   /** A checkpointed state, checked; throws CheckpointStateError when it cannot be resumed from. */

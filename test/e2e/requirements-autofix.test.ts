@@ -34,7 +34,7 @@ async function requirements(repo: string, items: string, baseUrl: string): Promi
     repo,
     items,
     baseUrl,
-    keys: ['k-one', 'k-two'],
+    keys: ['sk-autofix-one', 'sk-autofix-two'],
     drafter: 'openai:d',
     reviewer: 'openai:r',
     options: ['--parallel', '2'],

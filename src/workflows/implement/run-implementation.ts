@@ -1,6 +1,6 @@
 import { plural } from '../../core/format.js';
 import { readFile } from 'node:fs/promises';
-import { join, posix } from 'node:path';
+import { join } from 'node:path';
 import { calendarDate } from '../../clock/clock.js';
 import { writeFileAtomic } from '../../files/atomic-write.js';
 import { commitAll } from '../../git/commit.js';
@@ -13,7 +13,7 @@ import { inRepository, repositoryPaths } from '../../core/paths.js';
 import { callModel } from '../steps/model-step.js';
 import { driveSteps, type StepMachine } from '../steps/step-driver.js';
 import { summarizeTestFailures } from './failure-summary.js';
-import { parseFileBlocks } from './file-blocks.js';
+import { applyAnswer } from './apply-answer.js';
 import { codePrompt, IMPLEMENTER_SYSTEM_PROMPT, testsPrompt, type FileView } from './implement-prompts.js';
 import {
   initialImplementState,
@@ -33,16 +33,13 @@ import {
   blockImplementation,
   decideImplementStep,
   withCommit,
-  type ApplyReport,
   type ImplementStep,
 } from './implement-transitions.js';
 import { implementationReport } from './implementation-report.js';
-import { allowedPaths, allowedPatterns, applyFileOperations, isTestFile, normaliseRelativePath } from './path-policy.js';
 import { runTestCommand } from './test-command.js';
 import type { Sandbox } from '../../process/sandbox.js';
 
 /** `docs/lineage`: lldflow's audit trail, never written by the implementer. */
-const LINEAGE_ROOT = posix.dirname(repositoryPaths.lineageFolder);
 
 export interface ImplementationSetup {
   context: ItemContext;
@@ -185,33 +182,6 @@ async function performStep(setup: ImplementationSetup, state: ImplementState, st
  */
 export function testsCannotLoad(output: string): boolean {
   return /\b(SyntaxError|IndentationError|TabError): (?!The requested module)/.test(output);
-}
-
-async function applyAnswer(state: ImplementState, phase: 'tests' | 'code'): Promise<ApplyReport> {
-  const parsed = parseFileBlocks(state.pendingResponse ?? '');
-  const policy =
-    phase === 'tests'
-      ? { allowed: new Set<string>(), allowTests: true }
-      : { allowed: allowedPaths(state.files), patterns: allowedPatterns(state.files), allowTests: !state.testsFrozen };
-  // lldflow's audit trail is its own to write: the implementer never writes into docs/lineage/.
-  const intoLineage = parsed.operations.filter((operation) => isLineagePath(operation.path));
-  const operations = parsed.operations.filter((operation) => !isLineagePath(operation.path));
-  const applied = await applyFileOperations(state.worktree?.path ?? '', operations, policy);
-  applied.refused.push(
-    ...intoLineage.map((operation) => ({
-      path: operation.path,
-      reason: `${LINEAGE_ROOT}/ holds lldflow's lineage, not the implementation`,
-    })),
-  );
-  const problems = parsed.problems.map((problem) => `line ${problem.line}: ${problem.message}`);
-  if (parsed.operations.length === 0 && problems.length === 0) problems.push('the answer held no "### File:" block');
-  return { ...applied, problems, testFiles: applied.written.filter(isTestFile) };
-}
-
-/** Under `docs/lineage/` (case-insensitively: on macOS and Windows `Docs/Lineage` is the same folder). */
-function isLineagePath(path: string): boolean {
-  const normalised = normaliseRelativePath(path);
-  return normalised.ok && normalised.relativePath.toLowerCase().startsWith(`${LINEAGE_ROOT.toLowerCase()}/`);
 }
 
 function redactedRun(run: TestRunRecord, redact: (text: string) => string): TestRunRecord {

@@ -7,7 +7,7 @@ import type { GitHubIssueSource } from '../../items/github-issues.js';
 import type { SourceItem } from '../../items/source-item.js';
 import type { ModelClient } from '../../model-call/model-client.js';
 import type { ItemContext, Workflow } from '../../runner/types.js';
-import type { ItemOutcome } from '../../core/items.js';
+import type { ItemOutcome, RefusedItem } from '../../core/items.js';
 import { repositoryPaths } from '../../core/paths.js';
 import { runReviewLoop } from '../review-loop/run-review-loop.js';
 import { parseLoopState, type LoopLimits, type LoopState } from '../review-loop/state.js';
@@ -21,6 +21,8 @@ export interface IssueWorkflowOptions {
   briefsDir: string;
   /** Write issues as `<dir>/<slug>.md` instead of filing them on GitHub. */
   issuesDir: string | undefined;
+  /** Briefs above this many bytes are refused as failed (`--max-item-size`). Default: no limit. */
+  maxItemBytes?: number;
   env: Record<string, string | undefined>;
   signal: AbortSignal;
   template: string;
@@ -49,8 +51,9 @@ class IssueWorkflow implements Workflow<SourceItem, LoopState> {
     private readonly target: IssueTarget,
   ) {}
 
-  collectItems(request: { ids: string[] | undefined }): Promise<SourceItem[]> {
-    return folderCollection(this.options.briefsDir, { slugNames: true }).collect(request.ids);
+  collectItems(request: { ids: string[] | undefined; onRefused: (refused: RefusedItem) => void }): Promise<SourceItem[]> {
+    const briefs = folderCollection(this.options.briefsDir, { slugNames: true, maxItemBytes: this.options.maxItemBytes });
+    return briefs.collect(request.ids, request.onRefused);
   }
 
   parseState(state: unknown): LoopState {
@@ -75,6 +78,8 @@ class IssueWorkflow implements Workflow<SourceItem, LoopState> {
         repo,
         item,
         finalize: (state) => this.finalize(state, context),
+        // The brief leaves active/ (what marks the item done) only once the lineage is on disk.
+        publish: (state) => (state.outcome?.status === 'approved' ? this.moveBriefToDone(state) : Promise.resolve()),
       },
       resumeFrom,
     );
@@ -98,7 +103,6 @@ class IssueWorkflow implements Workflow<SourceItem, LoopState> {
       };
     }
     const filed = await this.file(state, document);
-    await this.moveBriefToDone(state);
     const record = { ...finalRecord(state, { output: filed.output, drafter: this.options.drafter.label, durationMs }), filed };
     return {
       output: filed.output,

@@ -1,10 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import { calendarDate } from '../../clock/clock.js';
 import { writeFileAtomic } from '../../files/atomic-write.js';
 import type { ItemCollection } from '../../items/collect-items.js';
 import type { SourceItem } from '../../items/source-item.js';
 import type { ModelClient } from '../../model-call/model-client.js';
 import type { ItemContext, Workflow } from '../../runner/types.js';
-import type { ItemOutcome } from '../../core/items.js';
+import type { ItemOutcome, RefusedItem } from '../../core/items.js';
 import { inRepository, repositoryPaths } from '../../core/paths.js';
 import type { DocumentKind } from '../review-loop/document-kind.js';
 import { runReviewLoop } from '../review-loop/run-review-loop.js';
@@ -21,14 +22,26 @@ export interface LldWorkflowOptions {
   limits: LoopLimits;
 }
 
+/**
+ * Writes the finished LLD to its path (approved or blocked), unless it already holds exactly that (a
+ * resume at the end publishes again). States of earlier lldflow versions wrote it while finalizing.
+ */
+async function publishDesign(repo: string, state: LoopState, redact: (text: string) => string): Promise<void> {
+  if (state.finalDocument === undefined || state.output === undefined) return;
+  const path = inRepository(repo, state.output);
+  const content = redact(state.finalDocument);
+  const existing = await readFile(path, 'utf8').catch(() => undefined);
+  if (existing !== content) await writeFileAtomic(path, content);
+}
+
 /** `lldflow requirements --type lld`: issue → reviewed LLD in docs/lld/active/, with its lineage. */
 export class LldWorkflow implements Workflow<SourceItem, LoopState> {
   readonly name = 'lld' as const;
 
   constructor(private readonly options: LldWorkflowOptions) {}
 
-  collectItems(request: { ids: string[] | undefined }): Promise<SourceItem[]> {
-    return this.options.items.collect(request.ids);
+  collectItems(request: { ids: string[] | undefined; onRefused: (refused: RefusedItem) => void }): Promise<SourceItem[]> {
+    return this.options.items.collect(request.ids, request.onRefused);
   }
 
   parseState(state: unknown): LoopState {
@@ -52,24 +65,26 @@ export class LldWorkflow implements Workflow<SourceItem, LoopState> {
         limits,
         repo,
         item,
-        finalize: async (state: LoopState) => {
+        finalize: (state: LoopState) => {
           const relative = repositoryPaths.lld(item.id);
           const document = finalDocument(state, calendarDate(context.clock.now()));
-          await writeFileAtomic(inRepository(repo, relative), context.redact(document));
           const record = finalRecord(state, {
             output: relative,
             drafter: drafter.label,
             durationMs: context.clock.now() - Date.parse(state.startedAt),
           });
           const closing = state.outcome?.status === 'approved' ? 'approved.json' : 'blocked.json';
-          return {
+          return Promise.resolve({
             output: relative,
             lineage: [
               { name: 'final.md', content: document },
               { name: closing, content: `${JSON.stringify(record, null, 2)}\n` },
             ],
-          };
+            document,
+          });
         },
+        // Written only once the lineage is on disk: an approved LLD is what marks the item done.
+        publish: (state: LoopState) => publishDesign(repo, state, (text) => context.redact(text)),
       },
       resumeFrom,
     );

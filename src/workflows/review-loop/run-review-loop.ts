@@ -33,10 +33,16 @@ export interface ReviewLoopSetup {
   /** The item as collected (only read on a fresh start: a resumed item has it in its state). */
   item: SourceItem;
   /**
-   * Writes the finished document (approved or blocked); returns its path relative to the repository
-   * and the closing lineage files. Must be idempotent: a crash right after it runs it again.
+   * Prepares the finished document (approved or blocked): returns its path relative to the repository,
+   * the closing lineage files and the document `publish` writes. Must be idempotent: a crash right
+   * after it runs it again.
    */
-  finalize: (state: LoopState) => Promise<{ output: string; lineage: Array<{ name: string; content: string }> }>;
+  finalize: (state: LoopState) => Promise<{ output: string; lineage: Array<{ name: string; content: string }>; document?: string }>;
+  /**
+   * Makes the item done (writes the document, moves the brief), once its whole lineage is on disk: an
+   * item whose lineage could not be written is never done. Idempotent: a resume at the end runs it again.
+   */
+  publish: (state: LoopState) => Promise<void>;
 }
 
 /**
@@ -56,6 +62,7 @@ function reviewLoopMachine(setup: ReviewLoopSetup): StepMachine<LoopState, NextS
     stageLabel,
     isDone: (step) => step.kind === 'done',
     perform: (state, step) => performStep(setup, state, step),
+    publish: (state) => setup.publish(state),
     lineageDirectory: (state) =>
       inRepository(setup.repo, repositoryPaths.lineage(setup.context.item.id, setup.context.workflow, state.lineageRunId)),
   };
@@ -105,13 +112,13 @@ async function performStep(setup: ReviewLoopSetup, state: LoopState, step: NextS
     case 'block':
       return block(state, step.reason);
     case 'finalize': {
-      const { output, lineage } = await setup.finalize(state);
+      const { output, lineage, document } = await setup.finalize(state);
       context.log(
         state.outcome?.status === 'approved'
           ? `approved: ${output}`
           : `blocked: ${state.outcome?.status === 'blocked' ? state.outcome.reason : ''} (${output})`,
       );
-      return afterFinalize(state, output, lineage);
+      return afterFinalize(state, output, lineage, document);
     }
     case 'done':
       return state;

@@ -82,6 +82,11 @@ const loopStateSchema = z.object({
   outcome: loopOutcomeSchema.optional(),
   /** The finished document's path, relative to the repository. */
   output: z.string().optional(),
+  /**
+   * The finished document as it is published (written to `output` once the lineage is on disk).
+   * Absent in states of lldflow versions that wrote the document while finalizing.
+   */
+  finalDocument: z.string().optional(),
 });
 export type LoopState = z.infer<typeof loopStateSchema>;
 

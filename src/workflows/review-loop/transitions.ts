@@ -1,5 +1,6 @@
 import { renderAutofix, type AutofixResult } from './autofix.js';
 import { withLineage } from '../steps/lineage.js';
+import { FailedStepError } from '../steps/step-driver.js';
 import type { LoadedItem, LoopLimits, LoopState, VerdictLabel } from './state.js';
 
 /** What the executor must do next. Decided purely from the state and the limits. */
@@ -152,22 +153,39 @@ export function block(state: LoopState, reason: string): LoopState {
   return { ...state, stage: 'finalize', outcome: { status: 'blocked', reason } };
 }
 
-/** The document is written; the final lineage files (final document, approval record) close the trail. */
-export function afterFinalize(state: LoopState, output: string, lineage: ReadonlyArray<{ name: string; content: string }>): LoopState {
+/**
+ * The finished document is known; the final lineage files (final document, approval record) close the
+ * trail. `document` is what publishing writes to `output`, after the lineage is on disk.
+ */
+export function afterFinalize(
+  state: LoopState,
+  output: string,
+  lineage: ReadonlyArray<{ name: string; content: string }>,
+  document?: string,
+): LoopState {
   const withFiles = lineage.reduce((current, entry) => withLineage(current, entry.name, entry.content), state);
-  return { ...withFiles, stage: 'done', output };
+  return { ...withFiles, stage: 'done', output, ...(document === undefined ? {} : { finalDocument: document }) };
 }
 
-/** Thrown when a model gives an unusable answer twice in a row. */
-export class UnusableResponseError extends Error {
+/**
+ * Thrown when a model gives an unusable answer twice in a row. It carries the state with that answer
+ * in the lineage and asked about again, so the item's trail holds every rejected answer and a retry
+ * asks once more with the latest rejection.
+ */
+export class UnusableResponseError extends FailedStepError {
   override readonly name = 'UnusableResponseError';
 }
 
 function rejected(state: LoopState, reason: string, response: string, role: string, lineageName: string): LoopState {
+  const next = withLineage(
+    { ...state, pendingRejection: { reason, response } },
+    lineageName,
+    `<!-- rejected: ${reason} -->\n\n${response}`,
+  );
   if (state.pendingRejection) {
-    throw new UnusableResponseError(`the ${role} gave an unusable answer twice in a row: ${reason}`);
+    throw new UnusableResponseError(`the ${role} gave an unusable answer twice in a row: ${reason}`, next);
   }
-  return withLineage({ ...state, pendingRejection: { reason, response } }, lineageName, `<!-- rejected: ${reason} -->\n\n${response}`);
+  return next;
 }
 
 function sameItems(left: string[], right: string[]): boolean {

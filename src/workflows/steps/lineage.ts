@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../files/atomic-write.js';
+import { removeStaleTemporaries, writeFileAtomic } from '../../files/atomic-write.js';
 
 /** One file of an item's audit trail, kept in its checkpointed state until it is on disk. */
 export interface LineageEntry {
@@ -32,6 +32,7 @@ export function lineageFileName(entry: Pick<LineageEntry, 'number' | 'name'>): s
  */
 export class LineageWriter {
   private readonly written = new Set<number>();
+  private swept = false;
 
   constructor(
     private readonly directory: string,
@@ -46,10 +47,45 @@ export class LineageWriter {
   async write(entries: readonly LineageEntry[]): Promise<void> {
     for (const entry of entries) {
       if (this.written.has(entry.number)) continue;
+      if (!this.swept) {
+        // A write a killed run or a full disk cut short left its temporary file: the folder is finished here.
+        this.swept = true;
+        removeStaleTemporaries(this.directory);
+      }
       const path = join(this.directory, lineageFileName(entry));
       const content = this.redact(entry.content);
       if (!existsSync(path)) await writeFileAtomic(path, content.endsWith('\n') ? content : `${content}\n`);
       this.written.add(entry.number);
     }
   }
+
+  /**
+   * The failure records (`NNN-failed.json`) on disk right after `entries`: written when an item failed,
+   * outside its checkpoint (the runner may already have moved on), and adopted into the state on resume
+   * so the trail keeps its order and the next entry is numbered after them.
+   */
+  failureRecordsAfter(entries: readonly LineageEntry[]): LineageEntry[] {
+    let names: Set<string>;
+    try {
+      names = new Set(readdirSync(this.directory));
+    } catch {
+      return [];
+    }
+    const adopted: LineageEntry[] = [];
+    for (let number = entries.length + 1; ; number++) {
+      const name = lineageFileName({ number, name: FAILURE_RECORD });
+      if (!names.has(name)) return adopted;
+      let content: string;
+      try {
+        content = readFileSync(join(this.directory, name), 'utf8');
+      } catch {
+        return adopted;
+      }
+      adopted.push({ number, name: FAILURE_RECORD, content });
+      this.written.add(number);
+    }
+  }
 }
+
+/** The lineage file that closes the trail of a failed item's run. */
+export const FAILURE_RECORD = 'failed.json';

@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../clock/testing/fake-clock.js';
 import { SqliteCheckpointStoreFactory } from './sqlite-store.js';
-import { bindReadOnly, mountTmpfs, type Mounted } from '../files/testing/mounts.js';
+import { bindReadOnly, MountSet, mountTmpfs } from '../files/testing/mounts.js';
 import { CHECKPOINT_SCHEMA_VERSION, CheckpointIoError, CheckpointSchemaError } from './store.js';
 import { describeCheckpointStoreContract } from './store-contract.test-suite.js';
 
@@ -284,21 +284,13 @@ for (let step = 1; Date.now() < stopAt; step++) {
     await store.close();
   });
 
-  const mounts: Array<Extract<Mounted, { ok: true }>> = [];
+  const mounts = new MountSet();
   afterEach(() => {
-    for (const mounted of mounts.splice(0).reverse()) mounted.unmount();
+    mounts.unmountAll();
   });
-  function mounted(result: Mounted, skip: (note?: string) => void): boolean {
-    if (result.ok) mounts.push(result);
-    else {
-      console.warn(`skipped: ${result.reason}`);
-      skip(result.reason);
-    }
-    return result.ok;
-  }
 
   it('on a full disk a commit fails naming the file and SQLITE_FULL, and the last commit stays intact', async ({ skip }) => {
-    if (!mounted(mountTmpfs(join(repoRoot, '.lldflow'), 256), skip)) return;
+    if (mounts.use(mountTmpfs(join(repoRoot, '.lldflow'), 256), skip) === undefined) return;
     const store = await factory.open('lld', '4');
     await store.commit({ stage: 'draft', state: { text: 'small' } });
     const failure = await store.commit({ stage: 'review', state: { text: 'x'.repeat(2_000_000) } }).catch((error: unknown) => error);
@@ -311,7 +303,7 @@ for (let step = 1; Date.now() < stopAt; step++) {
   });
 
   it('in a read-only folder a first commit fails naming the file and EROFS', async ({ skip }) => {
-    if (!mounted(bindReadOnly(join(repoRoot, '.lldflow')), skip)) return;
+    if (mounts.use(bindReadOnly(join(repoRoot, '.lldflow')), skip) === undefined) return;
     const store = await factory.open('lld', '4');
     await expect(store.commit({ stage: 'draft', state: {} })).rejects.toThrow(
       `could not write checkpoint ${factory.pathOf('lld', '4')}: read-only file system (EROFS)`,

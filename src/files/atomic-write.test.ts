@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileWriteError, findTemporaries, removeStaleTemporaries, writeFileAtomic } from './atomic-write.js';
-import { bindReadOnly, mountTmpfs, type Mounted } from './testing/mounts.js';
+import { bindReadOnly, MountSet, mountTmpfs } from './testing/mounts.js';
 
 const folders: string[] = [];
-const mounts: Array<Extract<Mounted, { ok: true }>> = [];
+const mounts = new MountSet();
 
 afterEach(() => {
-  for (const mounted of mounts.splice(0).reverse()) mounted.unmount();
+  mounts.unmountAll();
   for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
 });
 
@@ -20,17 +20,6 @@ function folder(): string {
   const made = mkdtempSync(join(tmpdir(), 'lldflow-atomic-'));
   folders.push(made);
   return made;
-}
-
-/** The mount, or undefined after printing why the test is skipped. */
-function mounted(result: Mounted, skip: (note?: string) => void): string | undefined {
-  if (result.ok) {
-    mounts.push(result);
-    return result.path;
-  }
-  console.warn(`skipped: ${result.reason}`);
-  skip(result.reason);
-  return undefined;
 }
 
 describe('writeFileAtomic', () => {
@@ -44,7 +33,7 @@ describe('writeFileAtomic', () => {
   });
 
   it('on a full disk: a FileWriteError naming the file and ENOSPC, the old content kept, no temporary file', async ({ skip }) => {
-    const disk = mounted(mountTmpfs(join(folder(), 'disk'), 64), skip);
+    const disk = mounts.use(mountTmpfs(join(folder(), 'disk'), 64), skip);
     if (disk === undefined) return;
     const path = join(disk, 'lineage', '001-issue.md');
     await writeFileAtomic(path, 'small\n');
@@ -58,7 +47,7 @@ describe('writeFileAtomic', () => {
 
   it('in a read-only folder: a FileWriteError naming the file and the errno, nothing left behind', async ({ skip }) => {
     const root = folder();
-    const readOnly = mounted(bindReadOnly(join(root, 'docs')), skip);
+    const readOnly = mounts.use(bindReadOnly(join(root, 'docs')), skip);
     if (readOnly === undefined) return;
     const path = join(readOnly, 'lineage', 'run', '001-issue.md');
     const failure = await writeFileAtomic(path, 'x').catch((error: unknown) => error);

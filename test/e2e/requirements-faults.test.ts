@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteCheckpointStoreFactory } from '../../src/checkpoints/sqlite-store.js';
 import type { RunSummary } from '../../src/core/items.js';
-import { bindReadOnly, mountTmpfs, type Mounted } from '../../src/files/testing/mounts.js';
+import { bindReadOnly, MountSet, mountTmpfs } from '../../src/files/testing/mounts.js';
 import { ISOLATED_GIT_ENV, temporaryRepository } from '../../src/git/testing/temporary-repository.js';
 import type { FakeHttpServer, FakeRequest } from '../../src/providers/testing/fake-http-server.js';
 import { fakeOpenAIServer } from '../../src/providers/testing/fake-openai-server.js';
@@ -14,24 +14,13 @@ import { CliProcess } from '../support/cli-process.js';
 import { approvingResponder, classifyCall } from '../support/lld-responder.js';
 
 let server: FakeHttpServer | undefined;
-const mounts: Array<Extract<Mounted, { ok: true }>> = [];
+const mounts = new MountSet();
 
 afterEach(async () => {
-  for (const mounted of mounts.splice(0).reverse()) mounted.unmount();
+  mounts.unmountAll();
   await server?.close();
   server = undefined;
 });
-
-/** The mount, or undefined after printing why the test is skipped. */
-function mounted(result: Mounted, skip: (note?: string) => void): string | undefined {
-  if (result.ok) {
-    mounts.push(result);
-    return result.path;
-  }
-  console.warn(`skipped: ${result.reason}`);
-  skip(result.reason);
-  return undefined;
-}
 
 const ENV = { ...ISOLATED_GIT_ENV, OPENAI_API_KEYS: 'sk-e2e-key-one,sk-e2e-key-two', OPENAI_API_KEY: undefined };
 
@@ -276,7 +265,7 @@ describe('requirements: a whole audit trail', () => {
       respond: (request) => {
         // The draft's lineage is on disk; from the review on, docs/lineage refuses writes (as an unwritable mount would).
         if (classifyCall(request).step === 'review-1' && readOnly === undefined && !skipped) {
-          readOnly = mounted(bindReadOnly(lineage), () => (skipped = true));
+          readOnly = mounts.use(bindReadOnly(lineage), () => (skipped = true));
         }
         return approvingResponder(request);
       },
@@ -294,7 +283,7 @@ describe('requirements: a whole audit trail', () => {
     // The LLD is what marks the item done: not written while its lineage is not.
     expect(existsSync(join(repo, 'docs', 'lld', 'active', 'LLD-001.md'))).toBe(false);
 
-    mounts.pop()?.unmount();
+    mounts.unmountLast();
     const second = requirements(repo, items, server.baseUrl);
     expect((await second.exited).code, second.stdout + second.stderr).toBe(0);
     expect(readFileSync(join(repo, 'docs', 'lld', 'active', 'LLD-001.md'), 'utf8')).toMatch(APPROVED_LLD);
@@ -305,7 +294,7 @@ describe('requirements: a whole audit trail', () => {
 
   it('a full disk fails the item naming the file and leaves no temporary file; the re-run finishes it', async ({ skip }) => {
     const { items } = temporaryRepository(['1']);
-    const disk = mounted(mountTmpfs(join(items, '..', 'disk'), 4096), skip);
+    const disk = mounts.use(mountTmpfs(join(items, '..', 'disk'), 4096), skip);
     if (disk === undefined) return;
     const repo = join(disk, 'repo');
     mkdirSync(repo);
@@ -356,7 +345,7 @@ describe('requirements: a whole audit trail', () => {
 describe('requirements: unwritable outputs', () => {
   it('a summary that cannot be written: the last line says so and the exit code is not 0, the work is kept', async ({ skip }) => {
     const { repo, items } = temporaryRepository(['1']);
-    const runs = mounted(bindReadOnly(join(repo, '.lldflow', 'runs')), skip);
+    const runs = mounts.use(bindReadOnly(join(repo, '.lldflow', 'runs')), skip);
     if (runs === undefined) return;
     server = await fakeOpenAIServer({ respond: approvingResponder });
     const run = requirements(repo, items, server.baseUrl);

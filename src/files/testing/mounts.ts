@@ -53,3 +53,28 @@ function describe(error: unknown): string {
   const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
   return stderr || (error instanceof Error ? error.message : String(error));
 }
+
+/** The mounts one test file made: each test takes its mount or skips saying why; all go after each test. */
+export class MountSet {
+  private readonly mounts: Array<Extract<Mounted, { ok: true }>> = [];
+
+  /** The mount's path, or undefined after printing why the test is skipped. */
+  use(result: Mounted, skip: (note?: string) => void): string | undefined {
+    if (result.ok) {
+      this.mounts.push(result);
+      return result.path;
+    }
+    console.warn(`skipped: ${result.reason}`);
+    skip(result.reason);
+    return undefined;
+  }
+
+  /** Unmounts the newest mount (one a test wants gone before it ends). */
+  unmountLast(): void {
+    this.mounts.pop()?.unmount();
+  }
+
+  unmountAll(): void {
+    for (const mounted of this.mounts.splice(0).reverse()) mounted.unmount();
+  }
+}

@@ -11,7 +11,13 @@ export interface FakeRequest {
 
 /** How a fake provider answers one request. */
 export type FakeReply =
-  | { text: string; model?: string; usage?: { inputTokens: number; outputTokens: number } }
+  | {
+      text: string;
+      model?: string;
+      usage?: { inputTokens: number; outputTokens: number };
+      /** Extra response headers (rate-limit headers, for example). */
+      headers?: Record<string, string>;
+    }
   | {
       /** Any error status: 429 (with optional retry-after), 500, 503, 529, 401, 400, … */
       status: number;
@@ -19,6 +25,10 @@ export type FakeReply =
       retryAfterMs?: number;
       retryAfterDate?: Date;
       message?: string;
+      /** Extra response headers (`x-should-retry`, rate-limit headers, …). */
+      headers?: Record<string, string>;
+      /** The whole JSON error body, instead of the protocol's default one built from `message`. */
+      body?: unknown;
     }
   /** 200 with a body that is not JSON. */
   | { malformed: true }
@@ -157,13 +167,15 @@ export class FakeHttpServer {
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end('{"this is": not json');
     } else if ('text' in reply) {
+      for (const [name, value] of Object.entries(reply.headers ?? {})) response.setHeader(name, value);
       sendJson(response, 200, this.protocol.successBody(reply, fakeRequest));
     } else {
       response.setHeader('content-type', 'application/json');
       if (reply.retryAfterSeconds !== undefined) response.setHeader('retry-after', String(reply.retryAfterSeconds));
       if (reply.retryAfterMs !== undefined) response.setHeader('retry-after-ms', String(reply.retryAfterMs));
       if (reply.retryAfterDate !== undefined) response.setHeader('retry-after', reply.retryAfterDate.toUTCString());
-      sendJson(response, reply.status, this.protocol.errorBody(reply.status, reply.message ?? defaultMessage(reply.status)));
+      for (const [name, value] of Object.entries(reply.headers ?? {})) response.setHeader(name, value);
+      sendJson(response, reply.status, reply.body ?? this.protocol.errorBody(reply.status, reply.message ?? defaultMessage(reply.status)));
     }
   }
 

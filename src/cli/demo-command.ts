@@ -2,6 +2,7 @@ import { repositoryPaths } from '../core/paths.js';
 import { commitDesigns, prepareDemo, testBranches } from '../demo/prepare-demo.js';
 import { DEFAULT_MAX_ITEM_KB } from '../items/source-item.js';
 import { resolveSandbox } from '../process/sandbox.js';
+import { DEFAULT_STALL_TIMEOUT_SECONDS } from '../runner/run-options.js';
 import { runImplementCommand } from './implement-command.js';
 import type { CliIo } from './cli-io.js';
 import { runRequirementsCommand } from './requirements-command.js';
@@ -28,6 +29,8 @@ export async function runDemoCommand(io: CliIo): Promise<number> {
     retryFailed: false,
     timeout: 5,
     perKeyConcurrency: 1,
+    pacing: true,
+    stallTimeout: DEFAULT_STALL_TIMEOUT_SECONDS,
     maxItemSize: DEFAULT_MAX_ITEM_KB,
     json: false,
     debug: false,

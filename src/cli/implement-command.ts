@@ -53,7 +53,14 @@ export async function runImplementCommand(flags: ImplementFlags, io: CliIo): Pro
   const sandbox = resolveSandbox(flags.sandbox ?? 'auto', { env: io.env });
   if (sandbox.kind === 'none') warnings.push(sandbox.description);
 
-  const registry = new ModelRegistry({ env: io.env, clock: io.clock, perKeyConcurrency: options.perKeyConcurrency, replayBaseDir: io.cwd });
+  const registry = new ModelRegistry({
+    env: io.env,
+    clock: io.clock,
+    perKeyConcurrency: options.perKeyConcurrency,
+    pacing: options.pacing,
+    stallTimeoutMs: options.stallTimeoutMs,
+    replayBaseDir: io.cwd,
+  });
   const implementer = registry.client(requireModelSpec(flags.implementer, '--implementer', 'LLDFLOW_IMPLEMENTER', io.env), '--implementer');
   warnings.push(...budgetWarnings(options.budgetUsd, [implementer]));
   const publish = flags.push || flags.pr ? await publisher(options.repo, flags.pr, io) : undefined;

@@ -29,7 +29,14 @@ export async function runRequirementsCommand(flags: RequirementsFlags, io: CliIo
   const { options, warnings } = resolveRunnerOptions(flags, io.cwd);
   await requireRepositoryFolder(options.repo);
   requireSelection(options);
-  const registry = new ModelRegistry({ env: io.env, clock: io.clock, perKeyConcurrency: options.perKeyConcurrency, replayBaseDir: io.cwd });
+  const registry = new ModelRegistry({
+    env: io.env,
+    clock: io.clock,
+    perKeyConcurrency: options.perKeyConcurrency,
+    pacing: options.pacing,
+    stallTimeoutMs: options.stallTimeoutMs,
+    replayBaseDir: io.cwd,
+  });
   const drafter = registry.client(requireModelSpec(flags.drafter, '--drafter', 'LLDFLOW_DRAFTER', io.env), '--drafter');
   const reviewer = registry.client(requireModelSpec(flags.reviewer, '--reviewer', 'LLDFLOW_REVIEWER', io.env), '--reviewer');
   warnings.push(...budgetWarnings(options.budgetUsd, [drafter, reviewer]));

@@ -14,6 +14,8 @@ const options: RunnerOptions = {
   maxIterations: 3,
   budgetUsd: 0.5,
   perKeyConcurrency: 2,
+  pacing: true,
+  stallTimeoutMs: 180_000,
   maxItemBytes: 256 * 1024,
   json: false,
   debug: false,

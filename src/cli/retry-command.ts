@@ -1,5 +1,5 @@
 import { DEFAULT_MAX_ITEM_KB } from '../items/source-item.js';
-import type { RunnerOptions } from '../runner/run-options.js';
+import { DEFAULT_STALL_TIMEOUT_SECONDS, type RunnerOptions } from '../runner/run-options.js';
 
 /**
  * The command that runs exactly `ids` again with the same settings, ready to paste. Model flags are
@@ -22,6 +22,8 @@ export function buildRetryCommand(
   if (options.maxIterations !== undefined) parts.push('--max-iterations', String(options.maxIterations));
   if (options.budgetUsd !== undefined) parts.push('--budget', String(options.budgetUsd));
   if (options.perKeyConcurrency !== 1) parts.push('--per-key-concurrency', String(options.perKeyConcurrency));
+  if (!options.pacing) parts.push('--no-pacing');
+  if (options.stallTimeoutMs !== DEFAULT_STALL_TIMEOUT_SECONDS * 1000) parts.push('--stall-timeout', String(options.stallTimeoutMs / 1000));
   if (options.maxItemBytes !== DEFAULT_MAX_ITEM_KB * 1024) parts.push('--max-item-size', String(options.maxItemBytes / 1024));
   parts.push('--issue', ids.join(','));
   return parts.join(' ');

@@ -2,7 +2,13 @@ import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command, type OptionValues } from '@commander-js/extra-typings';
 import { itemIdKey, validateItemId } from '../core/item-id.js';
 import { DEFAULT_MAX_ITEM_KB } from '../items/source-item.js';
-import { BARE_PARALLEL, DEFAULT_TIMEOUT_MINUTES, MAX_PARALLEL, type RunnerOptions } from '../runner/run-options.js';
+import {
+  BARE_PARALLEL,
+  DEFAULT_STALL_TIMEOUT_SECONDS,
+  DEFAULT_TIMEOUT_MINUTES,
+  MAX_PARALLEL,
+  type RunnerOptions,
+} from '../runner/run-options.js';
 
 /**
  * The runner options of DESIGN.md, defined once and added to every workflow command, so
@@ -38,6 +44,12 @@ export function addRunnerOptions<Args extends any[], Options extends OptionValue
         .argParser(positiveInteger('--per-key-concurrency'))
         .default(1),
     )
+    .option('--no-pacing', 'do not hold keys back before their announced rate limits run out (for comparison)')
+    .addOption(
+      new Option('--stall-timeout <seconds>', 'a streamed answer that sends nothing for this long is cut and retried')
+        .argParser(positiveNumber('--stall-timeout'))
+        .default(DEFAULT_STALL_TIMEOUT_SECONDS),
+    )
     .addOption(
       new Option('--max-item-size <kb>', 'items above this size, in KB, fail without a model call')
         .argParser(positiveNumber('--max-item-size'))
@@ -60,6 +72,8 @@ export interface RawRunnerOptions {
   maxIterations?: number | undefined;
   budget?: number | undefined;
   perKeyConcurrency: number;
+  pacing: boolean;
+  stallTimeout: number;
   maxItemSize: number;
   json: boolean;
   debug: boolean;
@@ -90,6 +104,8 @@ export function resolveRunnerOptions(raw: RawRunnerOptions, cwd: string): Parsed
       maxIterations: raw.maxIterations,
       budgetUsd: raw.budget,
       perKeyConcurrency: raw.perKeyConcurrency,
+      pacing: raw.pacing,
+      stallTimeoutMs: Math.round(raw.stallTimeout * 1000),
       maxItemBytes: Math.floor(raw.maxItemSize * 1024),
       json: raw.json,
       debug: raw.debug,

@@ -21,6 +21,7 @@ class CountingPool extends KeyPool {
     return {
       name: lease.name,
       value: lease.value,
+      observeHeaders: (headers) => lease.observeHeaders(headers),
       release(succeeded) {
         endings.push({ name: lease.name, how: succeeded ? 'success' : 'release' });
         lease.release(succeeded);

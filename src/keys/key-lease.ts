@@ -13,6 +13,11 @@ export interface KeyLease {
   release(succeeded?: boolean): void;
   /** Marks the key rate-limited and releases the lease; returns the cool-down applied in ms. */
   rateLimited(retryAfterMs: number | undefined): number;
+  /**
+   * What the provider's response to this lease's call said about the key's limits (`x-ratelimit-*`,
+   * `anthropic-ratelimit-*`), for pacing. May be called while the lease is held, once per response.
+   */
+  observeHeaders(headers: Record<string, string | undefined>): void;
 }
 
 /** Why an acquire waits, for the one "waiting for a key" line. */
@@ -41,6 +46,8 @@ export interface KeyPoolOptions {
   maxWaitMs?: number;
   /** Cool-down after a 429 without retry-after. Default { baseMs: 1000, maxMs: 60000 }. */
   backoff?: BackoffOptions;
+  /** Hold a key back before its announced limits run out (from observeHeaders). Default true; `--no-pacing` turns it off. */
+  pacing?: boolean;
 }
 
 export interface KeySnapshot {

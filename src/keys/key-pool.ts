@@ -166,6 +166,7 @@ export class KeyPool {
         giveBack();
         this.settle();
       },
+      observeHeaders: () => undefined,
       rateLimited: (retryAfterMs) => {
         slot.consecutiveRateLimits += 1;
         const cooldown = cooldownAfterRateLimit(retryAfterMs, slot.consecutiveRateLimits, this.backoff, this.random);

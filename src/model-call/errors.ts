@@ -13,6 +13,24 @@ export class RateLimitedError extends Error {
   }
 }
 
+/**
+ * The key itself cannot serve this run: revoked or invalid (401/403), or its account has no quota left
+ * (`insufficient_quota`, a billing error, `x-should-retry: false`). The key pool sets it aside for the
+ * run and the call moves to another key.
+ */
+export class KeyUnusableError extends Error {
+  override readonly name = 'KeyUnusableError';
+  constructor(
+    message: string,
+    readonly kind: 'rejected' | 'quota-exhausted',
+    /** The status and the provider's code, for the one line that names the key: `401 invalid_api_key`. */
+    readonly why: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 /** A failure worth retrying: 5xx, connection reset, overloaded. */
 export class TransientModelError extends Error {
   override readonly name = 'TransientModelError';
@@ -34,7 +52,16 @@ export type ModelCallFailure =
   | 'bad-request'
   | 'server'
   | 'subprocess'
-  | 'no-recording';
+  | 'no-recording'
+  /** The provider does not know the model (404 model_not_found, or a 400 naming it): no call to it can succeed. */
+  | 'unknown-model'
+  /** Every key of the provider was set aside (rejected or out of quota): no call to it can be made. */
+  | 'no-usable-key'
+  /** Every key is rate limited until after the longest wait for a key: failing now instead of waiting it out. */
+  | 'rate-limited';
+
+/** Failures that no other item of the run could escape: the runner stops dispatching when one ends an item. */
+const RUN_STOPPING_FAILURES: ReadonlySet<ModelCallFailure> = new Set(['unknown-model', 'no-usable-key']);
 
 /** A call that failed for good, with a named reason. */
 export class ModelCallError extends Error {
@@ -45,6 +72,11 @@ export class ModelCallError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
+  }
+
+  /** Whether every item that needs this model or provider would fail the same way (see RUN_STOPPING_FAILURES). */
+  get stopsRun(): boolean {
+    return RUN_STOPPING_FAILURES.has(this.reason);
   }
 }
 
@@ -63,6 +95,7 @@ export function redactError(error: unknown, redact: Redact): unknown {
   const options = 'cause' in error ? { cause: error.cause } : undefined;
   let copy: Error;
   if (error instanceof RateLimitedError) copy = new RateLimitedError(message, error.retryAfterMs, options);
+  else if (error instanceof KeyUnusableError) copy = new KeyUnusableError(message, error.kind, error.why, options);
   else if (error instanceof TransientModelError) copy = new TransientModelError(message, error.statusCode, options);
   else if (error instanceof ModelCallError) copy = new ModelCallError(error.reason, message, options);
   else {

@@ -32,8 +32,13 @@ export interface PooledModelClientOptions {
    * (its configured keys only, see `complete`). Default: none.
    */
   redactor?: SecretRedactor;
-  /** Longest one attempt may take before it fails as `timeout`. Default 10 minutes. */
+  /** Longest one attempt may take before it fails as `timeout`. Default DEFAULT_CALL_TIMEOUT_MS. */
   callTimeoutMs?: number;
+  /**
+   * For transports that stream: an attempt whose answer sends no bytes for this long is cut and
+   * retried as a transient failure. Default DEFAULT_STALL_TIMEOUT_MS.
+   */
+  stallTimeoutMs?: number;
   /** An answer longer than this many UTF-8 bytes fails as `answer-too-large`. Default DEFAULT_MAX_ANSWER_BYTES (1 MB). */
   maxAnswerBytes?: number;
   /** Jitter for transient back-off. Default Math.random. */

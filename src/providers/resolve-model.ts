@@ -43,8 +43,12 @@ export interface ModelRegistryOptions {
   clock: Clock;
   /** Calls one key may carry at once (--per-key-concurrency). */
   perKeyConcurrency: number;
-  /** Longest single attempt. Default 10 minutes. */
+  /** Longest single attempt. Default: the client's (DEFAULT_CALL_TIMEOUT_MS). */
   callTimeoutMs?: number;
+  /** A streamed answer that sends no bytes for this long is cut and retried. Default: the client's (DEFAULT_STALL_TIMEOUT_MS). */
+  stallTimeoutMs?: number;
+  /** Hold keys back before their announced rate limits run out. Default true (`--no-pacing` sets false). */
+  pacing?: boolean;
   /** Longest answer accepted, in UTF-8 bytes; a longer one fails the call as `answer-too-large`. Default 1 MB. */
   maxAnswerBytes?: number;
   /** `replay:<dir>` is relative to this. Default the current directory. */
@@ -92,6 +96,7 @@ export class ModelRegistry {
       label: `${parsed.provider}:${parsed.model}`,
       redactor: this.redactor,
       callTimeoutMs: this.options.callTimeoutMs,
+      stallTimeoutMs: this.options.stallTimeoutMs,
       maxAnswerBytes: this.options.maxAnswerBytes,
       random: this.options.random,
     });
@@ -146,6 +151,7 @@ export class ModelRegistry {
         clock: this.options.clock,
         random: this.options.random,
         maxWaitMs: this.options.maxKeyWaitMs,
+        pacing: this.options.pacing,
       });
       this.pools.set(poolKey, pool);
     }

@@ -16,6 +16,10 @@ export interface RunnerOptions {
   maxIterations: number | undefined;
   budgetUsd: number | undefined;
   perKeyConcurrency: number;
+  /** Hold keys back before their announced rate limits run out; false with `--no-pacing`. */
+  pacing: boolean;
+  /** A streamed answer that sends no bytes for this long is cut and retried (`--stall-timeout <seconds>`). */
+  stallTimeoutMs: number;
   /** Items above this many bytes are refused as failed, named (`--max-item-size <kb>`). */
   maxItemBytes: number;
   json: boolean;
@@ -25,3 +29,4 @@ export interface RunnerOptions {
 export const MAX_PARALLEL = 10;
 export const BARE_PARALLEL = 3;
 export const DEFAULT_TIMEOUT_MINUTES = 30;
+export const DEFAULT_STALL_TIMEOUT_SECONDS = 180;

@@ -61,7 +61,8 @@ export async function runImplementCommand(flags: ImplementFlags, io: CliIo): Pro
     stallTimeoutMs: options.stallTimeoutMs,
     replayBaseDir: io.cwd,
   });
-  const implementer = registry.client(requireModelSpec(flags.implementer, '--implementer', 'LLDFLOW_IMPLEMENTER', io.env), '--implementer');
+  const implementerSpec = requireModelSpec(flags.implementer, '--implementer', 'LLDFLOW_IMPLEMENTER', io.env);
+  const implementer = registry.client(implementerSpec.spec, implementerSpec.origin);
   warnings.push(...budgetWarnings(options.budgetUsd, [implementer]));
   const publish = flags.push || flags.pr ? await publisher(options.repo, flags.pr, io) : undefined;
   const workflow = new ImplementWorkflow({

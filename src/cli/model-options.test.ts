@@ -23,8 +23,14 @@ describe('budgetWarnings', () => {
 
 describe('requireModelSpec', () => {
   it('takes the flag, else the environment variable, and names both when neither is set', () => {
-    expect(requireModelSpec('openai:a', '--drafter', 'LLDFLOW_DRAFTER', { LLDFLOW_DRAFTER: 'openai:b' })).toBe('openai:a');
-    expect(requireModelSpec(undefined, '--drafter', 'LLDFLOW_DRAFTER', { LLDFLOW_DRAFTER: ' openai:b ' })).toBe('openai:b');
+    expect(requireModelSpec('openai:a', '--drafter', 'LLDFLOW_DRAFTER', { LLDFLOW_DRAFTER: 'openai:b' })).toEqual({
+      spec: 'openai:a',
+      origin: '--drafter',
+    });
+    expect(requireModelSpec(undefined, '--drafter', 'LLDFLOW_DRAFTER', { LLDFLOW_DRAFTER: ' openai:b ' })).toEqual({
+      spec: 'openai:b',
+      origin: 'LLDFLOW_DRAFTER',
+    });
     expect(() => requireModelSpec(undefined, '--reviewer', 'LLDFLOW_REVIEWER', {})).toThrow(
       /pass --reviewer <provider:model> or set LLDFLOW_REVIEWER/,
     );

@@ -8,14 +8,16 @@ export function requireModelSpec(
   flag: string,
   variable: string,
   env: Record<string, string | undefined>,
-): string {
-  const spec = flagValue ?? env[variable];
+): { spec: string; origin: string } {
+  const fromFlag = flagValue !== undefined && flagValue.trim() !== '';
+  const spec = fromFlag ? flagValue : env[variable];
   if (spec === undefined || spec.trim() === '') {
     throw new ConfigurationError(
       `no ${flag.slice(2)} model: pass ${flag} <provider:model> or set ${variable} (providers: anthropic, google, openai, claude-cli, replay)`,
     );
   }
-  return spec.trim();
+  // Where the model was set, for messages that ask the user to change it.
+  return { spec: spec.trim(), origin: fromFlag ? flag : variable };
 }
 
 /**

@@ -37,8 +37,10 @@ export async function runRequirementsCommand(flags: RequirementsFlags, io: CliIo
     stallTimeoutMs: options.stallTimeoutMs,
     replayBaseDir: io.cwd,
   });
-  const drafter = registry.client(requireModelSpec(flags.drafter, '--drafter', 'LLDFLOW_DRAFTER', io.env), '--drafter');
-  const reviewer = registry.client(requireModelSpec(flags.reviewer, '--reviewer', 'LLDFLOW_REVIEWER', io.env), '--reviewer');
+  const drafterSpec = requireModelSpec(flags.drafter, '--drafter', 'LLDFLOW_DRAFTER', io.env);
+  const reviewerSpec = requireModelSpec(flags.reviewer, '--reviewer', 'LLDFLOW_REVIEWER', io.env);
+  const drafter = registry.client(drafterSpec.spec, drafterSpec.origin);
+  const reviewer = registry.client(reviewerSpec.spec, reviewerSpec.origin);
   warnings.push(...budgetWarnings(options.budgetUsd, [drafter, reviewer]));
   const limits = { maxIterations: options.maxIterations ?? DEFAULT_MAX_ITERATIONS, budgetUsd: options.budgetUsd, maxValidationFailures: 3 };
   // Like --source and --repo: against the working directory, or absolute as given.

@@ -18,6 +18,15 @@ export class InterruptedError extends Error {
   }
 }
 
+/**
+ * Whether an item's failure would be every other item's too (a model the provider does not know, a
+ * provider with no usable key): such an error carries `stopsRun: true`, and the runner then starts no
+ * further item.
+ */
+export function stopsRun(error: unknown): boolean {
+  return error instanceof Error && (error as { stopsRun?: unknown }).stopsRun === true;
+}
+
 /** An item ran past its wall-clock limit; the reason of that item's AbortSignal. */
 export class ItemTimeoutError extends Error {
   override readonly name = 'ItemTimeoutError';

@@ -112,6 +112,9 @@ export class ConsoleReporter implements Reporter {
       case 'run-warning':
         this.print(this.colors.yellow(`warning: ${event.message}`));
         return;
+      case 'run-stopping':
+        this.print(this.colors.red(`stopping: ${event.reason} — no further item starts`));
+        return;
       case 'run-interrupting':
         this.print(this.colors.yellow("interrupted: finishing running items' checkpoints… press Ctrl+C again to exit at once"));
         return;

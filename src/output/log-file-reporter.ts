@@ -59,6 +59,9 @@ export class LogFileReporter implements Reporter {
       case 'run-interrupting':
         for (const id of this.open.keys()) this.line(id, event.at, 'run interrupted: writing the checkpoint and stopping');
         return;
+      case 'run-stopping':
+        for (const id of this.open.keys()) this.line(id, event.at, `run stopping: ${event.reason}`);
+        return;
       case 'run-start':
       case 'run-warning':
       case 'run-end':

@@ -85,6 +85,7 @@ export class ProgressReporter implements Reporter {
       case 'model-call':
       case 'run-warning':
       case 'run-interrupting':
+      case 'run-stopping':
         return;
     }
   }

@@ -13,6 +13,8 @@ export type RunEvent =
   | { type: 'item-end'; at: number; id: string; result: ItemSummary }
   | { type: 'run-warning'; at: number; message: string }
   | { type: 'run-interrupting'; at: number }
+  /** An item failed in a way every other item would (see stopsRun): no further item starts. */
+  | { type: 'run-stopping'; at: number; id: string; reason: string }
   | { type: 'run-end'; at: number; summary: RunSummary };
 
 export interface PlannedItem {

@@ -30,6 +30,8 @@ export function redactEvent(event: RunEvent, redact: Redact): RunEvent {
       return { ...event, message: redact(event.message) };
     case 'run-interrupting':
       return event;
+    case 'run-stopping':
+      return { ...event, reason: redact(event.reason) };
     case 'run-end':
       return { ...event, summary: redactRunSummary(event.summary, redact) };
   }

@@ -2,7 +2,7 @@ import type { Clock } from '../clock/clock.js';
 import { CheckpointSchemaError, type Checkpoint, type CheckpointStore, type CheckpointStoreFactory } from '../checkpoints/store.js';
 import { raceWithAbort } from '../cancellation/race-with-abort.js';
 import { abortReason } from '../core/abort.js';
-import { CheckpointStateError, InterruptedError, ItemTimeoutError } from '../core/errors.js';
+import { CheckpointStateError, InterruptedError, ItemTimeoutError, stopsRun } from '../core/errors.js';
 import type { EmitEvent } from './events.js';
 import { RedactingCheckpointStore } from './redacting-store.js';
 import type { ItemContext, Workflow } from './types.js';
@@ -27,6 +27,8 @@ export interface RunItemDependencies<Item extends WorkItem, State> {
   redact: (text: string) => string;
   /** The context's `holdsSecret`: whether text holds one of the run's configured secrets. */
   holdsSecret: (text: string) => boolean;
+  /** Told when the item failed in a way every other item would (see stopsRun). */
+  onRunStopping?: (error: Error) => void;
 }
 
 /**
@@ -88,6 +90,7 @@ export async function runOneItem<Item extends WorkItem, State>(
     const reason = controller.signal.aborted ? abortReason(controller.signal) : asError(error);
     summary.status = statusForError(reason);
     summary.error = reason.message;
+    if (summary.status === 'failed' && stopsRun(reason)) dependencies.onRunStopping?.(reason);
     await store?.setStatus(summary.status === 'interrupted' ? 'interrupted' : 'failed', summary.error).catch(() => undefined);
   } finally {
     timerController.abort(ITEM_FINISHED);

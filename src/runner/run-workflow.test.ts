@@ -67,6 +67,29 @@ describe('runWorkflow', () => {
     expect(summary.durationMs).toBe(6000);
   });
 
+  it('starts no further item once one fails in a way every item would, and fails the rest with its reason', async () => {
+    const { clock, workflow, events, start } = setup(
+      [
+        ['1', { kind: 'throw', afterMs: 100, message: 'openai:gpt-x: the provider does not know this model', stopsRun: true }],
+        ['2', succeed(2, 1000)],
+        ['3', succeed()],
+        ['4', succeed()],
+      ],
+      { parallel: 2 },
+    );
+    const summary = await settle(clock, start());
+    expect(summary.items.map((item) => [item.id, item.status])).toEqual([
+      ['1', 'failed'],
+      ['2', 'succeeded'],
+      ['3', 'failed'],
+      ['4', 'failed'],
+    ]);
+    // Item 2 was already running and finishes; 3 and 4 never start.
+    expect(workflow.started).toEqual(['1', '2']);
+    expect(summary.items[2]!.error).toBe('not started: openai:gpt-x: the provider does not know this model (item 1)');
+    expect(events.filter((event) => event.type === 'run-stopping')).toHaveLength(1);
+  });
+
   it('isolates a throwing item and a hanging item: the others still succeed', async () => {
     const { clock, checkpoints, start } = setup(
       [

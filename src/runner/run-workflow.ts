@@ -122,9 +122,17 @@ export async function runWorkflow<Item extends WorkItem, State>(
   if (signal.aborted) run.abort(signal.reason);
   else signal.addEventListener('abort', onInterrupt, { once: true });
 
+  // The first failure every other item would share ends dispatching: queued items fail with its message.
+  let stopping: { id: string; reason: string } | undefined;
+  const onRunStopping = (id: string, error: Error): void => {
+    if (stopping) return;
+    stopping = { id, reason: error.message };
+    emit({ type: 'run-stopping', at: clock.now(), id, reason: error.message });
+  };
+
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (!run.signal.aborted && next < queue.length) {
+    while (!run.signal.aborted && stopping === undefined && next < queue.length) {
       const entry = queue[next++]!;
       const item = items.get(entry.id);
       if (!item) throw new Error(`internal: planned item ${entry.id} was not collected`);
@@ -138,6 +146,7 @@ export async function runWorkflow<Item extends WorkItem, State>(
         timeoutMs: settings.timeoutMs,
         redact,
         holdsSecret,
+        onRunStopping: (error: Error) => onRunStopping(entry.id, error),
       };
       const leases = dependencies.leases;
       const summary = leases
@@ -151,7 +160,8 @@ export async function runWorkflow<Item extends WorkItem, State>(
   signal.removeEventListener('abort', onInterrupt);
 
   for (const entry of queue) {
-    if (!results.has(entry.id)) results.set(entry.id, cancelledSummary(entry));
+    if (results.has(entry.id)) continue;
+    results.set(entry.id, stopping ? notStartedSummary(entry, stopping) : cancelledSummary(entry));
   }
   const summary = buildSummary({
     runId: dependencies.runId,
@@ -199,6 +209,11 @@ function refusedSummary(entry: PlannedItem, action: Extract<ItemPlanAction, { ki
     output: null,
     error: action.reason,
   };
+}
+
+/** Not started because an earlier item failed in a way this one would too: failed, with that item's reason. */
+function notStartedSummary(entry: PlannedItem, stopping: { id: string; reason: string }): ItemSummary {
+  return { ...cancelledSummary(entry), status: 'failed', error: `not started: ${stopping.reason} (item ${stopping.id})` };
 }
 
 function cancelledSummary(entry: PlannedItem): ItemSummary {

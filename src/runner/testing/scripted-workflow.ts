@@ -4,7 +4,8 @@ import type { ItemOutcome, WorkflowName, WorkItem } from '../../core/items.js';
 /** What a scripted item does when run. */
 export type ScriptedBehaviour =
   | { kind: 'succeed'; steps: number; stepMs: number }
-  | { kind: 'throw'; afterMs: number; message: string }
+  /** `stopsRun`: the error is one every other item would share (an unknown model), see core/errors stopsRun. */
+  | { kind: 'throw'; afterMs: number; message: string; stopsRun?: boolean }
   /** Never settles and ignores its signal: a hung call. */
   | { kind: 'hang' }
   | { kind: 'block'; reason: string };
@@ -65,7 +66,7 @@ export class ScriptedWorkflow implements Workflow<WorkItem, { step: number }> {
         return new Promise<ItemOutcome>(() => undefined);
       case 'throw':
         await context.clock.sleep(behaviour.afterMs, context.signal);
-        throw new Error(behaviour.message);
+        throw Object.assign(new Error(behaviour.message), behaviour.stopsRun ? { stopsRun: true } : {});
       case 'block':
         return { status: 'blocked', reason: behaviour.reason };
       case 'succeed': {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { currentHead, isGitRepository, isWorkingTreeClean, resolveRef, runGit } from '../git/git.js';
 import { pushBranch } from '../git/commit.js';
 import { gitHubCollection } from '../items/collect-items.js';
+import { createHttpStack } from '../providers/http-stack.js';
 import { ModelRegistry } from '../providers/resolve-model.js';
 import { ConfigurationError } from '../core/errors.js';
 import { resolveSandbox } from '../process/sandbox.js';
@@ -104,7 +105,9 @@ export async function runImplementCommand(flags: ImplementFlags, io: CliIo): Pro
 
 /** Pushes each finished branch and, with --pr, opens a pull request into the branch the run started from. */
 async function publisher(repo: string, openPullRequest: boolean, io: CliIo): Promise<(state: ImplementState) => Promise<void>> {
-  const github = openPullRequest ? (await gitHubCollection({ repo, env: io.env, signal: io.signal })).source : undefined;
+  const github = openPullRequest
+    ? (await gitHubCollection({ repo, env: io.env, signal: io.signal, fetch: createHttpStack({ env: io.env }) })).source
+    : undefined;
   const { stdout } = await runGit(['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: repo });
   const base = stdout.trim();
   return async (state) => {

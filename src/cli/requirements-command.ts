@@ -1,6 +1,7 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { inRepository, repositoryPaths } from '../core/paths.js';
 import { folderCollection, gitHubCollection, type ItemCollection } from '../items/collect-items.js';
+import { createHttpStack } from '../providers/http-stack.js';
 import { ModelRegistry } from '../providers/resolve-model.js';
 import { layoutForModels, repositoryFiles } from '../repository/layout.js';
 import type { Workflow } from '../runner/types.js';
@@ -74,7 +75,13 @@ export async function runRequirementsCommand(flags: RequirementsFlags, io: CliIo
   } else {
     const items: ItemCollection = options.source
       ? folderCollection(options.source, { maxItemBytes: options.maxItemBytes })
-      : await gitHubCollection({ repo: options.repo, env: io.env, signal: io.signal, maxItemBytes: options.maxItemBytes });
+      : await gitHubCollection({
+          repo: options.repo,
+          env: io.env,
+          signal: io.signal,
+          fetch: createHttpStack({ env: io.env }),
+          maxItemBytes: options.maxItemBytes,
+        });
     const kind = lldDocumentKind({ repo: options.repo, template, repositoryLayout: layoutOnce, repositoryFiles: () => files });
     workflow = new LldWorkflow({ repo: options.repo, items, kind, drafter, reviewer, limits });
   }

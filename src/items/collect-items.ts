@@ -42,6 +42,8 @@ export async function gitHubCollection(
     repo: string;
     env: Record<string, string | undefined>;
     signal: AbortSignal;
+    /** The run's HTTP stack (proxies from env). Default: Node's global fetch. */
+    fetch?: typeof globalThis.fetch;
   } & CollectionLimits,
 ): Promise<ItemCollection & { source: GitHubIssueSource }> {
   const remote = await readOriginRemote(input.repo);
@@ -54,6 +56,7 @@ export async function gitHubCollection(
     ...parsed,
     token: input.env.GITHUB_TOKEN,
     signal: input.signal,
+    ...(input.fetch === undefined ? {} : { fetch: input.fetch }),
     ...(input.env.GITHUB_API_URL ? { baseUrl: input.env.GITHUB_API_URL } : {}),
   });
   return {

@@ -22,6 +22,11 @@ export interface GitHubIssueSourceOptions {
   signal?: AbortSignal;
   /** Base of the back-off between retries of failed requests, in ms (default 1000: waits 1 s, 4 s, 9 s). */
   retryBaseMs?: number;
+  /**
+   * The HTTP client: the run's HTTP stack, so GitHub calls take the same proxies as model calls.
+   * Default: Node's global fetch (no proxy).
+   */
+  fetch?: typeof globalThis.fetch;
 }
 
 interface IssueJson {
@@ -56,7 +61,10 @@ export class GitHubIssueSource {
       userAgent: 'lldflow',
       // Octokit logs to the console by default; lldflow's logic never prints.
       log: { debug: silent, info: silent, warn: silent, error: silent },
-      request: options.signal === undefined ? {} : { signal: options.signal },
+      request: {
+        ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      },
       retry: { retryAfterBaseValue: options.retryBaseMs ?? 1000 },
       throttle: {
         // Wait out a rate limit once when it ends within a minute; otherwise fail with GitHub's message.

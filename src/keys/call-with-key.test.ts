@@ -4,7 +4,7 @@ import { ModelCallError, RateLimitedError, TransientModelError } from '../model-
 import { callWithKey, type KeyEvent } from './call-with-key.js';
 import { KeyPool } from './key-pool.js';
 import { KeyPoolExhaustedError } from './key-pool-exhausted-error.js';
-import { type KeyLease, type KeyPoolOptions, type KeyWaitInfo } from './key-lease.js';
+import { type KeyDemand, type KeyLease, type KeyPoolOptions, type KeyWaitInfo } from './key-lease.js';
 import { SecretRedactor } from './redact.js';
 import { parseRetryAfter } from './retry-after.js';
 import { track } from '../../test/support/track-promise.js';
@@ -15,8 +15,8 @@ const KEYS = ['sk-test-first-key', 'sk-test-second-key', 'sk-test-third-key'];
 class CountingPool extends KeyPool {
   readonly endings: Array<{ name: string; how: string }> = [];
 
-  override async acquire(signal: AbortSignal, onWait?: (info: KeyWaitInfo) => void): Promise<KeyLease> {
-    const lease = await super.acquire(signal, onWait);
+  override async acquire(signal: AbortSignal, onWait?: (info: KeyWaitInfo) => void, demand?: KeyDemand): Promise<KeyLease> {
+    const lease = await super.acquire(signal, onWait, demand);
     const endings = this.endings;
     return {
       name: lease.name,
@@ -29,6 +29,10 @@ class CountingPool extends KeyPool {
       rateLimited(retryAfterMs) {
         endings.push({ name: lease.name, how: 'rate-limited' });
         return lease.rateLimited(retryAfterMs);
+      },
+      setAside(error) {
+        endings.push({ name: lease.name, how: 'set-aside' });
+        return lease.setAside(error);
       },
     };
   }
@@ -124,7 +128,10 @@ describe('callWithKey', () => {
     await clock.advance(2000);
     expect(result.value).toBe('openai#1');
     expect(events.filter((event) => event.type === 'waiting-for-key')).toEqual([
-      { type: 'waiting-for-key', info: { provider: 'openai', keys: 1, busy: 1, cooling: 0, nextFreeInMs: undefined } },
+      {
+        type: 'waiting-for-key',
+        info: { provider: 'openai', keys: 1, busy: 1, cooling: 0, paced: 0, setAside: 0, nextFreeInMs: undefined },
+      },
     ]);
   });
 
@@ -221,7 +228,7 @@ describe('callWithKey', () => {
     expect(allFree(pool)).toBe(true);
   });
 
-  it('fails with KeyPoolExhaustedError when keys keep resting longer than the pool waits', async () => {
+  it('fails at once as ModelCallError("rate-limited") when the only key rests longer than the pool waits', async () => {
     const { clock, pool, options } = setup({ keys: KEYS.slice(0, 1), maxWaitMs: 30_000 });
     let calls = 0;
     const result = track(
@@ -230,10 +237,33 @@ describe('callWithKey', () => {
         Promise.reject(++calls > 1 ? new Error('resting key leased again') : new RateLimitedError('429', 3_600_000)),
       ),
     );
-    while (!result.settled) await clock.advanceToNext();
+    await flushPromises();
+    expect(result.error).toBeInstanceOf(ModelCallError);
+    expect(result.error).toMatchObject({
+      reason: 'rate-limited',
+      message:
+        'every openai key is rate limited: the earliest is free in 1 h (the provider asked for 1 h), beyond the longest wait for a key (30 s)',
+    });
+    expect(calls).toBe(1);
+    expect(clock.pendingSleeps).toBe(0);
+  });
+
+  it('fails with KeyPoolExhaustedError when a busy key could still come free but none does in time', async () => {
+    const { clock, pool, options } = setup({ maxWaitMs: 30_000 });
+    const held = await pool.acquire(new AbortController().signal);
+    let calls = 0;
+    const result = track(
+      callWithKey(pool, options, () =>
+        Promise.reject(++calls > 1 ? new Error('resting key leased again') : new RateLimitedError('429', 3_600_000)),
+      ),
+    );
+    await clock.advance(29_999);
+    expect(result.settled).toBe(false);
+    await clock.advance(1);
     expect(result.error).toBeInstanceOf(KeyPoolExhaustedError);
     expect((result.error as Error).message).not.toContain('sk-test');
     expect(calls).toBe(1);
+    held.release(true);
     expect(clock.pendingSleeps).toBe(0);
   });
 });

@@ -1,15 +1,19 @@
 import type { Clock } from '../clock/clock.js';
 import { noRedaction, type Redact } from '../core/redact.js';
-import { ModelCallError, RateLimitedError, TransientModelError } from '../model-call/errors.js';
+import { KeyUnusableError, ModelCallError, RateLimitedError, TransientModelError } from '../model-call/errors.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
-import { usesRetryAfter } from './cooldown.js';
-import type { KeyLease, KeyWaitInfo } from './key-lease.js';
+import type { KeyDemand, KeyLease, KeyWaitInfo } from './key-lease.js';
 import type { KeyPool } from './key-pool.js';
 
 export type KeyEvent =
-  /** A key answered 429 and rests for `cooldownMs`; `announced` when the provider's retry-after set it. */
-  | { type: 'rate-limited'; provider: string; keyName: string; cooldownMs: number; announced: boolean }
-  /** Every key is busy or cooling; emitted once per wait, not per wake-up. */
+  /**
+   * A key answered 429 and rests for `cooldownMs`; `announced` when the provider's retry-after set it.
+   * `askedMs` only when the provider asked for longer than the pool's longest rest, which it rests instead.
+   */
+  | { type: 'rate-limited'; provider: string; keyName: string; cooldownMs: number; announced: boolean; askedMs?: number }
+  /** A key was rejected or is out of quota and is not leased again this run; emitted once per key. */
+  | { type: 'key-set-aside'; provider: string; keyName: string; kind: KeyUnusableError['kind']; why: string }
+  /** Every key is busy, cooling, paced or set aside; emitted once per wait, not per wake-up. */
   | { type: 'waiting-for-key'; info: KeyWaitInfo }
   /** Attempt `attempt` (1-based) failed transiently; the next one starts after `delayMs`. */
   | { type: 'transient-retry'; provider: string; keyName: string; attempt: number; delayMs: number; message: string };
@@ -21,6 +25,8 @@ export interface CallWithKeyOptions {
   /** Jitter source for the transient back-off. Default Math.random. */
   random?: () => number;
   onEvent?: (event: KeyEvent) => void;
+  /** What each attempt spends of a key's rate limits besides its one request (see estimateRequestDemand). Default no tokens. */
+  demand?: KeyDemand;
   /** Attempts in total when failures are transient (5xx, connection reset). Default 3. */
   maxTransientAttempts?: number;
   /** Delay between transient attempts. Default { baseMs: 500, maxMs: 8000 }. */
@@ -36,8 +42,10 @@ const DEFAULT_TRANSIENT_BACKOFF: BackoffOptions = { baseMs: 500, maxMs: 8000 };
 
 /**
  * Runs `call` with a key leased from `pool`. A 429 rests that key and retries at once on another (or
- * the same, once it has rested) without counting as an attempt: only the pool's longest wait, or the
- * signal, can end a call that keeps meeting 429s. Transient failures are retried with back-off up to
+ * the same, once it has rested) without counting as an attempt: only the pool (its longest wait, or
+ * no key able to come within it) or the signal can end a call that keeps meeting 429s. A
+ * KeyUnusableError sets the key aside for the run and moves on at once, also not counted; once every
+ * key is set aside the pool fails the call. Transient failures are retried with back-off up to
  * `maxTransientAttempts`, then fail as ModelCallError('server'). Other errors pass through unchanged.
  */
 export async function callWithKey<T>(pool: KeyPool, options: CallWithKeyOptions, call: (lease: KeyLease) => Promise<T>): Promise<T> {
@@ -49,20 +57,27 @@ export async function callWithKey<T>(pool: KeyPool, options: CallWithKeyOptions,
   let failedAttempts = 0;
 
   for (;;) {
-    const lease = await pool.acquire(signal, (info) => onEvent?.({ type: 'waiting-for-key', info }));
+    const lease = await pool.acquire(signal, (info) => onEvent?.({ type: 'waiting-for-key', info }), options.demand);
     let result: T;
     try {
       result = await call(lease);
     } catch (error) {
       if (error instanceof RateLimitedError) {
-        const cooldownMs = lease.rateLimited(error.retryAfterMs);
+        const cooldown = lease.rateLimited(error.retryAfterMs);
         onEvent?.({
           type: 'rate-limited',
           provider: pool.provider,
           keyName: lease.name,
-          cooldownMs,
-          announced: usesRetryAfter(error.retryAfterMs),
+          cooldownMs: cooldown.ms,
+          announced: cooldown.announced,
+          ...(cooldown.capped && { askedMs: cooldown.askedMs }),
         });
+        continue;
+      }
+      if (error instanceof KeyUnusableError) {
+        if (lease.setAside(error)) {
+          onEvent?.({ type: 'key-set-aside', provider: pool.provider, keyName: lease.name, kind: error.kind, why: error.why });
+        }
         continue;
       }
       lease.release(false);

@@ -1,9 +1,11 @@
 import type { Clock } from '../clock/clock.js';
+import type { KeyUnusableError } from '../model-call/errors.js';
 import type { BackoffOptions } from './backoff.js';
+import type { Cooldown } from './cooldown.js';
 
 /** The key pool's contract with the calls it serves: leases, waits, options, snapshots. */
 
-/** One call's hold on a key. Exactly one of `release` / `rateLimited` ends it. */
+/** One call's hold on a key. Exactly one of `release` / `rateLimited` / `setAside` ends it. */
 export interface KeyLease {
   /** Masked name: `openai#1` (1-based, order of the key list); a keyless pool's slot is `openai`. */
   readonly name: string;
@@ -11,13 +13,29 @@ export interface KeyLease {
   readonly value: string | undefined;
   /** Returns the lease. `succeeded` true resets the key's consecutive-429 count. */
   release(succeeded?: boolean): void;
-  /** Marks the key rate-limited and releases the lease; returns the cool-down applied in ms. */
-  rateLimited(retryAfterMs: number | undefined): number;
+  /** Marks the key rate-limited and releases the lease; returns the cool-down applied. */
+  rateLimited(retryAfterMs: number | undefined): Cooldown;
+  /**
+   * The key cannot serve this run (revoked, out of quota): this pool never leases it again. Releases
+   * the lease. Returns false when the key was already set aside, so the key is announced only once.
+   */
+  setAside(error: KeyUnusableError): boolean;
   /**
    * What the provider's response to this lease's call said about the key's limits (`x-ratelimit-*`,
    * `anthropic-ratelimit-*`), for pacing. May be called while the lease is held, once per response.
    */
   observeHeaders(headers: Record<string, string | undefined>): void;
+}
+
+/** What one call will spend of a key's rate limits, besides the one request it is. */
+export interface KeyDemand {
+  /** Estimated tokens in all: the input plus the requested maximum output (see estimateRequestTokens). */
+  tokens: number;
+  /**
+   * The part of `tokens` that is the requested maximum output, when known, so limits on input or output
+   * tokens alone (Anthropic's) are charged their part; without it each is charged all of `tokens`.
+   */
+  outputTokens?: number;
 }
 
 /** Why an acquire waits, for the one "waiting for a key" line. */
@@ -28,7 +46,11 @@ export interface KeyWaitInfo {
   busy: number;
   /** Keys resting after a 429. */
   cooling: number;
-  /** Until the earliest cool-down ends; undefined when only a release can free a key. */
+  /** Keys held back because their rate-limit headers say the call's demand does not fit yet. */
+  paced: number;
+  /** Keys set aside for the run (rejected or out of quota). */
+  setAside: number;
+  /** Until the earliest cool-down or pacing hold ends; undefined when only a release can free a key. */
   nextFreeInMs: number | undefined;
 }
 
@@ -42,12 +64,22 @@ export interface KeyPoolOptions {
   clock: Clock;
   /** Jitter source for the back-off. Default Math.random. */
   random?: () => number;
-  /** Longest one acquire may wait before failing with KeyPoolExhaustedError. Default 10 minutes. */
+  /**
+   * Longest one acquire may wait before failing with KeyPoolExhaustedError; an acquire whose earliest
+   * possible key lies beyond it fails at once with ModelCallError('rate-limited'). Default 10 minutes.
+   */
   maxWaitMs?: number;
-  /** Cool-down after a 429 without retry-after. Default { baseMs: 1000, maxMs: 60000 }. */
+  /** Cool-down after a 429 without a usable retry-after. Default { baseMs: 1000, maxMs: 60000 }. */
   backoff?: BackoffOptions;
+  /** Longest rest after one 429, whatever the provider announced. Default 10 minutes; > 0. */
+  maxCooldownMs?: number;
   /** Hold a key back before its announced limits run out (from observeHeaders). Default true; `--no-pacing` turns it off. */
   pacing?: boolean;
+  /**
+   * Wall time in ms since the epoch, to read the absolute reset dates of rate-limit headers; the wait
+   * they give then runs on `clock`. Default Date.now.
+   */
+  wallNow?: () => number;
 }
 
 export interface KeySnapshot {
@@ -57,4 +89,8 @@ export interface KeySnapshot {
   coolingUntil: number | undefined;
   /** When the key was last leased. */
   lastUsedAt: number | undefined;
+  /** Why the key is set aside for the run; undefined while it is usable. */
+  setAside: { kind: KeyUnusableError['kind']; why: string } | undefined;
+  /** Until when pacing holds back a call of one request and no tokens; undefined when it does not. */
+  pacedUntil: number | undefined;
 }

@@ -115,10 +115,10 @@ describe('KeyPool', () => {
         order.push('second');
         return lease;
       });
-    expect(waits[0]).toEqual([{ provider: 'openai', keys: 1, busy: 1, cooling: 0, nextFreeInMs: undefined }]);
+    expect(waits[0]).toEqual([{ provider: 'openai', keys: 1, busy: 1, cooling: 0, paced: 0, setAside: 0, nextFreeInMs: undefined }]);
 
     // Several wake-ups (a 429 and its cool-down ending) must not announce the wait again.
-    expect(held.rateLimited(5000)).toBe(5000);
+    expect(held.rateLimited(5000).ms).toBe(5000);
     await clock.advance(2000);
     await clock.advance(3000);
     const firstLease = await first;
@@ -142,7 +142,7 @@ describe('KeyPool', () => {
     const start = clock.now();
     const pool = makePool({ clock, keys: KEYS.slice(0, 1) });
     const lease = await pool.acquire(never);
-    expect(lease.rateLimited(parseRetryAfter({ 'retry-after': '20' }, clock.now()))).toBe(20_000);
+    expect(lease.rateLimited(parseRetryAfter({ 'retry-after': '20' }, clock.now())).ms).toBe(20_000);
     expect(pool.snapshot()[0]).toMatchObject({ inFlight: 0, coolingUntil: start + 20_000 });
 
     const next = track(pool.acquire(never));
@@ -161,8 +161,8 @@ describe('KeyPool', () => {
     const first = await pool.acquire(never);
     const second = await pool.acquire(never);
     const date = new Date(start + 30_000).toUTCString();
-    expect(first.rateLimited(parseRetryAfter({ 'Retry-After': date }, clock.now()))).toBe(30_000);
-    expect(second.rateLimited(parseRetryAfter({ 'retry-after-ms': '1500', 'retry-after': '99' }, clock.now()))).toBe(1500);
+    expect(first.rateLimited(parseRetryAfter({ 'Retry-After': date }, clock.now())).ms).toBe(30_000);
+    expect(second.rateLimited(parseRetryAfter({ 'retry-after-ms': '1500', 'retry-after': '99' }, clock.now())).ms).toBe(1500);
     expect(pool.snapshot().map((key) => key.coolingUntil)).toEqual([start + 30_000, start + 1500]);
   });
 
@@ -172,19 +172,19 @@ describe('KeyPool', () => {
     const cooldowns: number[] = [];
     for (let round = 0; round < 6; round++) {
       const lease = await pool.acquire(never);
-      cooldowns.push(lease.rateLimited(undefined));
+      cooldowns.push(lease.rateLimited(undefined).ms);
       await clock.advance(cooldowns.at(-1) ?? 0);
     }
     expect(cooldowns).toEqual([750, 1500, 3000, 6000, 6000, 6000]);
 
     (await pool.acquire(never)).release(true);
-    expect((await pool.acquire(never)).rateLimited(undefined)).toBe(750);
+    expect((await pool.acquire(never)).rateLimited(undefined).ms).toBe(750);
   });
 
   it('treats a retry-after of 0 as no announcement, so the key still rests', async () => {
     const clock = new FakeClock();
     const pool = makePool({ clock, keys: KEYS.slice(0, 1), backoff: { baseMs: 1000, maxMs: 8000 }, random: () => 0 });
-    expect((await pool.acquire(never)).rateLimited(0)).toBe(500);
+    expect((await pool.acquire(never)).rateLimited(0).ms).toBe(500);
   });
 
   it('when every key cools down, waits for the earliest cool-down end', async () => {
@@ -196,7 +196,7 @@ describe('KeyPool', () => {
 
     const waits: KeyWaitInfo[] = [];
     const next = track(pool.acquire(never, (info) => waits.push(info)));
-    expect(waits).toEqual([{ provider: 'openai', keys: 2, busy: 0, cooling: 2, nextFreeInMs: 4000 }]);
+    expect(waits).toEqual([{ provider: 'openai', keys: 2, busy: 0, cooling: 2, paced: 0, setAside: 0, nextFreeInMs: 4000 }]);
     await clock.advance(3999);
     expect(next.settled).toBe(false);
     await clock.advance(1);
@@ -297,7 +297,9 @@ describe('KeyPool', () => {
     const leases: KeyLease[] = await Promise.all(Array.from({ length: 25 }, () => pool.acquire(never)));
     expect(new Set(leases.map((lease) => lease.name))).toEqual(new Set(['openai']));
     expect(leases.every((lease) => lease.value === undefined)).toBe(true);
-    expect(pool.snapshot()).toEqual([{ name: 'openai', inFlight: 25, coolingUntil: undefined, lastUsedAt: clock.now() }]);
+    expect(pool.snapshot()).toEqual([
+      { name: 'openai', inFlight: 25, coolingUntil: undefined, lastUsedAt: clock.now(), setAside: undefined, pacedUntil: undefined },
+    ]);
 
     leases[0]?.rateLimited(3000);
     const next = track(pool.acquire(never));

@@ -1,23 +1,17 @@
 import { abortReason } from '../core/abort.js';
 import { type Clock } from '../clock/clock.js';
-import type { BackoffOptions } from './backoff.js';
 import { cooldownAfterRateLimit } from './cooldown.js';
 import { KeyPoolExhaustedError } from './key-pool-exhausted-error.js';
-import type { KeyLease, KeyPoolOptions, KeySnapshot, KeyWaitInfo } from './key-lease.js';
-
-interface Slot {
-  readonly name: string;
-  readonly value: string | undefined;
-  inFlight: number;
-  coolingUntil: number | undefined;
-  lastUsedAt: number | undefined;
-  /** Lease order, so keys leased in the same millisecond still rotate. */
-  lastLeaseSequence: number;
-  consecutiveRateLimits: number;
-}
+import { keyPoolSettings, type KeyPoolSettings } from './key-pool-settings.js';
+import { beyondLongestWaitError, holdBeyondDeadline, noUsableKeyError } from './key-pool-failures.js';
+import type { KeyDemand, KeyLease, KeyPoolOptions, KeySnapshot, KeyWaitInfo } from './key-lease.js';
+import { holdOn, newSlot, rest, snapshotOf, type Slot } from './key-slot.js';
+import { waitInfo } from './key-wait-info.js';
+import { parseRateLimitHeaders } from './rate-limit-headers.js';
 
 interface Waiter {
   readonly signal: AbortSignal;
+  readonly demand: KeyDemand;
   readonly startedAt: number;
   readonly deadline: number;
   readonly resolve: (lease: KeyLease) => void;
@@ -25,61 +19,56 @@ interface Waiter {
   readonly onAbort: () => void;
 }
 
-const DEFAULT_MAX_WAIT_MS = 10 * 60_000;
-const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 1000, maxMs: 60_000 };
+const NO_TOKENS: KeyDemand = { tokens: 0 };
 
 /**
  * Leases a provider's API keys to model calls: at most `perKeyConcurrency` calls per key, least
- * recently used key first, no key while it cools down after a 429. Callers that find no key wait in
- * FIFO order and are woken by a release or by the end of a cool-down. While nobody waits, no timer runs.
+ * recently used key first, no key while it cools down after a 429, none whose rate-limit headers say
+ * the call does not fit yet (pacing), and never one set aside. Callers that find no key wait in FIFO
+ * order and are woken by a release, a response's headers, or the end of a cool-down or pacing hold;
+ * they fail at once when no key is left or none can come before their deadline. While nobody waits,
+ * no timer runs.
  */
 export class KeyPool {
   readonly provider: string;
   readonly size: number;
   private readonly slots: Slot[];
+  private readonly keyless: boolean;
   private readonly capacity: number;
   private readonly clock: Clock;
-  private readonly random: () => number;
-  private readonly maxWaitMs: number;
-  private readonly backoff: BackoffOptions;
+  private readonly settings: KeyPoolSettings;
   private waiters: Waiter[] = [];
   private leaseSequence = 0;
-  /** The one pending wake-up: the earliest cool-down end or waiter deadline, while anyone waits. */
+  /** The one pending wake-up: the earliest end of a hold or waiter deadline, while anyone waits. */
   private timer: { wakeAt: number; controller: AbortController } | undefined;
 
   constructor(options: KeyPoolOptions) {
-    const perKeyConcurrency = options.perKeyConcurrency ?? 1;
-    if (!Number.isInteger(perKeyConcurrency) || perKeyConcurrency < 1) {
-      throw new RangeError(`perKeyConcurrency must be an integer ≥ 1, received ${String(perKeyConcurrency)}`);
-    }
-    const maxWaitMs = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
-    if (Number.isNaN(maxWaitMs) || maxWaitMs < 0) {
-      throw new RangeError(`maxWaitMs must be ≥ 0, received ${String(maxWaitMs)}`);
-    }
+    this.settings = keyPoolSettings(options);
     this.provider = options.provider;
     this.clock = options.clock;
-    this.random = options.random ?? Math.random;
-    this.maxWaitMs = maxWaitMs;
-    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
 
     const keys = [...new Set(options.keys.filter((key) => key !== ''))];
-    if (keys.length === 0) {
+    this.keyless = keys.length === 0;
+    if (this.keyless) {
       // A local OpenAI-compatible server needs no key and sets its own limits: no cap, but 429s still rest it.
       this.slots = [newSlot(options.provider, undefined)];
       this.capacity = Number.POSITIVE_INFINITY;
     } else {
       this.slots = keys.map((key, index) => newSlot(`${options.provider}#${index + 1}`, key));
-      this.capacity = perKeyConcurrency;
+      this.capacity = this.settings.perKeyConcurrency;
     }
     this.size = this.slots.length;
   }
 
   /**
-   * Leases a key with free capacity that is not cooling down, least recently used first. Waits (FIFO)
-   * otherwise; calls onWait once per acquire that has to wait (not per wake-up); rejects with the
-   * signal's reason on abort and with KeyPoolExhaustedError after maxWaitMs.
+   * Leases a usable key with free capacity that is not cooling down and whose rate limits can take
+   * `demand` (one request and `demand.tokens`; default no tokens), least recently used first. Waits
+   * (FIFO) otherwise; calls onWait once per acquire that has to wait (not per wake-up). Rejects with
+   * the signal's reason on abort, with ModelCallError('no-usable-key') once every key is set aside,
+   * with ModelCallError('rate-limited') as soon as no key can come before maxWaitMs, and with
+   * KeyPoolExhaustedError after maxWaitMs.
    */
-  acquire(signal: AbortSignal, onWait?: (info: KeyWaitInfo) => void): Promise<KeyLease> {
+  acquire(signal: AbortSignal, onWait?: (info: KeyWaitInfo) => void, demand: KeyDemand = NO_TOKENS): Promise<KeyLease> {
     return new Promise<KeyLease>((resolve, reject) => {
       if (signal.aborted) {
         reject(abortReason(signal));
@@ -88,8 +77,9 @@ export class KeyPool {
       const startedAt = this.clock.now();
       const waiter: Waiter = {
         signal,
+        demand,
         startedAt,
-        deadline: startedAt + this.maxWaitMs,
+        deadline: startedAt + this.settings.maxWaitMs,
         resolve,
         reject,
         onAbort: () => {
@@ -100,57 +90,58 @@ export class KeyPool {
       };
       // Queue first, then serve in order: an earlier waiter gets a key that freed up before this call.
       this.waiters.push(waiter);
-      this.serveWaiters();
+      this.settle();
       if (!this.waiters.includes(waiter)) return;
 
       signal.addEventListener('abort', waiter.onAbort, { once: true });
       try {
-        onWait?.(this.waitInfo());
+        onWait?.(waitInfo(this.provider, this.slots, this.capacity, demand, this.clock.now()));
       } catch (error) {
         this.removeWaiter(waiter);
         reject(error instanceof Error ? error : new Error(String(error)));
+        this.scheduleWakeUp();
       }
-      this.scheduleWakeUp();
     });
   }
 
   /** Names (never values) and state, for progress display and tests. */
   snapshot(): KeySnapshot[] {
     const now = this.clock.now();
-    return this.slots.map((slot) => ({
-      name: slot.name,
-      inFlight: slot.inFlight,
-      coolingUntil: isCooling(slot, now) ? slot.coolingUntil : undefined,
-      lastUsedAt: slot.lastUsedAt,
-    }));
+    return this.slots.map((slot) => snapshotOf(slot, now));
   }
 
+  /**
+   * Strictly first come, first served: a waiter whose demand does not fit yet holds back smaller ones
+   * behind it, or large calls would never get a key while small ones keep spending its budget.
+   */
   private serveWaiters(): void {
     let waiter = this.waiters[0];
     while (waiter) {
-      const slot = this.leastRecentlyUsedFreeSlot();
+      const slot = this.leastRecentlyUsedFreeSlot(waiter.demand);
       if (!slot) break;
       this.waiters.shift();
       waiter.signal.removeEventListener('abort', waiter.onAbort);
-      waiter.resolve(this.lease(slot));
+      waiter.resolve(this.lease(slot, waiter.demand));
       waiter = this.waiters[0];
     }
   }
 
-  private leastRecentlyUsedFreeSlot(): Slot | undefined {
+  private leastRecentlyUsedFreeSlot(demand: KeyDemand): Slot | undefined {
     const now = this.clock.now();
     let best: Slot | undefined;
     for (const slot of this.slots) {
-      if (slot.inFlight >= this.capacity || isCooling(slot, now)) continue;
+      if (slot.setAside || slot.inFlight >= this.capacity || holdOn(slot, demand, now)) continue;
       if (!best || slot.lastLeaseSequence < best.lastLeaseSequence) best = slot;
     }
     return best;
   }
 
-  private lease(slot: Slot): KeyLease {
+  private lease(slot: Slot, demand: KeyDemand): KeyLease {
+    const now = this.clock.now();
     slot.inFlight += 1;
-    slot.lastUsedAt = this.clock.now();
+    slot.lastUsedAt = now;
     slot.lastLeaseSequence = this.leaseSequence++;
+    slot.budget.reserve(demand, now);
     let returned = false;
     const giveBack = (): void => {
       if (returned) return;
@@ -166,31 +157,59 @@ export class KeyPool {
         giveBack();
         this.settle();
       },
-      observeHeaders: () => undefined,
+      observeHeaders: (headers) => {
+        if (!this.settings.pacing) return;
+        const observations = parseRateLimitHeaders(headers, this.settings.wallNow());
+        if (observations.length === 0) return;
+        slot.budget.observe(observations, this.clock.now());
+        this.settle();
+      },
       rateLimited: (retryAfterMs) => {
         slot.consecutiveRateLimits += 1;
-        const cooldown = cooldownAfterRateLimit(retryAfterMs, slot.consecutiveRateLimits, this.backoff, this.random);
-        const until = this.clock.now() + cooldown.ms;
-        // Two calls on one key may both hit 429; the later end wins so neither retry-after is cut short.
-        slot.coolingUntil = slot.coolingUntil === undefined ? until : Math.max(slot.coolingUntil, until);
+        const { backoff, random, maxCooldownMs } = this.settings;
+        const cooldown = cooldownAfterRateLimit(retryAfterMs, slot.consecutiveRateLimits, backoff, random, maxCooldownMs);
+        rest(slot, cooldown, this.clock.now());
         giveBack();
         this.settle();
-        return cooldown.ms;
+        return cooldown;
+      },
+      setAside: (error) => {
+        const first = slot.setAside === undefined;
+        if (first) slot.setAside = error;
+        giveBack();
+        this.settle();
+        return first;
       },
     };
   }
 
-  /** After any change: hand out what is free, fail waiters past their deadline, re-arm the timer. */
+  /**
+   * After any change: hand out what is free, then fail the waiters that no key can serve in time,
+   * and re-arm the timer.
+   */
   private settle(): void {
     this.serveWaiters();
-    const now = this.clock.now();
-    for (const waiter of [...this.waiters]) {
-      if (now < waiter.deadline) continue;
-      this.removeWaiter(waiter);
-      const info = this.waitInfo();
-      waiter.reject(new KeyPoolExhaustedError(this.provider, this.size, info.busy, info.cooling, now - waiter.startedAt));
+    if (this.waiters.length > 0) {
+      const now = this.clock.now();
+      const noKey = noUsableKeyError(this.provider, this.keyless, this.slots);
+      for (const waiter of [...this.waiters]) {
+        const error = noKey ?? this.waitLimitError(waiter, now);
+        if (!error) continue;
+        this.removeWaiter(waiter);
+        waiter.reject(error);
+      }
     }
     this.scheduleWakeUp();
+  }
+
+  /** For a waiter whose longest wait is over, or that no key can serve before it is (see holdBeyondDeadline). */
+  private waitLimitError(waiter: Waiter, now: number): Error | undefined {
+    if (now >= waiter.deadline) {
+      const info = waitInfo(this.provider, this.slots, this.capacity, waiter.demand, now);
+      return new KeyPoolExhaustedError(this.provider, this.size, info.busy, info.cooling, now - waiter.startedAt);
+    }
+    const hold = holdBeyondDeadline(this.slots, waiter.demand, now, waiter.deadline);
+    return hold && beyondLongestWaitError(this.provider, this.keyless, hold, now, this.settings.maxWaitMs);
   }
 
   private removeWaiter(waiter: Waiter): void {
@@ -219,46 +238,21 @@ export class KeyPool {
     );
   }
 
+  /** Only the first waiter's demand matters for the holds: nobody behind it is served before it. */
   private nextWakeAt(): number | undefined {
-    if (this.waiters.length === 0) return undefined;
+    const first = this.waiters[0];
+    if (!first) return undefined;
     const now = this.clock.now();
     let earliest: number | undefined;
     const consider = (at: number): void => {
       if (Number.isFinite(at) && (earliest === undefined || at < earliest)) earliest = at;
     };
     for (const slot of this.slots) {
-      if (isCooling(slot, now) && slot.coolingUntil !== undefined) consider(slot.coolingUntil);
+      if (slot.setAside) continue;
+      const hold = holdOn(slot, first.demand, now);
+      if (hold) consider(hold.retryAt);
     }
     for (const waiter of this.waiters) consider(waiter.deadline);
     return earliest === undefined ? undefined : Math.max(earliest, now);
   }
-
-  private waitInfo(): KeyWaitInfo {
-    const now = this.clock.now();
-    let busy = 0;
-    let cooling = 0;
-    let nextFreeAt: number | undefined;
-    for (const slot of this.slots) {
-      if (slot.inFlight >= this.capacity) busy += 1;
-      if (isCooling(slot, now) && slot.coolingUntil !== undefined) {
-        cooling += 1;
-        if (nextFreeAt === undefined || slot.coolingUntil < nextFreeAt) nextFreeAt = slot.coolingUntil;
-      }
-    }
-    return {
-      provider: this.provider,
-      keys: this.size,
-      busy,
-      cooling,
-      nextFreeInMs: nextFreeAt === undefined ? undefined : nextFreeAt - now,
-    };
-  }
-}
-
-function newSlot(name: string, value: string | undefined): Slot {
-  return { name, value, inFlight: 0, coolingUntil: undefined, lastUsedAt: undefined, lastLeaseSequence: -1, consecutiveRateLimits: 0 };
-}
-
-function isCooling(slot: Slot, now: number): boolean {
-  return slot.coolingUntil !== undefined && slot.coolingUntil > now;
 }

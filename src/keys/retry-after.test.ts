@@ -48,4 +48,18 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter({}, NOW)).toBeUndefined();
     expect(parseRetryAfter(undefined, NOW)).toBeUndefined();
   });
+
+  it('reads far-future dates and huge numbers as the finite waits they are, for the pool to cap', () => {
+    const in2099 = parseRetryAfter({ 'retry-after': 'Thu, 01 Jan 2099 00:00:00 GMT' }, NOW);
+    expect(in2099).toBe(Date.UTC(2099, 0, 1) - NOW);
+    expect(parseRetryAfter({ 'retry-after': '86400' }, NOW)).toBe(86_400_000);
+    expect(parseRetryAfter({ 'retry-after-ms': '100000000000000000000' }, NOW)).toBe(1e20);
+  });
+
+  it('ignores numbers too large to be finite and dates past what a date can hold', () => {
+    expect(parseRetryAfter({ 'retry-after': '9'.repeat(400) }, NOW)).toBeUndefined();
+    expect(parseRetryAfter({ 'retry-after': `1${'0'.repeat(307)}` }, NOW)).toBeUndefined();
+    expect(parseRetryAfter({ 'retry-after': 'Sat, 01 Jan 275761 00:00:00 GMT' }, NOW)).toBeUndefined();
+    expect(parseRetryAfter({ 'retry-after-ms': '1e20' }, NOW)).toBeUndefined();
+  });
 });

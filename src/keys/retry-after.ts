@@ -12,17 +12,21 @@ const HTTP_DATE_START = /^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s/i;
  * How long a rate-limited response asks the caller to wait, in milliseconds.
  * `retry-after-ms` (decimal milliseconds) wins over `retry-after` (decimal seconds or an HTTP date,
  * measured from `nowMs`; a date in the past gives 0). Header names are case-insensitive.
- * Returns undefined when neither header holds a usable value.
+ * Returns undefined when neither header holds a usable value. Absurd but finite waits (a day, a date
+ * decades ahead) are returned as announced: capping them is the key pool's decision.
  */
 export function parseRetryAfter(headers: Record<string, string | undefined> | undefined, nowMs: number): number | undefined {
   if (!headers) return undefined;
-  const milliseconds = parseDecimal(headerValue(headers, 'retry-after-ms'));
-  if (milliseconds !== undefined) return milliseconds;
+  const announcedMs = parseDecimal(headerValue(headers, 'retry-after-ms'));
+  if (announcedMs !== undefined) return announcedMs;
 
   const retryAfter = headerValue(headers, 'retry-after');
   if (retryAfter === undefined) return undefined;
   const seconds = parseDecimal(retryAfter);
-  if (seconds !== undefined) return Math.round(seconds * 1000);
+  if (seconds !== undefined) {
+    const milliseconds = Math.round(seconds * 1000);
+    return Number.isFinite(milliseconds) ? milliseconds : undefined;
+  }
   if (!HTTP_DATE_START.test(retryAfter)) return undefined;
   const date = Date.parse(retryAfter);
   if (Number.isNaN(date)) return undefined;

@@ -58,7 +58,9 @@ export type ModelCallFailure =
   /** Every key of the provider was set aside (rejected or out of quota): no call to it can be made. */
   | 'no-usable-key'
   /** Every key is rate limited until after the longest wait for a key: failing now instead of waiting it out. */
-  | 'rate-limited';
+  | 'rate-limited'
+  /** The server's TLS certificate is not one Node trusts (a proxy or gateway with its own CA): retrying cannot help. */
+  | 'untrusted-certificate';
 
 /** Failures that no other item of the run could escape: the runner stops dispatching when one ends an item. */
 const RUN_STOPPING_FAILURES: ReadonlySet<ModelCallFailure> = new Set(['unknown-model', 'no-usable-key']);

@@ -73,5 +73,11 @@ export interface ProviderTransport {
   readonly model: string;
   /** Whether calls need a key from the pool. */
   readonly needsKey: boolean;
+  /**
+   * Whether the answer arrives as a stream of bytes through fetch: the model client then cuts an
+   * attempt that receives nothing for its stall time-out. False for transports that answer at once
+   * or by other means (a child process, recordings).
+   */
+  readonly streams: boolean;
   call(request: ModelRequest, apiKey: string | undefined, signal: AbortSignal): Promise<ModelReply>;
 }

@@ -1,18 +1,19 @@
 import { createAnthropic } from '@ai-sdk/anthropic';
-import { sharedHttpFetch } from './http-fetch.js';
+import { sharedDirectFetch } from './http-stack.js';
 import type { ModelReply, ModelRequest, ProviderTransport } from '../model-call/model-client.js';
-import { generateWithSdk, perKey, requireKey, type HttpTransportOptions } from './sdk-generate.js';
+import { streamWithSdk, perKey, requireKey, type HttpTransportOptions } from './sdk-generate.js';
 
 export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com/v1';
 
-/** Anthropic Messages API (`POST {baseUrl}/messages`). */
+/** Anthropic Messages API (`POST {baseUrl}/messages`, streamed). */
 export class AnthropicTransport implements ProviderTransport {
   readonly provider = 'anthropic';
   readonly model: string;
   readonly needsKey = true;
+  readonly streams = true;
   private readonly baseUrl: string;
   private readonly modelFor = perKey((apiKey) =>
-    createAnthropic({ apiKey, baseURL: this.baseUrl, fetch: this.options.fetch ?? sharedHttpFetch() }).messages(this.model),
+    createAnthropic({ apiKey, baseURL: this.baseUrl, fetch: this.options.fetch ?? sharedDirectFetch() }).messages(this.model),
   );
 
   constructor(private readonly options: HttpTransportOptions) {
@@ -23,6 +24,6 @@ export class AnthropicTransport implements ProviderTransport {
 
   async call(request: ModelRequest, apiKey: string | undefined, signal: AbortSignal): Promise<ModelReply> {
     const label = `anthropic:${this.model}`;
-    return generateWithSdk(this.modelFor(requireKey(label, apiKey)), request, { label, signal, now: this.options.now });
+    return streamWithSdk(this.modelFor(requireKey(label, apiKey)), request, { label, signal, now: this.options.now });
   }
 }

@@ -37,6 +37,7 @@ export class ClaudeCliTransport implements ProviderTransport {
   readonly provider = 'claude-cli';
   readonly model: string;
   readonly needsKey = false;
+  readonly streams = false;
 
   constructor(private readonly options: ClaudeCliTransportOptions) {
     this.model = options.model;

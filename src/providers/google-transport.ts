@@ -1,18 +1,19 @@
 import { createGoogleGenerativeAI } from '@ai-sdk/google';
-import { sharedHttpFetch } from './http-fetch.js';
+import { sharedDirectFetch } from './http-stack.js';
 import type { ModelReply, ModelRequest, ProviderTransport } from '../model-call/model-client.js';
-import { generateWithSdk, perKey, requireKey, type HttpTransportOptions } from './sdk-generate.js';
+import { streamWithSdk, perKey, requireKey, type HttpTransportOptions } from './sdk-generate.js';
 
 export const GOOGLE_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com/v1beta';
 
-/** Gemini API (`POST {baseUrl}/models/<model>:generateContent`). */
+/** Gemini API (`POST {baseUrl}/models/<model>:streamGenerateContent?alt=sse`). */
 export class GoogleTransport implements ProviderTransport {
   readonly provider = 'google';
   readonly model: string;
   readonly needsKey = true;
+  readonly streams = true;
   private readonly baseUrl: string;
   private readonly modelFor = perKey((apiKey) =>
-    createGoogleGenerativeAI({ apiKey, baseURL: this.baseUrl, fetch: this.options.fetch ?? sharedHttpFetch() }).languageModel(this.model),
+    createGoogleGenerativeAI({ apiKey, baseURL: this.baseUrl, fetch: this.options.fetch ?? sharedDirectFetch() }).languageModel(this.model),
   );
 
   constructor(private readonly options: HttpTransportOptions) {
@@ -22,6 +23,6 @@ export class GoogleTransport implements ProviderTransport {
 
   async call(request: ModelRequest, apiKey: string | undefined, signal: AbortSignal): Promise<ModelReply> {
     const label = `google:${this.model}`;
-    return generateWithSdk(this.modelFor(requireKey(label, apiKey)), request, { label, signal, now: this.options.now });
+    return streamWithSdk(this.modelFor(requireKey(label, apiKey)), request, { label, signal, now: this.options.now });
   }
 }

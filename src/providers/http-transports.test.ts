@@ -178,7 +178,7 @@ describe.each(cases)('$provider transport through PooledModelClient', (testCase)
     expect(server.requests).toHaveLength(1);
   });
 
-  it('fails as authentication on a 401 and never repeats the key the server echoed', async () => {
+  it('sets each key answered 401 aside, then fails at once, and never repeats the key the server echoed', async () => {
     const { server, client } = await setUp((incoming) => ({
       status: 401,
       message: `Incorrect API key provided: ${incoming.apiKey ?? ''}`,
@@ -187,10 +187,11 @@ describe.each(cases)('$provider transport through PooledModelClient', (testCase)
     const error = await client.complete(request()).catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(ModelCallError);
-    expect((error as ModelCallError).reason).toBe('authentication');
-    expect((error as Error).message).toContain('401');
+    expect((error as ModelCallError).reason).toBe('no-usable-key');
+    expect((error as Error).message).toMatch(/^every \w+ key is set aside: \w+#1 rejected \(401 [^)]*\), \w+#2 rejected \(401 /);
     expect((error as Error).message).not.toContain(FIRST_KEY);
-    expect(server.requests).toHaveLength(1);
+    // One request per key, each set aside after its first 401.
+    expect(server.requests.map((record) => record.apiKey)).toEqual([FIRST_KEY, SECOND_KEY]);
   });
 
   it('fails as bad-request on a 400 with the server message but not the key', async () => {

@@ -1,7 +1,7 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import { describe, expect, it } from 'vitest';
 import { SecretRedactor } from '../keys/redact.js';
-import { ModelCallError, RateLimitedError, redactError, TransientModelError } from '../model-call/errors.js';
+import { KeyUnusableError, ModelCallError, RateLimitedError, TransientModelError, redactError } from '../model-call/errors.js';
 import { translateOpenAIError } from './openai-errors.js';
 import { instructionRole } from './openai-transport.js';
 
@@ -38,9 +38,10 @@ describe('translateOpenAIError', () => {
     const missing = translateOpenAIError(httpError(404, {}, 'model not found'), context());
     expect(overloaded).toBeInstanceOf(TransientModelError);
     expect((overloaded as TransientModelError).statusCode).toBe(503);
-    expect((unauthorised as ModelCallError).reason).toBe('authentication');
-    expect((missing as ModelCallError).reason).toBe('bad-request');
-    expect(missing.message).toBe('openai:gpt-4o: HTTP 404: model not found');
+    expect(unauthorised).toBeInstanceOf(KeyUnusableError);
+    expect((unauthorised as KeyUnusableError).kind).toBe('rejected');
+    expect((missing as ModelCallError).reason).toBe('unknown-model');
+    expect(missing.message).toBe('openai:gpt-4o: the provider does not know this model (HTTP 404 error: model not found)');
   });
 
   it('treats a refused connection as transient and names its code', () => {
@@ -50,10 +51,20 @@ describe('translateOpenAIError', () => {
     expect(error.message).toContain('ECONNREFUSED');
   });
 
-  it('names the deepest cause of a connection failure without a network code (a certificate problem, say)', () => {
+  it('names the deepest cause of a connection failure without a network code', () => {
+    const reset = new Error('socket hang up');
+    const error = translateOpenAIError(new APIConnectionError({ cause: new TypeError('fetch failed', { cause: reset }) }), context());
+    expect(error).toBeInstanceOf(TransientModelError);
+    expect(error.message).toBe('openai:gpt-4o: connection failed (socket hang up)');
+  });
+
+  it('fails an untrusted certificate without retrying, naming NODE_EXTRA_CA_CERTS', () => {
     const certificate = Object.assign(new Error('self-signed certificate in certificate chain'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' });
     const error = translateOpenAIError(new APIConnectionError({ cause: new TypeError('fetch failed', { cause: certificate }) }), context());
-    expect(error.message).toBe('openai:gpt-4o: connection failed (self-signed certificate in certificate chain)');
+    expect((error as ModelCallError).reason).toBe('untrusted-certificate');
+    expect(error.message).toBe(
+      "openai:gpt-4o: the server's TLS certificate is not trusted (SELF_SIGNED_CERT_IN_CHAIN: self-signed certificate in certificate chain); if a proxy or gateway signs with its own CA, point NODE_EXTRA_CA_CERTS at that CA's PEM file",
+    );
   });
 
   it('calls the SDK time-out or an abort the caller did not ask for a timeout', () => {
@@ -75,11 +86,11 @@ describe('translateOpenAIError', () => {
 
   it('never puts the key in a message once redacted as the model client does, even when the server echoes it', () => {
     const translated = translateOpenAIError(httpError(401, {}, `Incorrect API key provided: ${KEY}`), context());
-    const error = redactError(translated, new SecretRedactor([{ value: KEY, name: 'openai#1' }]).redact) as ModelCallError;
+    const error = redactError(translated, new SecretRedactor([{ value: KEY, name: 'openai#1' }]).redact) as KeyUnusableError;
     expect(error.message).not.toContain(KEY);
     expect(error.message).toContain('Incorrect API key provided: openai#1');
-    expect(error).toBeInstanceOf(ModelCallError);
-    expect(error.reason).toBe('authentication');
+    expect(error).toBeInstanceOf(KeyUnusableError);
+    expect(error.kind).toBe('rejected');
   });
 });
 

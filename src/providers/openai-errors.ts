@@ -1,14 +1,15 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { abortReason } from '../core/abort.js';
 import { ModelCallError, TransientModelError } from '../model-call/errors.js';
+import { classifyHttpFailure } from './http-failure.js';
 import {
   causeChain,
   errorMessage,
   FETCH_TIMEOUT_CODES,
-  fromHttpStatus,
   networkCode,
   serverMessage,
   type SdkErrorContext,
+  untrustedCertificate,
 } from './sdk-errors.js';
 
 /**
@@ -23,6 +24,8 @@ export function translateOpenAIError(error: unknown, context: SdkErrorContext): 
   const fail = (reason: ConstructorParameters<typeof ModelCallError>[0], detail: string): ModelCallError =>
     new ModelCallError(reason, `${context.label}: ${detail}`, { cause: error });
 
+  const certificate = untrustedCertificate(error, context.label);
+  if (certificate) return certificate;
   if (error instanceof APIUserAbortError || error instanceof APIConnectionTimeoutError)
     return fail('timeout', 'the request was aborted before the model answered');
   if (error instanceof APIConnectionError) {
@@ -33,7 +36,11 @@ export function translateOpenAIError(error: unknown, context: SdkErrorContext): 
   if (error instanceof APIError) {
     const { status, headers } = error as APIError<number | undefined, Headers | undefined>;
     if (status !== undefined)
-      return fromHttpStatus(status, serverMessage(apiMessage(error)), headers && Object.fromEntries(headers), context, { cause: error });
+      return classifyHttpFailure(
+        { status, detail: serverMessage(apiMessage(error)), headers: headers && Object.fromEntries(headers), body: error.error },
+        context,
+        { cause: error },
+      );
   }
   // The SDK parses the body with response.json(): a body that is not JSON surfaces as a SyntaxError.
   if (error instanceof SyntaxError) return fail('malformed-response', `the response could not be read (${error.message})`);

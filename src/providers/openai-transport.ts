@@ -1,10 +1,12 @@
 import OpenAI from 'openai';
-import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { ModelCallError } from '../model-call/errors.js';
-import { sharedHttpFetch } from './http-fetch.js';
-import type { ModelReply, ModelRequest, ProviderTransport } from '../model-call/model-client.js';
+import type { ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { abortReason } from '../core/abort.js';
+import { ModelCallError, TransientModelError } from '../model-call/errors.js';
+import { sharedDirectFetch } from './http-stack.js';
+import type { ModelReply, ModelRequest, ModelUsage, ProviderTransport } from '../model-call/model-client.js';
 import { translateOpenAIError } from './openai-errors.js';
 import type { HttpTransportOptions } from './sdk-generate.js';
+import { translateStreamError } from './stream-errors.js';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
@@ -14,16 +16,27 @@ const KEYLESS_PLACEHOLDER = 'not-needed';
 /** The longest timer Node keeps: the SDK's own time-out is pushed out of the way of PooledModelClient's. */
 const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
+/** What a streamed answer adds up to, before it is checked. */
+interface Collected {
+  text: string;
+  usage: ModelUsage | undefined;
+  model: string | undefined;
+  sawChoice: boolean;
+  finished: boolean;
+}
+
 /**
- * OpenAI Chat Completions (`POST {baseUrl}/chat/completions`) through the official `openai` SDK, so
- * any OpenAI-compatible server (vLLM, Ollama, llama.cpp) works. Keys are optional: without one, a
- * placeholder is sent. The official SDK rather than the AI SDK's adapter: it speaks Chat Completions
- * directly, with its own error classes carrying status and headers (see openai-errors.ts).
+ * OpenAI Chat Completions (`POST {baseUrl}/chat/completions`, streamed with the usage in the last
+ * chunk) through the official `openai` SDK, so any OpenAI-compatible server (vLLM, Ollama, llama.cpp)
+ * works. Keys are optional: without one, a placeholder is sent. The official SDK rather than the AI
+ * SDK's adapter: it speaks Chat Completions directly, with its own error classes carrying status and
+ * headers (see openai-errors.ts).
  */
 export class OpenAITransport implements ProviderTransport {
   readonly provider = 'openai';
   readonly model: string;
   readonly needsKey = true;
+  readonly streams = true;
   private readonly baseUrl: string;
   private client: OpenAI | undefined;
 
@@ -34,24 +47,42 @@ export class OpenAITransport implements ProviderTransport {
 
   async call(request: ModelRequest, apiKey: string | undefined, signal: AbortSignal): Promise<ModelReply> {
     const label = `openai:${this.model}`;
+    const collected: Collected = { text: '', usage: undefined, model: undefined, sawChoice: false, finished: false };
     try {
       // One SDK client for every key: the key travels with each request, so no client is built per call.
-      const completion = await this.sdkClient().chat.completions.create(this.body(request), {
+      const stream = await this.sdkClient().chat.completions.create(this.body(request), {
         signal,
         headers: { Authorization: `Bearer ${apiKey ?? KEYLESS_PLACEHOLDER}` },
       });
-      const text = completion.choices[0]?.message.content;
-      if (typeof text !== 'string') {
-        throw new ModelCallError('malformed-response', `${label}: the response could not be read (no message content in the first choice)`);
+      for await (const chunk of stream) {
+        if (typeof chunk.model === 'string' && chunk.model !== '') collected.model = chunk.model;
+        if (chunk.usage) collected.usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
+        const choice = chunk.choices[0];
+        if (choice === undefined) continue;
+        collected.sawChoice = true;
+        if (typeof choice.delta.content === 'string') collected.text += choice.delta.content;
+        if (choice.finish_reason) collected.finished = true;
       }
-      return {
-        text,
-        usage: { inputTokens: completion.usage?.prompt_tokens ?? 0, outputTokens: completion.usage?.completion_tokens ?? 0 },
-        model: typeof completion.model === 'string' && completion.model !== '' ? completion.model : this.model,
-      };
     } catch (error) {
-      throw translateOpenAIError(error, { label, signal, nowMs: (this.options.now ?? Date.now)() });
+      const context = { label, signal, nowMs: (this.options.now ?? Date.now)() };
+      throw translateStreamError(error, context) ?? translateOpenAIError(error, context);
     }
+    // The SDK ends its iteration quietly when the signal aborts: what was collected is not an answer.
+    if (signal.aborted) throw abortReason(signal);
+    return this.reply(collected, label);
+  }
+
+  private reply(collected: Collected, label: string): ModelReply {
+    if (!collected.sawChoice) {
+      throw new ModelCallError('malformed-response', `${label}: the response could not be read (no choice in the streamed answer)`);
+    }
+    // A stream cut off cleanly (a proxy, a restarting server) reads like a short answer: it is not one.
+    if (!collected.finished) throw new TransientModelError(`${label}: the answer ended before the model finished it`, undefined);
+    return {
+      text: collected.text,
+      usage: collected.usage ?? { inputTokens: 0, outputTokens: 0 },
+      model: collected.model ?? this.model,
+    };
   }
 
   private sdkClient(): OpenAI {
@@ -59,7 +90,7 @@ export class OpenAITransport implements ProviderTransport {
       // Replaced per request by the leased key's Authorization header.
       apiKey: KEYLESS_PLACEHOLDER,
       baseURL: this.baseUrl,
-      fetch: this.options.fetch ?? sharedHttpFetch(),
+      fetch: this.options.fetch ?? sharedDirectFetch(),
       // The key pool owns retries and 429 waits; PooledModelClient and the item's signal bound the call.
       maxRetries: 0,
       timeout: LONGEST_TIMER_MS,
@@ -73,13 +104,15 @@ export class OpenAITransport implements ProviderTransport {
     return this.client;
   }
 
-  private body(request: ModelRequest): ChatCompletionCreateParamsNonStreaming {
+  private body(request: ModelRequest): ChatCompletionCreateParamsStreaming {
     const messages: ChatCompletionMessageParam[] = [];
     if (request.system !== undefined) messages.push({ role: instructionRole(this.model), content: request.system });
     for (const message of request.messages) messages.push({ role: message.role, content: message.content });
     return {
       model: this.model,
       messages,
+      stream: true,
+      stream_options: { include_usage: true },
       ...(request.maxOutputTokens === undefined ? {} : { max_completion_tokens: request.maxOutputTokens }),
       // Not strict: strict mode rejects (HTTP 400) any schema with optional fields; lldflow validates answers itself.
       ...(request.jsonSchema

@@ -14,6 +14,7 @@ const KEY = 'the-real-key-value-9876';
 /** A transport whose behaviour each test scripts; it records the keys it was given. */
 class ScriptedTransport implements ProviderTransport {
   readonly needsKey = true;
+  readonly streams = false;
   readonly keysSeen: Array<string | undefined> = [];
   constructor(
     readonly provider: string,
@@ -33,7 +34,7 @@ function request(signal = new AbortController().signal): ModelRequest {
 function client(
   transport: ProviderTransport,
   clock: FakeClock,
-  extra: { callTimeoutMs?: number; maxAnswerBytes?: number; pool?: KeyPool } = {},
+  extra: { callTimeoutMs?: number; stallTimeoutMs?: number; maxAnswerBytes?: number; pool?: KeyPool } = {},
 ) {
   return new PooledModelClient({
     transport,
@@ -227,6 +228,13 @@ describe('PooledModelClient', () => {
     const transport = new ScriptedTransport('openai', 'gpt-4o', () => Promise.reject(new Error('unused')));
     for (const maxAnswerBytes of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
       expect(() => client(transport, new FakeClock(), { maxAnswerBytes }), String(maxAnswerBytes)).toThrow(RangeError);
+    }
+  });
+
+  it('refuses a stall time-out that is not above zero', () => {
+    const transport = new ScriptedTransport('openai', 'gpt-4o', () => Promise.reject(new Error('unused')));
+    for (const stallTimeoutMs of [0, -1, Number.NaN]) {
+      expect(() => client(transport, new FakeClock(), { stallTimeoutMs }), String(stallTimeoutMs)).toThrow(RangeError);
     }
   });
 });

@@ -3,18 +3,26 @@ import type { Clock } from '../clock/clock.js';
 import { raceWithAbort } from '../cancellation/race-with-abort.js';
 import type { BackoffOptions } from '../keys/backoff.js';
 import { callWithKey, type KeyEvent } from '../keys/call-with-key.js';
+import type { KeyLease } from '../keys/key-lease.js';
+import { estimateRequestDemand } from '../keys/request-tokens.js';
 import type { KeyPool } from '../keys/key-pool.js';
 import type { SecretRedactor } from '../keys/redact.js';
 import { noRedaction } from '../core/redact.js';
-import { ModelCallError, redactError } from '../model-call/errors.js';
+import { ModelCallError, redactError, TransientModelError } from '../model-call/errors.js';
+import { observeCall, type CallObserver } from './http-stack.js';
 import { describeKeyEvent } from './key-event-message.js';
 import type { ModelCallHooks, ModelClient, ModelRequest, ModelResponse, ProviderTransport } from '../model-call/model-client.js';
 import { costOf, isPriced, type ReplyWithCost } from './pricing.js';
+import { StallWatchdog } from './stall-watchdog.js';
 
 /** Built once: aborting without a reason would build a DOMException on every call. */
 const CALL_FINISHED = new Error('call finished');
 
-export const DEFAULT_CALL_TIMEOUT_MS = 10 * 60_000;
+/** Stalls are cut by the stall time-out: the wall limit only guards against an answer that streams forever. */
+export const DEFAULT_CALL_TIMEOUT_MS = 30 * 60_000;
+
+/** Long enough for a reasoning model that thinks before its first byte, short beside the wall limit. */
+export const DEFAULT_STALL_TIMEOUT_MS = 180_000;
 
 /** The largest answer accepted, in UTF-8 bytes: 1 MB, far above any document or edit a workflow asks for. */
 export const DEFAULT_MAX_ANSWER_BYTES = 1_000_000;
@@ -26,6 +34,8 @@ export interface PooledModelClientOptions {
   clock: Clock;
   /** `provider:model` as the user wrote it. Default `<provider>:<model>`. */
   label?: string;
+  /** Where the model was set (`--drafter`, `LLDFLOW_DRAFTER`), for the message when the provider does not know it. */
+  origin?: string;
   /**
    * The run's one redactor (the registry's): every error and key-event message leaving this client
    * passes through it, so provider text that echoes a key never travels on; so does every answer
@@ -55,8 +65,11 @@ export interface CompleteHooks extends ModelCallHooks {
 
 /**
  * A ModelClient over one transport: leases a key per attempt (429 → another key, 5xx → back-off and
- * retry, both inside callWithKey), bounds each attempt by `callTimeoutMs` on the injected clock, and
- * reports duration, cost and the masked key name.
+ * retry, both inside callWithKey), bounds each attempt by `callTimeoutMs` on the injected clock, cuts
+ * an attempt of a streaming transport that receives no byte for `stallTimeoutMs` (time since the
+ * request was sent, headers and every body chunk count) as a TransientModelError so it is retried,
+ * hands every response's headers to the key's lease, and reports duration, cost and the masked key
+ * name.
  *
  * It is where every model answer enters lldflow (the registry builds every client as one of these), so
  * the answer is checked here, before any workflow parses, checkpoints or writes it: one above
@@ -68,7 +81,10 @@ export class PooledModelClient implements ModelClient {
   readonly model: string;
   readonly label: string;
   private readonly callTimeoutMs: number;
+  private readonly stallTimeoutMs: number;
   private readonly maxAnswerBytes: number;
+  /** Once the provider said it does not know the model, every later call fails with the same error and no request. */
+  private unknownModel: ModelCallError | undefined;
 
   constructor(private readonly options: PooledModelClientOptions) {
     this.provider = options.transport.provider;
@@ -76,6 +92,8 @@ export class PooledModelClient implements ModelClient {
     this.label = options.label ?? `${this.provider}:${this.model}`;
     this.callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     if (!(this.callTimeoutMs > 0)) throw new RangeError(`callTimeoutMs must be > 0, received ${String(options.callTimeoutMs)}`);
+    this.stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
+    if (!(this.stallTimeoutMs > 0)) throw new RangeError(`stallTimeoutMs must be > 0, received ${String(options.stallTimeoutMs)}`);
     this.maxAnswerBytes = options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
     if (!(Number.isSafeInteger(this.maxAnswerBytes) && this.maxAnswerBytes > 0)) {
       throw new RangeError(`maxAnswerBytes must be a whole number > 0, received ${String(options.maxAnswerBytes)}`);
@@ -85,6 +103,7 @@ export class PooledModelClient implements ModelClient {
   async complete(request: ModelRequest, hooks?: CompleteHooks): Promise<ModelResponse> {
     const { clock, pool } = this.options;
     const startedAt = clock.now();
+    if (this.unknownModel) throw this.unknownModel;
     try {
       const { reply, keyName } = await callWithKey(
         pool,
@@ -99,9 +118,10 @@ export class PooledModelClient implements ModelClient {
           maxTransientAttempts: this.options.maxTransientAttempts,
           transientBackoff: this.options.transientBackoff,
           redact: this.options.redactor?.redact,
+          demand: estimateRequestDemand(request),
         },
         async (lease) => ({
-          reply: await this.attempt(request, lease.value),
+          reply: await this.attempt(request, lease),
           // A keyless pool's slot is named after the provider; there is no key to name.
           keyName: lease.value === undefined ? undefined : lease.name,
         }),
@@ -118,21 +138,49 @@ export class PooledModelClient implements ModelClient {
         durationMs: clock.now() - startedAt,
       };
     } catch (error) {
-      throw this.options.redactor ? redactError(error, this.options.redactor.redact) : error;
+      const redacted = this.options.redactor ? redactError(error, this.options.redactor.redact) : error;
+      if (redacted instanceof ModelCallError && redacted.reason === 'unknown-model') throw this.rememberUnknownModel(redacted);
+      throw redacted;
     }
   }
 
-  private async attempt(request: ModelRequest, apiKey: string | undefined): Promise<ReplyWithCost> {
-    const timeout = new AbortController();
+  private rememberUnknownModel(error: ModelCallError): ModelCallError {
+    this.unknownModel ??= new ModelCallError(
+      'unknown-model',
+      this.options.origin === undefined ? error.message : `${error.message}; set by ${this.options.origin}`,
+      { cause: error.cause },
+    );
+    return this.unknownModel;
+  }
+
+  private async attempt(request: ModelRequest, lease: KeyLease): Promise<ReplyWithCost> {
+    const { clock, transport } = this.options;
+    const cut = new AbortController();
     const finished = new AbortController();
-    this.options.clock.sleep(this.callTimeoutMs, finished.signal).then(
-      () =>
-        timeout.abort(new ModelCallError('timeout', `${this.label} call timed out after ${formatDuration(this.callTimeoutMs, 'prose')}`)),
+    clock.sleep(this.callTimeoutMs, finished.signal).then(
+      () => cut.abort(new ModelCallError('timeout', `${this.label} call timed out after ${formatDuration(this.callTimeoutMs, 'prose')}`)),
       () => undefined,
     );
-    const signal = AbortSignal.any([request.signal, timeout.signal]);
+    const watchdog = transport.streams
+      ? new StallWatchdog(clock, this.stallTimeoutMs, finished.signal, () =>
+          cut.abort(
+            new TransientModelError(
+              `${this.label}: the answer stalled: no bytes for ${formatDuration(this.stallTimeoutMs, 'prose')}`,
+              undefined,
+            ),
+          ),
+        )
+      : undefined;
+    const observer: CallObserver = {
+      onResponse: ({ headers }) => {
+        watchdog?.activity();
+        lease.observeHeaders(headers);
+      },
+      onBytes: () => watchdog?.activity(),
+    };
+    const signal = AbortSignal.any([request.signal, cut.signal]);
     try {
-      return await raceWithAbort(this.options.transport.call(request, apiKey, signal), signal);
+      return await observeCall(observer, () => raceWithAbort(transport.call(request, lease.value, signal), signal));
     } finally {
       finished.abort(CALL_FINISHED);
     }

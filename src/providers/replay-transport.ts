@@ -58,6 +58,7 @@ export class ReplayTransport implements ProviderTransport {
   readonly model: string;
   /** It leases synthetic keys so that runs exercise the key pool and its 429 handling. */
   readonly needsKey = true;
+  readonly streams = false;
   readonly settings: ReplaySettings;
   private readonly limitedOnce = new Set<string>();
 

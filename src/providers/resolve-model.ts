@@ -5,7 +5,7 @@ import { KeyPool } from '../keys/key-pool.js';
 import { loadKeys } from '../keys/load-keys.js';
 import { SecretRedactor } from '../keys/redact.js';
 import { ConfigurationError, UsageError } from '../core/errors.js';
-import { createHttpFetch } from './http-fetch.js';
+import { createHttpStack } from './http-stack.js';
 import { ClaudeCliTransport } from './claude-cli-transport.js';
 import type { ModelClient, ProviderTransport } from '../model-call/model-client.js';
 import { PooledModelClient } from './pooled-model-client.js';
@@ -74,11 +74,11 @@ export class ModelRegistry {
   private readonly clients = new Map<string, ModelClient>();
   readonly redactor: SecretRedactor;
 
-  /** Shared by every HTTP provider of this registry: one pool of kept-alive connections (see http-fetch.ts). */
+  /** Shared by every HTTP provider of this registry: one pool of kept-alive connections, the run's proxies (see http-stack.ts). */
   private readonly fetch: FetchFunction;
 
   constructor(private readonly options: ModelRegistryOptions) {
-    this.fetch = options.fetch ?? createHttpFetch();
+    this.fetch = options.fetch ?? createHttpStack({ env: options.env });
     this.redactor = new SecretRedactor(this.secrets());
   }
 
@@ -94,6 +94,7 @@ export class ModelRegistry {
       pool,
       clock: this.options.clock,
       label: `${parsed.provider}:${parsed.model}`,
+      origin,
       redactor: this.redactor,
       callTimeoutMs: this.options.callTimeoutMs,
       stallTimeoutMs: this.options.stallTimeoutMs,

@@ -1,7 +1,7 @@
 import { APICallError, JSONParseError, RetryError } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { SecretRedactor } from '../keys/redact.js';
-import { ModelCallError, RateLimitedError, redactError, TransientModelError } from '../model-call/errors.js';
+import { KeyUnusableError, ModelCallError, RateLimitedError, TransientModelError, redactError } from '../model-call/errors.js';
 import { OpenAITransport } from './openai-transport.js';
 import { translateSdkError } from './sdk-errors.js';
 import { fakeOpenAIServer } from './testing/fake-openai-server.js';
@@ -47,9 +47,14 @@ describe('translateSdkError', () => {
     expect((error as TransientModelError).statusCode).toBe(status);
   });
 
+  it.each([401, 403])('sets the key aside on HTTP %i (rejected)', (status) => {
+    const error = translateSdkError(apiError(status), context());
+    expect(error).toBeInstanceOf(KeyUnusableError);
+    expect((error as KeyUnusableError).kind).toBe('rejected');
+    expect(error.message).toContain(`HTTP ${status}`);
+  });
+
   it.each([
-    [401, 'authentication'],
-    [403, 'authentication'],
     [400, 'bad-request'],
     [404, 'bad-request'],
     [422, 'bad-request'],

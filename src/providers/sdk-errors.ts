@@ -8,8 +8,8 @@ import {
   TypeValidationError,
 } from 'ai';
 import { abortReason } from '../core/abort.js';
-import { parseRetryAfter } from '../keys/retry-after.js';
-import { ModelCallError, RateLimitedError, TransientModelError } from '../model-call/errors.js';
+import { ModelCallError, TransientModelError } from '../model-call/errors.js';
+import { classifyHttpFailure } from './http-failure.js';
 
 export interface SdkErrorContext {
   /** `provider:model`, the start of every message. */
@@ -50,6 +50,8 @@ export function translateSdkError(error: unknown, context: SdkErrorContext): Err
   const fail = (reason: ConstructorParameters<typeof ModelCallError>[0], detail: string): ModelCallError =>
     new ModelCallError(reason, `${context.label}: ${detail}`, { cause });
 
+  const certificate = untrustedCertificate(cause, context.label);
+  if (certificate) return certificate;
   if (APICallError.isInstance(cause)) return fromApiCallError(cause, context);
   if (isAbortError(cause)) return fail('timeout', 'the request was aborted before the model answered');
   if (
@@ -81,27 +83,37 @@ function fromApiCallError(error: APICallError, context: SdkErrorContext): Error 
       return new ModelCallError('timeout', message(`the server did not answer in time (${code})`), options);
     return new TransientModelError(message(`connection failed (${code ?? detail})`), status, options);
   }
-  return fromHttpStatus(status, detail, error.responseHeaders, context, options);
+  return classifyHttpFailure({ status, detail, headers: error.responseHeaders, body: error.responseBody ?? error.data }, context, options);
 }
 
+/** OpenSSL's verdicts on a certificate chain Node does not trust, as Node reports them in `code`. */
+const CERTIFICATE_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
 /**
- * An HTTP error status in the transport contract: 429 → RateLimitedError with the announced wait,
- * 5xx and 408 → TransientModelError, 401/403 → authentication, anything else → bad-request.
+ * A TLS certificate Node does not trust fails every attempt the same way, so it is not retried; the
+ * message says what usually fixes it (a corporate proxy or gateway signing with its own CA).
  */
-export function fromHttpStatus(
-  status: number,
-  detail: string,
-  headers: Record<string, string | undefined> | undefined,
-  context: SdkErrorContext,
-  options: { cause: unknown },
-): Error {
-  const message = (text: string): string => `${context.label}: ${text}`;
-  if (status === 429)
-    return new RateLimitedError(message(`HTTP 429 rate limited: ${detail}`), parseRetryAfter(headers, context.nowMs), options);
-  if (status >= 500 || status === 408) return new TransientModelError(message(`HTTP ${status}: ${detail}`), status, options);
-  if (status === 401 || status === 403)
-    return new ModelCallError('authentication', message(`HTTP ${status} authentication failed: ${detail}`), options);
-  return new ModelCallError('bad-request', message(`HTTP ${status}: ${detail}`), options);
+export function untrustedCertificate(error: unknown, label: string): ModelCallError | undefined {
+  for (const link of causeChain(error)) {
+    const code: unknown = (link as { code?: unknown }).code;
+    if (typeof code !== 'string' || !CERTIFICATE_CODES.has(code)) continue;
+    return new ModelCallError(
+      'untrusted-certificate',
+      `${label}: the server's TLS certificate is not trusted (${code}: ${link.message}); if a proxy or gateway signs with its own CA, point NODE_EXTRA_CA_CERTS at that CA's PEM file`,
+      { cause: error },
+    );
+  }
+  return undefined;
 }
 
 function isUnreadableBody(error: APICallError): boolean {

@@ -1,15 +1,18 @@
-import { generateText, type LanguageModel, type OutputInterface } from 'ai';
-import { ModelCallError } from '../model-call/errors.js';
+import { streamText, type LanguageModel, type LanguageModelUsage, type OutputInterface } from 'ai';
+import { abortReason } from '../core/abort.js';
+import { ModelCallError, TransientModelError } from '../model-call/errors.js';
 import type { ModelReply, ModelRequest } from '../model-call/model-client.js';
+import type { FetchFunction } from './http-stack.js';
 import { translateSdkError } from './sdk-errors.js';
+import { translateStreamError } from './stream-errors.js';
 
-/** What `fetch` the SDK providers use; injectable so tests and callers can supply their own. */
-export type FetchFunction = typeof globalThis.fetch;
+export type { FetchFunction } from './http-stack.js';
 
 export interface HttpTransportOptions {
   model: string;
   /** The API root the SDK appends its paths to. Default: the provider's official endpoint. */
   baseUrl?: string;
+  /** Default: a direct connection (sharedDirectFetch); the registry passes the run's HTTP stack. */
   fetch?: FetchFunction;
   /** Wall-clock now, for `retry-after` HTTP dates. Default Date.now. */
   now?: () => number;
@@ -19,35 +22,61 @@ export interface SdkCallOptions {
   label: string;
   signal: AbortSignal;
   /** Extra provider settings (`{ openai: { … } }`). */
-  providerOptions?: Parameters<typeof generateText>[0]['providerOptions'];
+  providerOptions?: Parameters<typeof streamText>[0]['providerOptions'];
   now?: () => number;
 }
 
 /**
- * One `generateText` call with the SDK's own retries off (the key pool decides about retries and
- * waits), errors translated to the transport contract, and the reply reduced to text, usage and model.
+ * One streamed call (`streamText`) with the SDK's own retries off (the key pool decides about retries
+ * and waits), errors translated to the transport contract, and the reply reduced to text, usage and
+ * model. Streamed so that a long answer keeps bytes flowing (the stall time-out watches them) and a
+ * proxy that cuts idle connections never sees one.
  */
-export async function generateWithSdk(model: LanguageModel, request: ModelRequest, options: SdkCallOptions): Promise<ModelReply> {
+export async function streamWithSdk(model: LanguageModel, request: ModelRequest, options: SdkCallOptions): Promise<ModelReply> {
   silenceSdkWarnings();
+  const { signal } = options;
+  let text = '';
+  let usage: LanguageModelUsage | undefined;
+  let modelId: string | undefined;
+  let finishReason: string | undefined;
   try {
-    const result = await generateText({
+    const result = streamText({
       model,
       system: request.system,
       messages: request.messages.map((message) => ({ role: message.role, content: message.content })),
       maxOutputTokens: request.maxOutputTokens,
       maxRetries: 0,
-      abortSignal: options.signal,
+      abortSignal: signal,
       providerOptions: options.providerOptions,
       ...(request.jsonSchema ? { output: rawJsonOutput(request.jsonSchema) } : {}),
+      // Failures arrive as `error` parts below; the default handler would print them to the console.
+      onError: () => undefined,
     });
-    return {
-      text: result.text,
-      usage: { inputTokens: result.usage.inputTokens ?? 0, outputTokens: result.usage.outputTokens ?? 0 },
-      model: result.response.modelId,
-    };
+    for await (const part of result.fullStream) {
+      if (part.type === 'text-delta') text += part.text;
+      else if (part.type === 'finish-step') modelId = part.response.modelId;
+      else if (part.type === 'finish') {
+        usage = part.totalUsage;
+        finishReason = part.rawFinishReason;
+      } else if (part.type === 'error') throw part.error;
+      else if (part.type === 'abort') throw abortReason(signal);
+    }
   } catch (error) {
-    throw translateSdkError(error, { label: options.label, signal: options.signal, nowMs: (options.now ?? Date.now)() });
+    const context = { label: options.label, signal, nowMs: (options.now ?? Date.now)() };
+    throw translateStreamError(error, context) ?? translateSdkError(error, context);
   }
+  if (signal.aborted) throw abortReason(signal);
+  // The provider names why it stopped in its last event: without one, the stream was cut off.
+  if (finishReason === undefined) {
+    if (text === '')
+      throw new ModelCallError('malformed-response', `${options.label}: the response could not be read (no answer in the stream)`);
+    throw new TransientModelError(`${options.label}: the answer ended before the model finished it`, undefined);
+  }
+  return {
+    text,
+    usage: { inputTokens: usage?.inputTokens ?? 0, outputTokens: usage?.outputTokens ?? 0 },
+    model: modelId ?? (typeof model === 'string' ? model : model.modelId),
+  };
 }
 
 /**

@@ -18,7 +18,17 @@ export class CliProcess {
   constructor(args: string[], options: { cwd: string; env?: Record<string, string | undefined> }) {
     this.child = spawn(process.execPath, ['--import', TSX_LOADER, CLI_ENTRY, ...args], {
       cwd: options.cwd,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...options.env },
+      env: {
+        ...process.env,
+        // A proxy of the machine's own would otherwise carry the calls to the loopback test servers.
+        HTTP_PROXY: undefined,
+        HTTPS_PROXY: undefined,
+        http_proxy: undefined,
+        https_proxy: undefined,
+        NO_COLOR: '1',
+        FORCE_COLOR: '0',
+        ...options.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {

@@ -15,6 +15,8 @@ export interface InProcessRequirements {
   reviewer: string;
   /** More options: `--parallel 10`, `--max-iterations 5`, … */
   options: readonly string[];
+  /** More environment (a proxy, for example), over the defaults. */
+  env?: Record<string, string | undefined>;
 }
 
 export interface InProcessRun {
@@ -51,6 +53,11 @@ export async function requirementsInProcess(input: InProcessRequirements): Promi
     cwd: input.repo,
     env: {
       ...process.env,
+      // A proxy of the machine's own would otherwise carry the loopback calls (or refuse them).
+      HTTP_PROXY: undefined,
+      HTTPS_PROXY: undefined,
+      http_proxy: undefined,
+      https_proxy: undefined,
       ...ISOLATED_GIT_ENV,
       NO_COLOR: '1',
       OPENAI_BASE_URL: input.baseUrl,
@@ -58,6 +65,7 @@ export async function requirementsInProcess(input: InProcessRequirements): Promi
       OPENAI_API_KEY: undefined,
       LLDFLOW_DRAFTER: undefined,
       LLDFLOW_REVIEWER: undefined,
+      ...input.env,
     },
     stdout,
     stderr,

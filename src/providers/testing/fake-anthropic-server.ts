@@ -1,8 +1,25 @@
-import { estimateTokens, FakeHttpServer, type FakeProtocol, type FakeServerOptions } from './fake-http-server.js';
+import {
+  estimateTokens,
+  FakeHttpServer,
+  type FakeAnswer,
+  type FakeProtocol,
+  type FakeRequest,
+  type FakeServerOptions,
+} from './fake-http-server.js';
+import { sseEvent } from './fake-stream.js';
+
+interface MessagesBody {
+  model?: string;
+  messages?: unknown[];
+  system?: unknown;
+  stream?: boolean;
+}
 
 /**
  * Anthropic Messages: POST /v1/messages with `x-api-key: <key>`.
- * Give the SDK `server.baseUrl` (it ends in /v1; the SDK appends /messages).
+ * Give the SDK `server.baseUrl` (it ends in /v1; the SDK appends /messages). With `stream: true` the
+ * answer comes as message_start, content_block_start, ping, content_block_delta (text_delta) events,
+ * content_block_stop, message_delta (stop reason and output tokens) and message_stop.
  */
 const anthropicProtocol: FakeProtocol = {
   basePath: '/v1',
@@ -12,23 +29,64 @@ const anthropicProtocol: FakeProtocol = {
     return typeof header === 'string' ? header : undefined;
   },
   successBody(reply, request) {
-    const body = request.body as { model?: string; messages?: unknown[]; system?: unknown };
     return {
-      id: 'msg_fake',
-      type: 'message',
-      role: 'assistant',
-      model: reply.model ?? body.model ?? 'fake-model',
+      ...message(reply, request),
       content: [{ type: 'text', text: reply.text }],
       stop_reason: 'end_turn',
-      stop_sequence: null,
-      usage: {
-        input_tokens: reply.usage?.inputTokens ?? estimateTokens(JSON.stringify([body.system, body.messages])),
-        output_tokens: reply.usage?.outputTokens ?? estimateTokens(reply.text),
-      },
+      usage: { input_tokens: inputTokensOf(reply, request), output_tokens: outputTokensOf(reply) },
     };
   },
   errorBody: (status, message) => ({ type: 'error', error: { type: errorType(status), message } }),
+  wantsStream: (request) => (request.body as MessagesBody).stream === true,
+  streamEvents(reply, request, pieces) {
+    const event = (data: { type: string } & Record<string, unknown>): string => sseEvent(data, data.type);
+    return {
+      opening: [
+        event({
+          type: 'message_start',
+          message: {
+            ...message(reply, request),
+            content: [],
+            stop_reason: null,
+            usage: { input_tokens: inputTokensOf(reply, request), output_tokens: 1 },
+          },
+        }),
+        event({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }),
+        event({ type: 'ping' }),
+      ],
+      deltas: pieces.map((piece) => event({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } })),
+      closing: [
+        event({ type: 'content_block_stop', index: 0 }),
+        event({
+          type: 'message_delta',
+          delta: { stop_reason: 'end_turn', stop_sequence: null },
+          usage: { output_tokens: outputTokensOf(reply) },
+        }),
+        event({ type: 'message_stop' }),
+      ],
+    };
+  },
+  streamErrorEvent: () => sseEvent({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }, 'error'),
 };
+
+function message(reply: FakeAnswer, request: FakeRequest): Record<string, unknown> {
+  return {
+    id: 'msg_fake',
+    type: 'message',
+    role: 'assistant',
+    model: reply.model ?? (request.body as MessagesBody).model ?? 'fake-model',
+    stop_sequence: null,
+  };
+}
+
+function inputTokensOf(reply: FakeAnswer, request: FakeRequest): number {
+  const body = request.body as MessagesBody;
+  return reply.usage?.inputTokens ?? estimateTokens(JSON.stringify([body.system, body.messages]));
+}
+
+function outputTokensOf(reply: FakeAnswer): number {
+  return reply.usage?.outputTokens ?? estimateTokens(reply.text);
+}
 
 function errorType(status: number): string {
   if (status === 429) return 'rate_limit_error';

@@ -1,5 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { splitText, writeStream, type FakeStreamOptions, type StreamEvents } from './fake-stream.js';
 
 /** What a fake provider is asked: the parsed JSON body and the key the client sent. */
 export interface FakeRequest {
@@ -9,15 +11,20 @@ export interface FakeRequest {
   path: string;
 }
 
+/** A successful answer. */
+export interface FakeAnswer {
+  text: string;
+  model?: string;
+  usage?: { inputTokens: number; outputTokens: number };
+  /** Extra response headers (rate-limit headers, for example). */
+  headers?: Record<string, string>;
+  /** How the answer streams when the client asked for a stream (in the protocol's own events). */
+  stream?: FakeStreamOptions;
+}
+
 /** How a fake provider answers one request. */
 export type FakeReply =
-  | {
-      text: string;
-      model?: string;
-      usage?: { inputTokens: number; outputTokens: number };
-      /** Extra response headers (rate-limit headers, for example). */
-      headers?: Record<string, string>;
-    }
+  | FakeAnswer
   | {
       /** Any error status: 429 (with optional retry-after), 500, 503, 529, 401, 400, … */
       status: number;
@@ -30,7 +37,7 @@ export type FakeReply =
       /** The whole JSON error body, instead of the protocol's default one built from `message`. */
       body?: unknown;
     }
-  /** 200 with a body that is not JSON. */
+  /** 200 with a body that is not JSON (an event whose data is not JSON, when a stream was asked for). */
   | { malformed: true }
   /** Never answers; the connection stays open until the client gives up or the server closes. */
   | { hang: true };
@@ -52,6 +59,8 @@ export interface FakeServerOptions {
   respond: FakeResponder;
   /** Delay before each reply, in real milliseconds: it stands for the network and the model. */
   latencyMs?: number;
+  /** Serve HTTPS with this key and certificate (PEM) instead of plain HTTP. */
+  tls?: { key: string; cert: string };
 }
 
 /** How one protocol turns requests and replies into HTTP. */
@@ -59,18 +68,23 @@ export interface FakeProtocol {
   /** Whether this server handles the request path (for example POST /v1/messages). */
   matches(method: string, path: string): boolean;
   apiKeyOf(request: IncomingMessage, url: URL): string | undefined;
-  successBody(
-    reply: { text: string; model?: string; usage?: { inputTokens: number; outputTokens: number } },
-    request: FakeRequest,
-  ): unknown;
+  successBody(reply: FakeAnswer, request: FakeRequest): unknown;
   errorBody(status: number, message: string): unknown;
+  /** Whether the request asks for a streamed answer (`stream: true`, a streaming path). */
+  wantsStream(request: FakeRequest): boolean;
+  /** The server-sent events of a streamed answer whose text comes in these pieces. */
+  streamEvents(reply: FakeAnswer, request: FakeRequest, pieces: string[]): StreamEvents;
+  /** The event a real server sends when the answer fails after the stream began. */
+  streamErrorEvent(): string;
   /** The path prefix the SDK's baseURL must carry (`/v1`, `/v1beta`). */
   basePath: string;
 }
 
 /**
  * A local HTTP server on 127.0.0.1 that speaks one provider protocol, for tests and the benchmark.
- * Real SDKs talk to it through their `baseURL`; `respond` decides each answer.
+ * Real SDKs talk to it through their `baseURL`; `respond` decides each answer. A request that asks
+ * for a stream gets the protocol's server-sent events; errors are plain JSON bodies with their status,
+ * as real servers send them before any stream begins.
  */
 export class FakeHttpServer {
   readonly requests: FakeRequestRecord[] = [];
@@ -84,9 +98,8 @@ export class FakeHttpServer {
     private readonly protocol: FakeProtocol,
     private readonly options: FakeServerOptions,
   ) {
-    this.server = createServer((request, response) => {
-      void this.handle(request, response);
-    });
+    const handler = (request: IncomingMessage, response: ServerResponse): void => void this.handle(request, response);
+    this.server = options.tls ? createHttpsServer(options.tls, handler) : createServer(handler);
   }
 
   async start(): Promise<this> {
@@ -103,7 +116,7 @@ export class FakeHttpServer {
 
   /** What to give the SDK as `baseURL`. */
   get baseUrl(): string {
-    return `http://127.0.0.1:${this.port}${this.protocol.basePath}`;
+    return `${this.options.tls ? 'https' : 'http'}://127.0.0.1:${this.port}${this.protocol.basePath}`;
   }
 
   /** Requests received per key (`undefined` counted under the empty string). */
@@ -164,11 +177,17 @@ export class FakeHttpServer {
     if (this.options.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
     if (response.destroyed || 'hang' in reply) return;
     if ('malformed' in reply) {
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end('{"this is": not json');
+      const streamed = this.protocol.wantsStream(fakeRequest);
+      response.writeHead(200, { 'content-type': streamed ? 'text/event-stream' : 'application/json' });
+      response.end(streamed ? 'data: {"this is": not json\n\n' : '{"this is": not json');
     } else if ('text' in reply) {
       for (const [name, value] of Object.entries(reply.headers ?? {})) response.setHeader(name, value);
-      sendJson(response, 200, this.protocol.successBody(reply, fakeRequest));
+      if (!this.protocol.wantsStream(fakeRequest)) {
+        sendJson(response, 200, this.protocol.successBody(reply, fakeRequest));
+        return;
+      }
+      const events = this.protocol.streamEvents(reply, fakeRequest, splitText(reply.text, reply.stream?.chunks));
+      await writeStream(response, events, reply.stream ?? {}, () => this.protocol.streamErrorEvent());
     } else {
       response.setHeader('content-type', 'application/json');
       if (reply.retryAfterSeconds !== undefined) response.setHeader('retry-after', String(reply.retryAfterSeconds));

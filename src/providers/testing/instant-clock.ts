@@ -4,7 +4,8 @@ import { type Clock } from '../../clock/clock.js';
 /**
  * A clock for tests where back-off and cool-down waits should pass at once: a sleep up to
  * `instantUpToMs` moves time forward by its length and resolves on the next tick. Longer sleeps (call
- * time-outs) never end by themselves, only by their signal, so a slow real server cannot trip them.
+ * and stall time-outs) never end by themselves, only by their signal, so a slow real server cannot
+ * trip them. The default (2 min) stays below the default stall time-out (3 min) for that reason.
  * Every requested sleep is recorded.
  */
 export class InstantClock implements Clock {
@@ -12,7 +13,7 @@ export class InstantClock implements Clock {
   private current: number;
 
   constructor(
-    private readonly instantUpToMs = 5 * 60_000,
+    private readonly instantUpToMs = 2 * 60_000,
     start = Date.UTC(2026, 0, 1),
   ) {
     this.current = start;

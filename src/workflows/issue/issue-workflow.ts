@@ -6,6 +6,7 @@ import { folderCollection, gitHubCollection } from '../../items/collect-items.js
 import type { GitHubIssueSource } from '../../items/github-issues.js';
 import type { SourceItem } from '../../items/source-item.js';
 import type { ModelClient } from '../../model-call/model-client.js';
+import { createHttpStack } from '../../providers/http-stack.js';
 import type { ItemContext, Workflow } from '../../runner/types.js';
 import type { ItemOutcome, RefusedItem } from '../../core/items.js';
 import { repositoryPaths } from '../../core/paths.js';
@@ -38,7 +39,17 @@ type IssueTarget = { kind: 'folder'; dir: string } | { kind: 'github'; source: G
 export async function createIssueWorkflow(options: IssueWorkflowOptions): Promise<Workflow> {
   const target: IssueTarget = options.issuesDir
     ? { kind: 'folder', dir: options.issuesDir }
-    : { kind: 'github', source: (await gitHubCollection({ repo: options.repo, env: options.env, signal: options.signal })).source };
+    : {
+        kind: 'github',
+        source: (
+          await gitHubCollection({
+            repo: options.repo,
+            env: options.env,
+            signal: options.signal,
+            fetch: createHttpStack({ env: options.env }),
+          })
+        ).source,
+      };
   return new IssueWorkflow(options, target);
 }
 

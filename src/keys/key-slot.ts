@@ -1,0 +1,98 @@
+import type { KeyUnusableError } from '../model-call/errors.js';
+import type { Cooldown } from './cooldown.js';
+import type { KeyDemand, KeySnapshot } from './key-lease.js';
+import { KeyBudget } from './key-pacing.js';
+
+/** A key's rest after a 429. */
+export interface Rest {
+  /** When the pool tries the key again: the provider's wait up to the cap, or our back-off. */
+  until: number;
+  /** When the key should be free: the provider's announced end even beyond the cap, else `until`. */
+  freeAt: number;
+  /** What the provider asked for; undefined when our back-off set the rest. */
+  askedMs: number | undefined;
+}
+
+/** What keeps a key from taking a call until a known moment. */
+export interface Hold {
+  /** When the pool looks at the key again. */
+  retryAt: number;
+  /** When the key should be free (see Rest.freeAt); what the fail-now rule goes by. */
+  freeAt: number;
+  /** What sets `freeAt`: a rest after a 429 (and what the provider asked for), or pacing. */
+  cause: { type: 'rest'; askedMs: number | undefined } | { type: 'pacing' };
+}
+
+/** One key of a pool (or the one slot of a keyless pool) and everything the pool knows about it. */
+export interface Slot {
+  readonly name: string;
+  readonly value: string | undefined;
+  inFlight: number;
+  rest: Rest | undefined;
+  lastUsedAt: number | undefined;
+  /** Lease order, so keys leased in the same millisecond still rotate. */
+  lastLeaseSequence: number;
+  consecutiveRateLimits: number;
+  setAside: KeyUnusableError | undefined;
+  readonly budget: KeyBudget;
+}
+
+export function newSlot(name: string, value: string | undefined): Slot {
+  return {
+    name,
+    value,
+    inFlight: 0,
+    rest: undefined,
+    lastUsedAt: undefined,
+    lastLeaseSequence: -1,
+    consecutiveRateLimits: 0,
+    setAside: undefined,
+    budget: new KeyBudget(),
+  };
+}
+
+/**
+ * Rests the key for `cooldown` from `now`. Two calls on one key may both hit 429: the later end wins,
+ * so neither retry-after is cut short.
+ */
+export function rest(slot: Slot, cooldown: Cooldown, now: number): void {
+  const until = now + cooldown.ms;
+  const freeAt = cooldown.askedMs === undefined ? until : Math.max(until, now + cooldown.askedMs);
+  const current = slot.rest;
+  if (!current || current.until <= now) {
+    slot.rest = { until, freeAt, askedMs: cooldown.askedMs };
+    return;
+  }
+  const later = freeAt > current.freeAt ? { freeAt, askedMs: cooldown.askedMs } : current;
+  slot.rest = { until: Math.max(current.until, until), freeAt: later.freeAt, askedMs: later.askedMs };
+}
+
+export function isResting(slot: Slot, now: number): slot is Slot & { rest: Rest } {
+  return slot.rest !== undefined && slot.rest.until > now;
+}
+
+/** What keeps the key from taking `demand` after `now`, besides its calls in flight; undefined when nothing does. */
+export function holdOn(slot: Slot, demand: KeyDemand, now: number): Hold | undefined {
+  const pacedUntil = slot.budget.freeAt(demand, now);
+  const resting = isResting(slot, now);
+  if (!resting && pacedUntil <= now) return undefined;
+  const restHold = resting ? slot.rest : undefined;
+  const retryAt = Math.max(restHold?.until ?? now, pacedUntil);
+  if (restHold && restHold.freeAt >= pacedUntil) {
+    return { retryAt, freeAt: restHold.freeAt, cause: { type: 'rest', askedMs: restHold.askedMs } };
+  }
+  return { retryAt, freeAt: pacedUntil, cause: { type: 'pacing' } };
+}
+
+/** Names (never the value) and state; `pacedUntil` for a call of one request and no tokens. */
+export function snapshotOf(slot: Slot, now: number): KeySnapshot {
+  const pacedUntil = slot.budget.freeAt({ tokens: 0 }, now);
+  return {
+    name: slot.name,
+    inFlight: slot.inFlight,
+    coolingUntil: isResting(slot, now) ? slot.rest.until : undefined,
+    lastUsedAt: slot.lastUsedAt,
+    setAside: slot.setAside && { kind: slot.setAside.kind, why: slot.setAside.why },
+    pacedUntil: pacedUntil > now ? pacedUntil : undefined,
+  };
+}

@@ -34,6 +34,12 @@ describe('formatDuration', () => {
     [59 * 60_000, '59 min'],
     [60 * 60_000, '1 h'],
     [90 * 60_000, '1.5 h'],
+    [23.9 * 3_600_000, '23.9 h'],
+    [86_400_000 - 60_000, '1 day'],
+    [86_400_000, '1 day'],
+    [1.5 * 86_400_000, '1.5 days'],
+    [364 * 86_400_000, '364 days'],
+    [Date.UTC(2099, 0, 1) - Date.UTC(2026, 0, 1), '73 years'],
     [Number.POSITIVE_INFINITY, '0 ms'],
   ])('%s ms reads %s in prose', (ms, expected) => {
     expect(formatDuration(ms, 'prose')).toBe(expected);

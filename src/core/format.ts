@@ -1,6 +1,8 @@
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const YEAR = 365 * DAY;
 
 /**
  * How a duration reads.
@@ -37,7 +39,13 @@ function prose(ms: number): string {
   if (secondTenths < 600) return `${secondTenths / 10} s`;
   const minuteTenths = Math.round(ms / (MINUTE / 10));
   if (minuteTenths < 600) return `${minuteTenths / 10} min`;
-  return `${Math.round(ms / (HOUR / 10)) / 10} h`;
+  const hourTenths = Math.round(ms / (HOUR / 10));
+  if (hourTenths < 240) return `${hourTenths / 10} h`;
+  // Providers announce waits of a day or decades (`retry-after: 86400`, a date in 2099): `640000 h` hides which.
+  const dayTenths = Math.round(ms / (DAY / 10));
+  if (dayTenths < 3650) return `${dayTenths / 10} ${dayTenths === 10 ? 'day' : 'days'}`;
+  const years = Math.round(ms / (YEAR / 10)) / 10;
+  return `${years} ${years === 1 ? 'year' : 'years'}`;
 }
 
 function pad2(value: number): string {

@@ -61,7 +61,7 @@ describe('absurd retry-after values', () => {
       await clock.advance(100);
       expect(call.error, JSON.stringify(headers)).toMatchObject({ reason: 'rate-limited' });
       expect((call.error as Error).message).toMatch(
-        /^every openai key is rate limited: the earliest is free in \d+(\.\d)? days \(the provider asked for /,
+        /^every openai key is rate limited: the earliest is free in \d+(\.\d)? (days|years) \(the provider asked for /,
       );
       expect(pool.snapshot()[0]?.coolingUntil).toBe(clock.now() + TEN_MINUTES);
     }

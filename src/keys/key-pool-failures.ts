@@ -1,8 +1,8 @@
+import { formatDuration } from '../core/format.js';
 import type { KeyUnusableError } from '../model-call/errors.js';
 import { ModelCallError } from '../model-call/errors.js';
 import type { KeyDemand } from './key-lease.js';
 import { holdOn, type Hold, type Slot } from './key-slot.js';
-import { describeWait } from './wait-duration.js';
 
 /** Why no key will come: every one set aside, or every one held back past the longest wait. */
 
@@ -52,9 +52,9 @@ export function beyondLongestWaitError(provider: string, keyless: boolean, hold:
   let because: string;
   if (hold.cause.type === 'pacing') because = 'by its rate-limit headers';
   else if (hold.cause.askedMs === undefined) because = 'our back-off after repeated 429s';
-  else because = `the provider asked for ${describeWait(hold.cause.askedMs)}`;
+  else because = `the provider asked for ${formatDuration(hold.cause.askedMs, 'prose')}`;
   return new ModelCallError(
     'rate-limited',
-    `${subject} is free in ${describeWait(hold.freeAt - now)} (${because}), beyond the longest wait for a key (${describeWait(maxWaitMs)})`,
+    `${subject} is free in ${formatDuration(hold.freeAt - now, 'prose')} (${because}), beyond the longest wait for a key (${formatDuration(maxWaitMs, 'prose')})`,
   );
 }

@@ -2,15 +2,14 @@ import { formatDuration, plural } from '../core/format.js';
 import type { KeyEvent } from '../keys/call-with-key.js';
 import type { KeyWaitInfo } from '../keys/key-lease.js';
 import { describeSetAside } from '../keys/key-pool-failures.js';
-import { describeWait } from '../keys/wait-duration.js';
 
 /** One log line for a key event: names keys, never their values. */
 export function describeKeyEvent(event: KeyEvent): string {
   switch (event.type) {
     case 'rate-limited': {
-      const resting = describeWait(event.cooldownMs);
+      const resting = formatDuration(event.cooldownMs, 'prose');
       if (event.askedMs !== undefined) {
-        return `${event.keyName} rate limited (HTTP 429): the provider asked for ${describeWait(event.askedMs)}; resting ${resting} (the longest rest), retrying on the next free key`;
+        return `${event.keyName} rate limited (HTTP 429): the provider asked for ${formatDuration(event.askedMs, 'prose')}; resting ${resting} (the longest rest), retrying on the next free key`;
       }
       return `${event.keyName} rate limited (HTTP 429): resting ${resting}${event.announced ? ' as the provider asked' : ''}, retrying on the next free key`;
     }

@@ -115,7 +115,7 @@ describe('model calls that meet real provider behaviour', () => {
     ]);
     expect(result.code).toBe(1);
     expect(result.summary!.items[0]!.error).toMatch(
-      /^every openai key is rate limited: the earliest is free in ([\d.]+) days? \(the provider asked for \1 days?\), beyond the longest wait for a key \(10 min\)$/,
+      /^every openai key is rate limited: the earliest is free in ([\d.]+ (?:days?|years?)) \(the provider asked for \1\), beyond the longest wait for a key \(10 min\)$/,
     );
     // The second item's call finds both keys resting and fails without a request.
     expect(result.served.requests).toHaveLength(2);

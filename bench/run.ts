@@ -1,17 +1,17 @@
 // The benchmark's entry (`npm run bench`): each scenario runs in its own child process; this prints the
-// table and the targets and exits 1 when a target fails (2 on a usage error).
+// table and the targets (markdown, to paste into the README) and exits 1 when a target fails (2 on a
+// usage error).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { efficiencyOf, overheadPerItemMs, type ScenarioResult } from './result.js';
+import { cpuMsPerCallOf, efficiencyOf, rateLimitedShareOf, type ScenarioResult } from './result.js';
 import { SCENARIO_NAMES } from './scenario-catalog.js';
 import { runScenarioProcess } from './scenario-process.js';
 import { renderResults, renderTargets } from './table.js';
 import { checkTargets } from './targets.js';
-import { isTransportKind, TRANSPORT_KINDS } from './transport-choice.js';
 
-const USAGE = 'usage: npm run bench [-- --only <name>[,<name>…]] [--json] [--transport http|fetch] [--cpu-prof]';
+const USAGE = 'usage: npm run bench [-- --only <name>[,<name>…]] [--json] [--cpu-prof]';
 const { values } = parseCommandLine();
 
 const selected =
@@ -25,12 +25,6 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 
-const transport = values.transport;
-if (!isTransportKind(transport)) {
-  console.error(`bench: --transport must be one of ${TRANSPORT_KINDS.join(', ')}, received ${transport}`);
-  process.exit(2);
-}
-
 const profileDir = values['cpu-prof'] ? mkdtempSync(join(tmpdir(), 'lldflow-bench-prof-')) : undefined;
 const nodeOptions = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
 
@@ -39,7 +33,7 @@ let crashed = false;
 for (const name of SCENARIO_NAMES.filter((candidate) => selected.includes(candidate))) {
   console.error(`bench: running ${name}…`);
   try {
-    results.push(await runScenarioProcess(name, transport, nodeOptions));
+    results.push(await runScenarioProcess(name, nodeOptions));
   } catch (error) {
     crashed = true;
     console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
@@ -48,10 +42,15 @@ for (const name of SCENARIO_NAMES.filter((candidate) => selected.includes(candid
 
 const checks = checkTargets(results);
 if (values.json) {
-  const rows = results.map((result) => ({ ...result, efficiency: efficiencyOf(result), overheadPerItemMs: overheadPerItemMs(result) }));
-  console.log(JSON.stringify({ transport, results: rows, targets: checks }, null, 2));
+  const rows = results.map((result) => ({
+    ...result,
+    efficiency: efficiencyOf(result),
+    rateLimitedShare: rateLimitedShareOf(result),
+    cpuMsPerCall: cpuMsPerCallOf(result),
+  }));
+  console.log(JSON.stringify({ results: rows, targets: checks }, null, 2));
 } else {
-  console.log(renderResults(results, transport));
+  console.log(renderResults(results));
   console.log('');
   console.log(renderTargets(checks));
 }
@@ -64,7 +63,6 @@ function parseCommandLine() {
       options: {
         only: { type: 'string', multiple: true },
         json: { type: 'boolean', default: false },
-        transport: { type: 'string', default: 'http' },
         'cpu-prof': { type: 'boolean', default: false },
       },
     });

@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { benchFile, typescriptExecArgv } from './node-process.js';
 import { RESULT_PREFIX, type ScenarioResult } from './result.js';
-import type { TransportKind } from './transport-choice.js';
 
 /** Runs one scenario in a fresh Node process (its own peak RSS) and reads its one result line. */
-export function runScenarioProcess(name: string, transport: TransportKind, nodeOptions: readonly string[] = []): Promise<ScenarioResult> {
+export function runScenarioProcess(name: string, nodeOptions: readonly string[] = []): Promise<ScenarioResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...typescriptExecArgv(nodeOptions), benchFile('child.ts'), name, transport], {
+    // --expose-gc lets a scenario measure its live heap after a full collection; nothing else calls it.
+    const child = spawn(process.execPath, [...typescriptExecArgv(['--expose-gc', ...nodeOptions]), benchFile('child.ts'), name], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let stdout = '';

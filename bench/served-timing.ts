@@ -34,9 +34,3 @@ export function callGaps(served: readonly ServedRequest[], runStartedAt: number,
     afterLastReplyMs: runEndedAt - lastSent,
   };
 }
-
-/** Mean time the server held a request (the fake model's real latency, timer slack included). */
-export function meanServerHoldMs(served: readonly ServedRequest[]): number {
-  if (served.length === 0) return 0;
-  return served.reduce((total, request) => total + (request.sentAt - request.arrivedAt), 0) / served.length;
-}

@@ -1,5 +1,3 @@
-import type { KeyEvent } from '../src/keys/call-with-key.js';
-import type { CompleteHooks } from '../src/providers/pooled-model-client.js';
 import type { ModelClient } from '../src/model-call/model-client.js';
 import type { ItemContext, Workflow } from '../src/runner/types.js';
 import type { ItemOutcome, WorkItem } from '../src/core/items.js';
@@ -8,8 +6,6 @@ export interface SyntheticWorkflowOptions {
   itemCount: number;
   callsPerItem: number;
   model: ModelClient;
-  /** Key events of every call (429s ridden out, waits for a key). */
-  onKeyEvent?: (event: KeyEvent) => void;
 }
 
 interface SyntheticState {
@@ -43,7 +39,6 @@ export class SyntheticWorkflow implements Workflow<WorkItem, SyntheticState> {
 
   async runItem(item: WorkItem, context: ItemContext, resumeFrom: SyntheticState | undefined): Promise<ItemOutcome> {
     const { model, callsPerItem } = this.options;
-    const hooks: CompleteHooks = { log: (line) => context.log(line), onKeyEvent: this.options.onKeyEvent };
     const done = resumeFrom?.call ?? 0;
     for (let call = done + 1; call <= callsPerItem; call++) {
       const stage = `call-${call}`;
@@ -55,7 +50,7 @@ export class SyntheticWorkflow implements Workflow<WorkItem, SyntheticState> {
           messages: [{ role: 'user', content: `Item ${item.id}, call ${call}.` }],
           signal: context.signal,
         },
-        hooks,
+        { log: (line) => context.log(line) },
       );
       context.recordModelCall({
         provider: response.provider,

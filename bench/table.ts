@@ -1,94 +1,93 @@
-import Table from 'cli-table3';
-import { efficiencyOf, overheadPerItemMs, workerOverheadPerItemMs, type ScenarioResult } from './result.js';
+import { cpuMsPerCallOf, efficiencyOf, rateLimitedShareOf, type ScenarioResult } from './result.js';
+import { percent } from './statistics.js';
 import type { TargetCheck } from './targets.js';
-import type { TransportKind } from './transport-choice.js';
 
+const COLUMNS = [
+  'scenario',
+  'items',
+  'parallel',
+  'model calls',
+  'wall',
+  'ideal',
+  'efficiency',
+  'throughput / limit',
+  '429s / requests',
+  'CPU / call',
+  'peak RSS',
+  'failed',
+] as const;
+
+/** How the figures are made, as markdown bullets (continuation lines indented), to paste with the table. */
 const NOTES = [
-  'Synthetic scenarios (calls-*, queue-10k, rate-limits): the real runWorkflow, KeyPool and PooledModelClient over synthetic items; each',
-  '  call is a real HTTP POST to a fake OpenAI server through a bench transport (--transport http: node:http with a keep-alive agent;',
-  "  --transport fetch: Node's fetch, keep-alive); each item commits a checkpoint after each call to the MEMORY checkpoint store; run",
-  '  events go to a counting sink (no console, log-file or progress reporters). An untimed warm-up run (2 × parallel items) goes first.',
-  'queue-10k makes 1 call per item. calls-* and queue-10k: 10 keys × per-key concurrency 1, so keys are never the bottleneck.',
-  'The fake server runs in its own process and holds each request for the set latency ("mean server hold" below includes its timer slack).',
-  'ideal = max(longest item chain × latency, total calls × latency / concurrent calls), concurrent calls = min(parallel, keys × per-key concurrency);',
-  '  it uses the nominal latency and, for rate-limits, counts only answered calls (the announced rests are not in it).',
-  "efficiency = ideal / wall. overhead/item = (wall − ideal) / items: the run's time beyond the ideal, per item (the target, checked on the",
-  "  parallel-10 scenarios). worker overhead/item = overhead/item × parallel: what each item added to its own worker's timeline.",
-  'Details: "CPU ms per item" = this process\'s CPU time during the timed run / items (steadier than wall time on a busy machine);',
-  '  "bare transport loop" = the same calls at the same concurrency straight through the bench transport, no lldflow, run after the timed run.',
-  "peak RSS = maxRSS of the scenario's own child process up to the end of its timed run (the fake server's process is not included;",
-  '  synthetic children load only the runner, key pool and client modules, not the CLI or the SDK).',
-  'rate-limits: every 10th request (arrival order) is answered 429 with retry-after: 1. A request the server receives on a key after it wrote',
-  "  that key a 429 and before the 429's send time + retry-after (server event order and times) is a violation, unless the bench transport's",
-  '  stamp (429s received per key when the request left) shows it was sent before the client had the 429: that one was in flight',
-  '  (with 2 calls per key a sibling call can free the key a moment before its own 429 arrives) and is counted apart.',
-  'lld: `lldflow requirements --type lld` in-process via runCli (OpenAI SDK through ModelRegistry + OPENAI_BASE_URL, 10 keys, SQLite checkpoints,',
-  '  temporary git repository, all reporters writing to sinks); wall = the whole runCli call (options, planning, the run, summary files);',
-  '  a 2-item warm-up run in another repository goes first and is not timed (module loading is not per-item cost).',
+  "- Each scenario runs in its own process, the fake OpenAI server in another, so the server's work is not lldflow's.",
+  '- **pacing, no-pacing, latency**: `lldflow requirements --type lld` in-process (commander, ModelRegistry with the OpenAI SDK',
+  '  over OPENAI_BASE_URL, the key pool, SQLite checkpoints, every reporter writing to a sink, a temporary git repository); a',
+  '  2-item warm-up run goes first and is not measured. Call times are drawn per item and step from a seeded log-normal',
+  '  distribution, so every run gives each call the same time; a 429 is answered at once.',
+  '- **throughput / limit**: answered requests (or their tokens, whichever limit binds) from the first request to the first',
+  '  request of the last item to start (while the queue is never empty), over what the limits allow in that time: a full bucket',
+  "  per key plus the refill. The server's buckets refill continuously, are charged when a request arrives (the prompt's",
+  '  characters / 4 plus `max_tokens`), answer with `x-ratelimit-*` headers, and refuse with 429 and `retry-after-ms` what they',
+  '  cannot take.',
+  '- **ideal**: the same items in order on `parallel` workers, each item its calls back to back at the times the server held',
+  '  them, the next item on the first free worker; **efficiency** = ideal / wall.',
+  "- **CPU / call**: the lldflow process's CPU time (user + system) during the measured run / answered model calls.",
+  "- **peak RSS**: maxRSS of the scenario's process up to the end of its measured run (the fake server's process not included).",
+  '- **queue-10k**: the runner and ModelRegistry over synthetic items with memory checkpoints and no reporters, 1 call per item;',
+  '  it measures memory, and its wall time is 10,000 round trips of 1 ms.',
 ];
 
-export function renderResults(results: readonly ScenarioResult[], transport: TransportKind): string {
-  const table = new Table({
-    head: [
-      'scenario',
-      'items',
-      'calls/item',
-      'parallel',
-      'wall',
-      'ideal',
-      'efficiency',
-      'overhead/item',
-      'worker overhead/item',
-      'peak RSS',
-      'failed',
-      '429s ridden out',
-      'cool-down violations',
-    ],
-    style: { head: [], border: [] },
-  });
-  for (const result of results) {
-    table.push([
+/** The results as a markdown table, what each scenario runs, how the figures are made, and the details. */
+export function renderResults(results: readonly ScenarioResult[]): string {
+  const rows = results.map((result) => {
+    const efficiency = efficiencyOf(result);
+    return [
       result.name,
       result.items.toLocaleString('en-US'),
-      formatNumber(result.callsPerItem),
-      result.parallel,
+      String(result.parallel),
+      result.modelCalls.toLocaleString('en-US'),
       formatMs(result.wallMs),
-      formatMs(result.idealMs),
-      efficiencyOf(result).toFixed(3),
-      `${overheadPerItemMs(result).toFixed(2)} ms`,
-      `${workerOverheadPerItemMs(result).toFixed(2)} ms`,
+      result.idealMs === undefined ? '–' : formatMs(result.idealMs),
+      efficiency === undefined ? '–' : efficiency.toFixed(3),
+      result.limitShare === undefined ? '–' : percent(result.limitShare),
+      `${percent(rateLimitedShareOf(result))} (${result.rateLimited}/${result.requests})`,
+      `${cpuMsPerCallOf(result).toFixed(2)} ms`,
       `${result.peakRssMb.toFixed(1)} MB`,
-      result.failedItems,
-      result.rateLimitsRiddenOut,
-      result.cooldownViolations,
-    ]);
-  }
+      String(result.failedItems),
+    ];
+  });
   const details = results.map(
     (result) =>
-      `  ${result.name} (${result.label}): ${Object.entries(result.details)
+      `- ${result.name}: ${Object.entries(result.details)
         .map(([key, value]) => `${key} ${value}`)
         .join(', ')}`,
   );
   return [
-    table.toString(),
+    markdownTable(COLUMNS, rows),
     '',
-    `Notes (synthetic transport: ${transport}):`,
-    ...NOTES.map((note) => `  ${note}`),
+    ...results.map((result) => `- **${result.name}**: ${result.label}`),
+    '',
+    ...NOTES,
     '',
     'Details:',
+    '',
     ...details,
   ].join('\n');
 }
 
 export function renderTargets(checks: readonly TargetCheck[]): string {
-  const lines = checks.map((check) => `  ${check.passed ? 'PASS' : 'FAIL'}  ${check.target}: ${check.measured}`);
-  return ['Targets:', ...(lines.length > 0 ? lines : ['  (none of the scenarios with targets ran)'])].join('\n');
+  if (checks.length === 0) return 'Targets: none of the scenarios with targets ran.';
+  const rows = checks.map((check) => [check.passed ? 'PASS' : 'FAIL', check.target, check.measured]);
+  return markdownTable(['', 'target', 'measured'], rows);
+}
+
+/** Columns padded to a common width, so the table reads in a terminal as well as rendered. */
+function markdownTable(head: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = head.map((title, column) => Math.max(3, title.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: readonly string[]): string => `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
+  return [line(head), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
 }
 
 function formatMs(ms: number): string {
   return ms >= 10_000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`;
-}
-
-function formatNumber(value: number): string {
-  return Number.isInteger(value) ? String(value) : value.toFixed(2);
 }

@@ -1,42 +1,41 @@
+import type { LatencyModel } from './latency-model.js';
+import type { RateLimits } from './rate-limits.js';
+
 /** How the benchmark's fake OpenAI server answers, sent to its process as one JSON argument. */
 export interface FakeServerConfig {
   /** `synthetic`: a short fixed text; `lld`: drafts a valid LLD and approves it (test/support/lld-responder). */
   responder: 'synthetic' | 'lld';
-  /** How long the server holds every request before answering, in real milliseconds. */
-  latencyMs: number;
-  /** Every n-th request (1-based, in arrival order) is answered 429: a deterministic pattern. */
-  rateLimitEvery?: number;
-  /** The `retry-after` (seconds) sent with each 429. */
-  retryAfterSeconds?: number;
+  /** How long each answer of the timed run takes. */
+  latency: LatencyModel;
+  /** How long each answer takes before the timed run starts (the warm-up), in ms. */
+  warmUpLatencyMs: number;
+  /** Per-key limits with `x-ratelimit-*` headers and 429s; none when absent. */
+  rateLimits?: RateLimits;
 }
 
 /** One request as the server saw and answered it. */
 export interface ServedRequest {
   /** The bearer key the client sent (a benchmark key, never a real one). */
   apiKey: string | undefined;
-  /** The fake server's own record of when the request arrived (Date.now()). */
-  receivedAt: number;
-  /** When the request arrived (epoch ms, sub-millisecond), taken as the server handles it. */
+  /** When the request arrived, epoch ms with sub-millisecond precision. */
   arrivedAt: number;
-  /** Position in the server's event order when the request arrived (shared with `sentOrder`). */
-  arrivedOrder: number;
-  /** When the reply was written (epoch ms, sub-millisecond). */
+  /** When the answer was written. */
   sentAt: number;
-  /** Position in the server's event order when the reply was written. */
-  sentOrder: number;
   status: number;
-  /** The wait a 429 announced, in milliseconds. */
-  retryAfterMs: number | undefined;
-  /** For a 429: how many 429s this key had been sent up to and including this one. */
-  rateLimitOrdinal: number | undefined;
-  /** How many 429s on this key the client said it had received when it sent the request (bench transports). */
-  clientSeenRateLimits: number | undefined;
+  /** What the request was charged against the key's token limit when it arrived. */
+  tokens: number;
+  /** The latency the fake model gave this call (0 for a 429, which is answered at once). */
+  latencyMs: number;
   /** For the `lld` responder: which item and step the prompt was for. */
   itemId?: string;
   step?: string;
 }
 
-export type ServerMessage = { type: 'ready'; baseUrl: string } | { type: 'reset-done' } | { type: 'report'; requests: ServedRequest[] };
+export type ServerMessage =
+  { type: 'ready'; baseUrl: string } | { type: 'timed-run-started' } | { type: 'report'; requests: ServedRequest[] };
 
-/** `reset` forgets what was served so far (after a warm-up); `report` asks for the records. */
-export type ServerCommand = { type: 'reset' } | { type: 'report' } | { type: 'close' };
+/**
+ * `start-timed-run` ends the warm-up: forgets what was served, fills every key's buckets and switches
+ * to the configured latency. `report` asks for the records since then.
+ */
+export type ServerCommand = { type: 'start-timed-run' } | { type: 'report' } | { type: 'close' };

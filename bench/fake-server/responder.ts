@@ -1,64 +1,84 @@
 import type { FakeReply, FakeRequest } from '../../src/providers/testing/fake-http-server.js';
 import { approvingResponder, classifyCall } from '../../test/support/lld-responder.js';
-import { SEEN_RATE_LIMITS_HEADER } from '../seen-rate-limits.js';
+import { callLatencyMs } from './latency-model.js';
 import type { FakeServerConfig, ServedRequest } from './protocol.js';
+import { chargedTokens, RateLimiter, type Admission } from './rate-limits.js';
 
 const SYNTHETIC_TEXT = 'ok';
 
 /**
- * Answers requests after the configured latency and keeps a record of each one. The latency is spent
- * here rather than in FakeHttpServer, so the moment a reply is written is known exactly: the server
- * writes it as soon as this function's promise settles, before any other request can arrive.
+ * Answers requests after the configured latency, enforces the per-key rate limits and keeps a record of
+ * each request. The latency is spent here rather than in FakeHttpServer, so the moment an answer is
+ * written is known exactly: the server writes it as soon as this function's promise settles.
  */
 export class RecordingResponder {
-  /** In the order replies were written; `arrivalIndex` points into FakeHttpServer.requests. */
-  records: Array<Omit<ServedRequest, 'receivedAt'> & { arrivalIndex: number }> = [];
-  private order = 0;
-  private arrivals = 0;
-  private readonly rateLimitsPerKey = new Map<string, number>();
+  records: ServedRequest[] = [];
+  private timed = false;
+  private readonly limiter: RateLimiter | undefined;
 
-  constructor(private readonly config: FakeServerConfig) {}
+  constructor(private readonly config: FakeServerConfig) {
+    this.limiter = config.rateLimits ? new RateLimiter(config.rateLimits) : undefined;
+  }
 
   readonly respond = async (request: FakeRequest): Promise<FakeReply> => {
     const arrivedAt = preciseNow();
-    const arrivedOrder = this.order++;
-    const arrivalIndex = this.arrivals++;
-    const rateLimited = this.config.rateLimitEvery !== undefined && (arrivalIndex + 1) % this.config.rateLimitEvery === 0;
     const call = this.config.responder === 'lld' ? classifyCall(request) : undefined;
-    const seenHeader = request.headers[SEEN_RATE_LIMITS_HEADER];
-    await new Promise((resolve) => setTimeout(resolve, this.config.latencyMs));
+    const tokens = chargedTokens(request.body);
+    const apiKey = request.apiKey ?? '';
+    const admission = this.limiter?.admit(apiKey, tokens, arrivedAt);
+    const record = { apiKey: request.apiKey, arrivedAt, tokens, ...(call ? { itemId: call.itemId, step: call.step } : {}) };
 
-    const reply: FakeReply = rateLimited
-      ? { status: 429, retryAfterSeconds: this.config.retryAfterSeconds ?? 1 }
-      : this.config.responder === 'lld'
-        ? approvingResponder(request)
-        : { text: SYNTHETIC_TEXT, usage: { inputTokens: 10, outputTokens: 1 } };
-    const key = request.apiKey ?? '';
-    if (rateLimited) this.rateLimitsPerKey.set(key, (this.rateLimitsPerKey.get(key) ?? 0) + 1);
-    this.records.push({
-      arrivalIndex,
-      apiKey: request.apiKey,
-      arrivedAt,
-      arrivedOrder,
-      sentAt: preciseNow(),
-      sentOrder: this.order++,
-      status: 'status' in reply ? reply.status : 200,
-      retryAfterMs: rateLimited ? (this.config.retryAfterSeconds ?? 1) * 1000 : undefined,
-      rateLimitOrdinal: rateLimited ? this.rateLimitsPerKey.get(key) : undefined,
-      clientSeenRateLimits: typeof seenHeader === 'string' ? Number(seenHeader) : undefined,
-      ...(call ? { itemId: call.itemId, step: call.step } : {}),
-    });
-    return reply;
+    if (admission && !admission.admitted) {
+      this.records.push({ ...record, sentAt: preciseNow(), status: 429, latencyMs: 0 });
+      return {
+        status: 429,
+        retryAfterMs: admission.retryAfterMs,
+        headers: admission.headers,
+        body: rateLimitBody(admission, this.config),
+      };
+    }
+    const latencyMs = this.timed
+      ? callLatencyMs(this.config.latency, call ? `${call.itemId}/${call.step}` : lastMessage(request))
+      : this.config.warmUpLatencyMs;
+    await new Promise((resolve) => setTimeout(resolve, latencyMs));
+
+    const answer: FakeReply =
+      this.config.responder === 'lld' ? approvingResponder(request) : { text: SYNTHETIC_TEXT, usage: { inputTokens: 10, outputTokens: 1 } };
+    const sentAt = preciseNow();
+    this.records.push({ ...record, sentAt, status: 'status' in answer ? answer.status : 200, latencyMs });
+    // The limits as they stand when the answer is written, not when the request arrived: this server
+    // sends headers and body together at the end, so the client reads the headers only then; a real
+    // streamed answer sends them with its first byte, and its client reads them as they stand then.
+    return this.limiter && 'text' in answer
+      ? { ...answer, headers: { ...answer.headers, ...this.limiter.headers(apiKey, sentAt) } }
+      : answer;
   };
 
-  /**
-   * Forgets the records and restarts the 429 pattern. The per-key 429 counts go on: the client's stamps
-   * count every 429 it has received on a key, the warm-up's included.
-   */
-  reset(): void {
+  /** Ends the warm-up: forgets the records, fills every key's buckets, switches to the configured latency. */
+  startTimedRun(): void {
     this.records = [];
-    this.arrivals = 0;
+    this.limiter?.refill();
+    this.timed = true;
   }
+}
+
+function lastMessage(request: FakeRequest): string {
+  const messages = (request.body as { messages?: Array<{ content?: unknown }> }).messages ?? [];
+  const content = messages.at(-1)?.content;
+  return typeof content === 'string' ? content : JSON.stringify(content ?? '');
+}
+
+/** OpenAI's 429 body for a rate limit (not `insufficient_quota`, which no wait cures). */
+function rateLimitBody(admission: Admission & { admitted: false }, config: FakeServerConfig): unknown {
+  const window = `${(config.rateLimits?.windowMs ?? 0) / 1000} s`;
+  return {
+    error: {
+      message: `Rate limit reached on ${admission.limit} per ${window}. Please try again in ${admission.retryAfterMs}ms.`,
+      type: admission.limit,
+      param: null,
+      code: 'rate_limit_exceeded',
+    },
+  };
 }
 
 function preciseNow(): number {

@@ -26,12 +26,12 @@ export class FakeServerHandle {
     return new FakeServerHandle(child, baseUrl);
   }
 
-  /** Forgets everything served so far (the warm-up's requests); resolves once the server has. */
-  async reset(): Promise<void> {
-    await this.ask({ type: 'reset' }, 'reset-done');
+  /** Ends the warm-up (see ServerCommand); resolves once the server has. */
+  async startTimedRun(): Promise<void> {
+    await this.ask({ type: 'start-timed-run' }, 'timed-run-started');
   }
 
-  /** Every request served since the last reset, in arrival order. */
+  /** Every request answered since the timed run started, in the order the answers were written. */
   async report(): Promise<ServedRequest[]> {
     const message = await this.ask({ type: 'report' }, 'report');
     return message.type === 'report' ? message.requests : [];

@@ -1,5 +1,5 @@
 import { fakeOpenAIServer } from '../../src/providers/testing/fake-openai-server.js';
-import type { FakeServerConfig, ServedRequest, ServerCommand, ServerMessage } from './protocol.js';
+import type { FakeServerConfig, ServerCommand, ServerMessage } from './protocol.js';
 import { RecordingResponder } from './responder.js';
 
 // The fake model runs in its own process so its work (and its memory) is not charged to lldflow:
@@ -12,13 +12,14 @@ const send = (message: ServerMessage): void => void process.send?.(message);
 
 process.on('message', (command: ServerCommand) => {
   switch (command.type) {
-    case 'reset':
+    case 'start-timed-run':
+      // The server's own arrival records are not read; dropping them keeps its memory flat.
       server.requests.length = 0;
-      responder.reset();
-      send({ type: 'reset-done' });
+      responder.startTimedRun();
+      send({ type: 'timed-run-started' });
       break;
     case 'report':
-      send({ type: 'report', requests: servedRequests() });
+      send({ type: 'report', requests: responder.records });
       break;
     case 'close':
       void server.close().then(() => process.disconnect());
@@ -26,15 +27,3 @@ process.on('message', (command: ServerCommand) => {
   }
 });
 send({ type: 'ready', baseUrl: server.baseUrl });
-
-/** The responder's records joined with the server's own arrival records, in arrival order. */
-function servedRequests(): ServedRequest[] {
-  const served: ServedRequest[] = [];
-  for (const { arrivalIndex, ...record } of responder.records) {
-    const arrival = server.requests[arrivalIndex];
-    if (!arrival || arrival.apiKey !== record.apiKey)
-      throw new Error(`fake server: request ${arrivalIndex} has no matching arrival record`);
-    served[arrivalIndex] = { ...record, receivedAt: arrival.receivedAt };
-  }
-  return served.filter((record) => record !== undefined);
-}

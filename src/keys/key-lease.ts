@@ -36,6 +36,11 @@ export interface KeyDemand {
    * tokens alone (Anthropic's) are charged their part; without it each is charged all of `tokens`.
    */
   outputTokens?: number;
+  /**
+   * The model the call is for: providers count limits per key and model (OpenAI, Anthropic), so a key's
+   * budget for one model says nothing about another's. Calls without one share a budget.
+   */
+  model?: string;
 }
 
 /** Why an acquire waits, for the one "waiting for a key" line. */

@@ -40,6 +40,24 @@ describe('pacing from rate-limit headers', () => {
     expect(clock.pendingSleeps).toBe(0);
   });
 
+  it("keeps a budget per model: one model's exhausted limit does not hold the key back for another", async () => {
+    const { clock, pool } = makePool();
+    const drafterCall = await pool.acquire(never, undefined, { tokens: 0, model: 'gpt-4.1' });
+    drafterCall.observeHeaders(NO_REQUESTS_LEFT);
+    drafterCall.release(true);
+
+    const reviewer = track(pool.acquire(never, undefined, { tokens: 0, model: 'o3' }));
+    await flushPromises();
+    expect(reviewer.value?.name).toBe('openai#1');
+    reviewer.value?.release(true);
+
+    const drafter = track(pool.acquire(never, undefined, { tokens: 0, model: 'gpt-4.1' }));
+    await clock.advance(1999);
+    expect(drafter.settled).toBe(false);
+    await clock.advance(1);
+    expect(drafter.value?.name).toBe('openai#1');
+  });
+
   it('with a known limit leases again as soon as the refill gives back one request', async () => {
     const { clock, pool, start } = makePool();
     // 0 of 3 left, full in 3 s: one request a second.

@@ -5,7 +5,7 @@ import { KeyPoolExhaustedError } from './key-pool-exhausted-error.js';
 import { keyPoolSettings, type KeyPoolSettings } from './key-pool-settings.js';
 import { beyondLongestWaitError, holdBeyondDeadline, noUsableKeyError } from './key-pool-failures.js';
 import type { KeyDemand, KeyLease, KeyPoolOptions, KeySnapshot, KeyWaitInfo } from './key-lease.js';
-import { holdOn, newSlot, rest, snapshotOf, type Slot } from './key-slot.js';
+import { budgetOf, holdOn, newSlot, rest, snapshotOf, type Slot } from './key-slot.js';
 import { waitInfo } from './key-wait-info.js';
 import { parseRateLimitHeaders } from './rate-limit-headers.js';
 
@@ -141,7 +141,7 @@ export class KeyPool {
     slot.inFlight += 1;
     slot.lastUsedAt = now;
     slot.lastLeaseSequence = this.leaseSequence++;
-    slot.budget.reserve(demand, now);
+    budgetOf(slot, demand).reserve(demand, now);
     let returned = false;
     const giveBack = (): void => {
       if (returned) return;
@@ -161,7 +161,7 @@ export class KeyPool {
         if (!this.settings.pacing) return;
         const observations = parseRateLimitHeaders(headers, this.settings.wallNow());
         if (observations.length === 0) return;
-        slot.budget.observe(observations, this.clock.now());
+        budgetOf(slot, demand).observe(observations, this.clock.now());
         this.settle();
       },
       rateLimited: (retryAfterMs) => {

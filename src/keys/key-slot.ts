@@ -34,7 +34,19 @@ export interface Slot {
   lastLeaseSequence: number;
   consecutiveRateLimits: number;
   setAside: KeyUnusableError | undefined;
-  readonly budget: KeyBudget;
+  /** Pacing budgets per model (see KeyDemand.model); `''` for calls that name none. */
+  readonly budgets: Map<string, KeyBudget>;
+}
+
+/** The key's budget for the demand's model, made on first use. */
+export function budgetOf(slot: Slot, demand: KeyDemand): KeyBudget {
+  const model = demand.model ?? '';
+  let budget = slot.budgets.get(model);
+  if (!budget) {
+    budget = new KeyBudget();
+    slot.budgets.set(model, budget);
+  }
+  return budget;
 }
 
 export function newSlot(name: string, value: string | undefined): Slot {
@@ -47,7 +59,7 @@ export function newSlot(name: string, value: string | undefined): Slot {
     lastLeaseSequence: -1,
     consecutiveRateLimits: 0,
     setAside: undefined,
-    budget: new KeyBudget(),
+    budgets: new Map(),
   };
 }
 
@@ -73,7 +85,7 @@ export function isResting(slot: Slot, now: number): slot is Slot & { rest: Rest 
 
 /** What keeps the key from taking `demand` after `now`, besides its calls in flight; undefined when nothing does. */
 export function holdOn(slot: Slot, demand: KeyDemand, now: number): Hold | undefined {
-  const pacedUntil = slot.budget.freeAt(demand, now);
+  const pacedUntil = slot.budgets.get(demand.model ?? '')?.freeAt(demand, now) ?? now;
   const resting = isResting(slot, now);
   if (!resting && pacedUntil <= now) return undefined;
   const restHold = resting ? slot.rest : undefined;
@@ -84,9 +96,10 @@ export function holdOn(slot: Slot, demand: KeyDemand, now: number): Hold | undef
   return { retryAt, freeAt: pacedUntil, cause: { type: 'pacing' } };
 }
 
-/** Names (never the value) and state; `pacedUntil` for a call of one request and no tokens. */
+/** Names (never the value) and state; `pacedUntil` for a call of one request and no tokens, for the model held longest. */
 export function snapshotOf(slot: Slot, now: number): KeySnapshot {
-  const pacedUntil = slot.budget.freeAt({ tokens: 0 }, now);
+  let pacedUntil = now;
+  for (const budget of slot.budgets.values()) pacedUntil = Math.max(pacedUntil, budget.freeAt({ tokens: 0 }, now));
   return {
     name: slot.name,
     inFlight: slot.inFlight,

@@ -15,7 +15,7 @@ export function waitInfo(provider: string, slots: readonly Slot[], capacity: num
     }
     if (slot.inFlight >= capacity) busy += 1;
     if (isResting(slot, now)) cooling += 1;
-    if (slot.budget.freeAt(demand, now) > now) paced += 1;
+    if ((slot.budgets.get(demand.model ?? '')?.freeAt(demand, now) ?? now) > now) paced += 1;
     const hold = holdOn(slot, demand, now);
     if (hold && (nextFreeAt === undefined || hold.retryAt < nextFreeAt)) nextFreeAt = hold.retryAt;
   }

@@ -118,7 +118,7 @@ export class PooledModelClient implements ModelClient {
           maxTransientAttempts: this.options.maxTransientAttempts,
           transientBackoff: this.options.transientBackoff,
           redact: this.options.redactor?.redact,
-          demand: estimateRequestDemand(request),
+          demand: { ...estimateRequestDemand(request), model: this.model },
         },
         async (lease) => ({
           reply: await this.attempt(request, lease),

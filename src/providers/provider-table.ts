@@ -1,7 +1,5 @@
 import type { ProviderTransport } from '../model-call/model-client.js';
-import { AnthropicTransport } from './anthropic-transport.js';
-import { GoogleTransport } from './google-transport.js';
-import { OpenAITransport } from './openai-transport.js';
+import { LazyTransport } from './lazy-transport.js';
 import type { HttpTransportOptions } from './sdk-generate.js';
 
 /** Everything lldflow knows about a provider it calls over HTTP with pooled API keys. */
@@ -24,21 +22,24 @@ export const HTTP_PROVIDERS = {
     keyVariables: ['ANTHROPIC_API_KEYS', 'ANTHROPIC_API_KEY'],
     baseUrlVariable: 'ANTHROPIC_BASE_URL',
     keylessWithBaseUrl: false,
-    transport: (options) => new AnthropicTransport(options),
+    transport: (options) =>
+      new LazyTransport('anthropic', options.model, async () => new (await import('./anthropic-transport.js')).AnthropicTransport(options)),
   },
   google: {
     title: 'Gemini',
     keyVariables: ['GEMINI_API_KEYS', 'GEMINI_API_KEY'],
     baseUrlVariable: 'GEMINI_BASE_URL',
     keylessWithBaseUrl: false,
-    transport: (options) => new GoogleTransport(options),
+    transport: (options) =>
+      new LazyTransport('google', options.model, async () => new (await import('./google-transport.js')).GoogleTransport(options)),
   },
   openai: {
     title: 'OpenAI',
     keyVariables: ['OPENAI_API_KEYS', 'OPENAI_API_KEY'],
     baseUrlVariable: 'OPENAI_BASE_URL',
     keylessWithBaseUrl: true,
-    transport: (options) => new OpenAITransport(options),
+    transport: (options) =>
+      new LazyTransport('openai', options.model, async () => new (await import('./openai-transport.js')).OpenAITransport(options)),
   },
 } as const satisfies Record<string, HttpProvider>;
 

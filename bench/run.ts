@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cpuMsPerCallOf, efficiencyOf, rateLimitedShareOf, type ScenarioResult } from './result.js';
 import { SCENARIO_NAMES } from './scenario-catalog.js';
+import { buildForBench } from './node-process.js';
 import { runScenarioProcess } from './scenario-process.js';
 import { renderResults, renderTargets } from './table.js';
 import { checkTargets } from './targets.js';
@@ -27,6 +28,14 @@ if (unknown.length > 0) {
 
 const profileDir = values['cpu-prof'] ? mkdtempSync(join(tmpdir(), 'lldflow-bench-prof-')) : undefined;
 const nodeOptions = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+
+console.error('bench: compiling lldflow and the bench…');
+try {
+  buildForBench();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}
 
 const results: ScenarioResult[] = [];
 let crashed = false;

@@ -12,6 +12,7 @@ export const SCENARIOS: readonly ScenarioEntry[] = [
   { name: 'pacing', run: async () => (await import('./scenarios/pacing.js')).pacingScenario(true) },
   { name: 'no-pacing', run: async () => (await import('./scenarios/pacing.js')).pacingScenario(false) },
   { name: 'latency', run: async () => (await import('./scenarios/latency.js')).latencyScenario() },
+  { name: 'calls', run: async () => (await import('./scenarios/model-calls.js')).modelCallsScenario() },
   { name: 'queue-10k', run: async () => (await import('./scenarios/queue.js')).queueScenario() },
 ];
 

@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
-import { benchFile, typescriptExecArgv } from './node-process.js';
+import { compiledChild } from './node-process.js';
 import { RESULT_PREFIX, type ScenarioResult } from './result.js';
 
-/** Runs one scenario in a fresh Node process (its own peak RSS) and reads its one result line. */
+/** Runs one scenario in a fresh Node process on the compiled bench (its own peak RSS) and reads its one result line. */
 export function runScenarioProcess(name: string, nodeOptions: readonly string[] = []): Promise<ScenarioResult> {
   return new Promise((resolve, reject) => {
     // --expose-gc lets a scenario measure its live heap after a full collection; nothing else calls it.
-    const child = spawn(process.execPath, [...typescriptExecArgv(['--expose-gc', ...nodeOptions]), benchFile('child.ts'), name], {
+    const child = spawn(process.execPath, ['--expose-gc', ...nodeOptions, compiledChild(), name], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let stdout = '';

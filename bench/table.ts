@@ -33,8 +33,13 @@ const NOTES = [
   '  them, the next item on the first free worker; **efficiency** = ideal / wall.',
   "- **CPU / call**: the lldflow process's CPU time (user + system) during the measured run / answered model calls.",
   "- **peak RSS**: maxRSS of the scenario's process up to the end of its measured run (the fake server's process not included).",
+  '  Every scenario runs compiled, on plain Node, as lldflow runs from `dist/` (tsx would add its loader to every figure).',
+  '- **calls**: the model-call path alone (runner, key pool, model client, OpenAI SDK over undici) over synthetic items with',
+  '  memory checkpoints and no reporters; each answer is 4,000 characters streamed in 1,000 events, about one per token, as',
+  '  OpenAI streams. Its CPU / call is what a streamed answer costs lldflow; `latency` shows the whole LLD workflow.',
   '- **queue-10k**: the runner and ModelRegistry over synthetic items with memory checkpoints and no reporters, 1 call per item;',
-  '  it measures memory, and its wall time is 10,000 round trips of 1 ms.',
+  '  it measures memory. Its calls take 20 ms: 10 at once make about 400 calls a second, a hundred times the rate of real',
+  "  models at `--parallel 10`; at 1 ms calls V8 lets the heap grow with the allocation rate (peak RSS ~215 MB, live heap the same).",
 ];
 
 /** The results as a markdown table, what each scenario runs, how the figures are made, and the details. */

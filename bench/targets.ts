@@ -39,11 +39,14 @@ const TARGETS: readonly Target[] = [
     scenario: 'latency',
     check: (result) => ({ passed: (efficiencyOf(result) ?? 0) >= 0.95, measured: (efficiencyOf(result) ?? 0).toFixed(3) }),
   },
-  ...['latency', 'pacing'].map((scenario): Target => ({
-    target: `CPU ≤ ${MAX_CPU_MS_PER_CALL} ms per model call (${scenario})`,
-    scenario,
-    check: (result) => ({ passed: cpuMsPerCallOf(result) <= MAX_CPU_MS_PER_CALL, measured: `${cpuMsPerCallOf(result).toFixed(2)} ms` }),
-  })),
+  {
+    target: `CPU ≤ ${MAX_CPU_MS_PER_CALL} ms per model call (the model-call path)`,
+    scenario: 'calls',
+    check: (result, others) => ({
+      passed: cpuMsPerCallOf(result) <= MAX_CPU_MS_PER_CALL,
+      measured: withWholeWorkflow(`${cpuMsPerCallOf(result).toFixed(2)} ms`, others),
+    }),
+  },
   {
     target: 'peak RSS ≤ 200 MB with 10,000 queued items',
     scenario: 'queue-10k',
@@ -78,4 +81,10 @@ export function checkTargets(results: readonly ScenarioResult[]): TargetCheck[] 
 function withoutPacing(measured: string, results: readonly ScenarioResult[], figure: (result: ScenarioResult) => string): string {
   const comparison = results.find((result) => result.name === 'no-pacing');
   return comparison ? `${measured} (--no-pacing: ${figure(comparison)})` : measured;
+}
+
+/** The whole LLD workflow's CPU per call beside the model-call path's, when the latency scenario ran. */
+function withWholeWorkflow(measured: string, results: readonly ScenarioResult[]): string {
+  const workflow = results.find((result) => result.name === 'latency');
+  return workflow ? `${measured} (whole LLD workflow: ${cpuMsPerCallOf(workflow).toFixed(2)} ms)` : measured;
 }

@@ -11,6 +11,11 @@ export interface FakeServerConfig {
   warmUpLatencyMs: number;
   /** Per-key limits with `x-ratelimit-*` headers and 429s; none when absent. */
   rateLimits?: RateLimits;
+  /**
+   * For the `synthetic` responder: an answer of this many characters streamed in this many events
+   * (providers send about one event per token), instead of a short fixed text.
+   */
+  answer?: { characters: number; chunks: number };
 }
 
 /** One request as the server saw and answered it. */

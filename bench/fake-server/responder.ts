@@ -42,8 +42,7 @@ export class RecordingResponder {
       : this.config.warmUpLatencyMs;
     await new Promise((resolve) => setTimeout(resolve, latencyMs));
 
-    const answer: FakeReply =
-      this.config.responder === 'lld' ? approvingResponder(request) : { text: SYNTHETIC_TEXT, usage: { inputTokens: 10, outputTokens: 1 } };
+    const answer: FakeReply = this.config.responder === 'lld' ? approvingResponder(request) : syntheticAnswer(this.config);
     const sentAt = preciseNow();
     this.records.push({ ...record, sentAt, status: 'status' in answer ? answer.status : 200, latencyMs });
     // The limits as they stand when the answer is written, not when the request arrived: this server
@@ -83,4 +82,11 @@ function rateLimitBody(admission: Admission & { admitted: false }, config: FakeS
 
 function preciseNow(): number {
   return performance.timeOrigin + performance.now();
+}
+
+function syntheticAnswer(config: FakeServerConfig): FakeReply {
+  if (!config.answer) return { text: SYNTHETIC_TEXT, usage: { inputTokens: 10, outputTokens: 1 } };
+  const { characters, chunks } = config.answer;
+  const text = 'The design, word after word. '.repeat(Math.ceil(characters / 29)).slice(0, characters);
+  return { text, usage: { inputTokens: 1500, outputTokens: Math.ceil(characters / 4) }, stream: { chunks } };
 }

@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { benchFile, typescriptExecArgv } from '../node-process.js';
+import { benchEntry } from '../node-process.js';
 import type { FakeServerConfig, ServedRequest, ServerCommand, ServerMessage } from './protocol.js';
 
 /** The scenario's side of the fake OpenAI server running in its own process. */
@@ -10,8 +10,9 @@ export class FakeServerHandle {
   ) {}
 
   static async start(config: FakeServerConfig): Promise<FakeServerHandle> {
-    const child = fork(benchFile('fake-server', 'server-process.ts'), [JSON.stringify(config)], {
-      execArgv: typescriptExecArgv(),
+    const entry = benchEntry(['fake-server', 'server-process']);
+    const child = fork(entry.file, [JSON.stringify(config)], {
+      execArgv: entry.execArgv,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const baseUrl = await new Promise<string>((resolve, reject) => {

@@ -7,16 +7,16 @@ const SPEC: SyntheticRunSpec = {
   parallel: 10,
   keys: 10,
   perKeyConcurrency: 1,
-  server: { responder: 'synthetic', latency: { kind: 'fixed', ms: 1 }, warmUpLatencyMs: 1 },
+  server: { responder: 'synthetic', latency: { kind: 'fixed', ms: 20 }, warmUpLatencyMs: 1 },
 };
 
-/** 10,000 queued items, one 1 ms call each, at parallel 10: what a long queue costs in memory. */
+/** 10,000 queued items, one 20 ms call each, at parallel 10: what a long queue costs in memory. */
 export async function queueScenario(): Promise<ScenarioResult> {
   const run = await runSynthetic(SPEC);
   const answered = run.served.filter((request) => request.status === 200).length;
   return {
     name: 'queue-10k',
-    label: `the runner over ${SPEC.items.toLocaleString('en-US')} synthetic items × ${SPEC.callsPerItem} call of 1 ms (ModelRegistry, OpenAI SDK, memory checkpoints, no reporters)`,
+    label: `the runner over ${SPEC.items.toLocaleString('en-US')} synthetic items × ${SPEC.callsPerItem} call of 20 ms (ModelRegistry, OpenAI SDK, memory checkpoints, no reporters)`,
     items: SPEC.items,
     parallel: SPEC.parallel,
     modelCalls: answered,

@@ -65,6 +65,18 @@ export interface ModelCallHooks {
 }
 
 /**
+ * What one call's transport reports while the call runs, so the key pool sees rate-limit headers and
+ * the stall time-out sees the answer arrive. Passed to each call rather than kept in an async context:
+ * that would slow every promise of the process.
+ */
+export interface CallObserver {
+  /** The response's status and headers, as soon as they arrive: successes and errors alike. */
+  onResponse(response: { status: number; headers: Record<string, string> }): void;
+  /** Part of the answer arrived (a stream event, a keep-alive ping). Called for every event: keep it cheap. */
+  onBytes(): void;
+}
+
+/**
  * One provider's wire call with one key (or none). Throws RateLimitedError on 429,
  * TransientModelError on 5xx / connection failures, ModelCallError otherwise.
  */
@@ -79,5 +91,5 @@ export interface ProviderTransport {
    * or by other means (a child process, recordings).
    */
   readonly streams: boolean;
-  call(request: ModelRequest, apiKey: string | undefined, signal: AbortSignal): Promise<ModelReply>;
+  call(request: ModelRequest, apiKey: string | undefined, signal: AbortSignal, observer?: CallObserver): Promise<ModelReply>;
 }

@@ -1,6 +1,6 @@
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { sharedDirectFetch } from './http-stack.js';
-import type { ModelReply, ModelRequest, ProviderTransport } from '../model-call/model-client.js';
+import type { CallObserver, ModelReply, ModelRequest, ProviderTransport } from '../model-call/model-client.js';
 import { streamWithSdk, perKey, requireKey, type HttpTransportOptions } from './sdk-generate.js';
 
 export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com/v1';
@@ -22,8 +22,8 @@ export class AnthropicTransport implements ProviderTransport {
     this.baseUrl = options.baseUrl ?? ANTHROPIC_DEFAULT_BASE_URL;
   }
 
-  async call(request: ModelRequest, apiKey: string | undefined, signal: AbortSignal): Promise<ModelReply> {
+  async call(request: ModelRequest, apiKey: string | undefined, signal: AbortSignal, observer?: CallObserver): Promise<ModelReply> {
     const label = `anthropic:${this.model}`;
-    return streamWithSdk(this.modelFor(requireKey(label, apiKey)), request, { label, signal, now: this.options.now });
+    return streamWithSdk(this.modelFor(requireKey(label, apiKey)), request, { label, signal, now: this.options.now, observer });
   }
 }

@@ -1,6 +1,6 @@
 import { createGoogleGenerativeAI } from '@ai-sdk/google';
 import { sharedDirectFetch } from './http-stack.js';
-import type { ModelReply, ModelRequest, ProviderTransport } from '../model-call/model-client.js';
+import type { CallObserver, ModelReply, ModelRequest, ProviderTransport } from '../model-call/model-client.js';
 import { streamWithSdk, perKey, requireKey, type HttpTransportOptions } from './sdk-generate.js';
 
 export const GOOGLE_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com/v1beta';
@@ -21,8 +21,8 @@ export class GoogleTransport implements ProviderTransport {
     this.baseUrl = options.baseUrl ?? GOOGLE_DEFAULT_BASE_URL;
   }
 
-  async call(request: ModelRequest, apiKey: string | undefined, signal: AbortSignal): Promise<ModelReply> {
+  async call(request: ModelRequest, apiKey: string | undefined, signal: AbortSignal, observer?: CallObserver): Promise<ModelReply> {
     const label = `google:${this.model}`;
-    return streamWithSdk(this.modelFor(requireKey(label, apiKey)), request, { label, signal, now: this.options.now });
+    return streamWithSdk(this.modelFor(requireKey(label, apiKey)), request, { label, signal, now: this.options.now, observer });
   }
 }

@@ -1,39 +1,14 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { EnvHttpProxyAgent, fetch as undiciFetch, Response as UndiciResponse, type RequestInit as UndiciRequestInit } from 'undici';
+import { EnvHttpProxyAgent, fetch as undiciFetch, type RequestInit as UndiciRequestInit } from 'undici';
 import { ConfigurationError } from '../core/errors.js';
 
 /** What `fetch` the provider SDKs and Octokit use: the standard signature. */
 export type FetchFunction = typeof globalThis.fetch;
-
-/** What one model call's HTTP traffic reports while it happens (see observeCall). */
-export interface CallObserver {
-  /** Each response's status and headers, as soon as they arrive: successes and errors alike. */
-  onResponse(response: { status: number; headers: Record<string, string> }): void;
-  /** Each chunk of a response body as it arrives. Called for every chunk of a stream: keep it cheap. */
-  onBytes(): void;
-}
 
 /** The proxies undici is given, each an http(s) URL or `''` for none. */
 export interface ProxySettings {
   httpProxy: string;
   httpsProxy: string;
   noProxy: string;
-}
-
-const observers = new AsyncLocalStorage<CallObserver>();
-
-/**
- * Runs `run` so that every response fetched by an HTTP stack inside it, however deep in an SDK,
- * reports to `observer`. The observer travels with the async context, not in the SDK's options, so
- * the key pool sees rate-limit headers and the stall time-out sees bytes for every provider alike.
- */
-export function observeCall<T>(observer: CallObserver, run: () => Promise<T>): Promise<T> {
-  return observers.run(observer, run);
-}
-
-/** The observer of the call this code runs in, for a transport that receives bytes other than through fetch. */
-export function currentCallObserver(): CallObserver | undefined {
-  return observers.getStore();
 }
 
 /**
@@ -47,16 +22,14 @@ export function currentCallObserver(): CallObserver | undefined {
  *   replaces that list.
  * - No header or body time-out: PooledModelClient bounds each call (wall limit, stall time-out) and
  *   the item's signal aborts it; undici's own limits would cut a slow but healthy answer.
- * - Responses are handed over as they stream in; inside observeCall they report to its observer.
+ * - Responses are handed over as they stream in.
  */
 export function createHttpStack(options: { env: Record<string, string | undefined> }): FetchFunction {
   const dispatcher = new EnvHttpProxyAgent({ ...proxySettings(options.env), headersTimeout: 0, bodyTimeout: 0 });
   const stackFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const observer = observers.getStore();
     const [target, requestInit] = input instanceof Request ? await fromRequest(input, init) : [input, init];
     // The SDKs' init is the standard one; undici's own type differs only in types Node bundles separately.
-    const response = await undiciFetch(target, { ...(requestInit as UndiciRequestInit), dispatcher });
-    return observer === undefined ? response : observed(response, observer);
+    return undiciFetch(target, { ...(requestInit as UndiciRequestInit), dispatcher });
   };
   return stackFetch;
 }
@@ -108,21 +81,4 @@ function withoutCredentials(value: string): string {
 async function fromRequest(request: Request, init: RequestInit | undefined): Promise<[string, RequestInit]> {
   const body = request.body === null ? undefined : await request.arrayBuffer();
   return [request.url, { method: request.method, headers: request.headers, body, signal: request.signal, ...init }];
-}
-
-function observed(response: UndiciResponse, observer: CallObserver): UndiciResponse {
-  observer.onResponse({ status: response.status, headers: Object.fromEntries(response.headers) });
-  if (response.body === null) return response;
-  const counted = response.body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        observer.onBytes();
-        controller.enqueue(chunk);
-      },
-    }),
-  );
-  const copy = new UndiciResponse(counted, { status: response.status, statusText: response.statusText, headers: response.headers });
-  // Octokit reads the response's url; a constructed Response has none of its own.
-  Object.defineProperty(copy, 'url', { value: response.url });
-  return copy;
 }

@@ -1,4 +1,4 @@
-import type { ModelReply, ModelRequest, ProviderTransport } from '../model-call/model-client.js';
+import type { CallObserver, ModelReply, ModelRequest, ProviderTransport } from '../model-call/model-client.js';
 
 /**
  * A provider transport whose SDK is loaded on its first call. The SDKs are the heaviest modules
@@ -16,12 +16,12 @@ export class LazyTransport implements ProviderTransport {
     private readonly load: () => Promise<ProviderTransport>,
   ) {}
 
-  async call(request: ModelRequest, apiKey: string | undefined, signal: AbortSignal): Promise<ModelReply> {
+  async call(request: ModelRequest, apiKey: string | undefined, signal: AbortSignal, observer?: CallObserver): Promise<ModelReply> {
     // A failed import is not kept: the next call tries again.
     this.loaded ??= this.load().catch((error: unknown) => {
       this.loaded = undefined;
       throw error;
     });
-    return (await this.loaded).call(request, apiKey, signal);
+    return (await this.loaded).call(request, apiKey, signal, observer);
   }
 }

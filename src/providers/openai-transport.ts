@@ -1,9 +1,9 @@
-import OpenAI from 'openai';
+import OpenAI, { APIError } from 'openai';
 import type { ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { abortReason } from '../core/abort.js';
 import { ModelCallError, TransientModelError } from '../model-call/errors.js';
 import { sharedDirectFetch } from './http-stack.js';
-import type { ModelReply, ModelRequest, ModelUsage, ProviderTransport } from '../model-call/model-client.js';
+import type { CallObserver, ModelReply, ModelRequest, ModelUsage, ProviderTransport } from '../model-call/model-client.js';
 import { translateOpenAIError } from './openai-errors.js';
 import type { HttpTransportOptions } from './sdk-generate.js';
 import { translateStreamError } from './stream-errors.js';
@@ -45,16 +45,20 @@ export class OpenAITransport implements ProviderTransport {
     this.baseUrl = options.baseUrl ?? OPENAI_DEFAULT_BASE_URL;
   }
 
-  async call(request: ModelRequest, apiKey: string | undefined, signal: AbortSignal): Promise<ModelReply> {
+  async call(request: ModelRequest, apiKey: string | undefined, signal: AbortSignal, observer?: CallObserver): Promise<ModelReply> {
     const label = `openai:${this.model}`;
     const collected: Collected = { text: '', usage: undefined, model: undefined, sawChoice: false, finished: false };
     try {
       // One SDK client for every key: the key travels with each request, so no client is built per call.
-      const stream = await this.sdkClient().chat.completions.create(this.body(request), {
-        signal,
-        headers: { Authorization: `Bearer ${apiKey ?? KEYLESS_PLACEHOLDER}` },
-      });
+      const { data: stream, response } = await this.sdkClient()
+        .chat.completions.create(this.body(request), {
+          signal,
+          headers: { Authorization: `Bearer ${apiKey ?? KEYLESS_PLACEHOLDER}` },
+        })
+        .withResponse();
+      observer?.onResponse({ status: response.status, headers: Object.fromEntries(response.headers) });
       for await (const chunk of stream) {
+        observer?.onBytes();
         if (typeof chunk.model === 'string' && chunk.model !== '') collected.model = chunk.model;
         if (chunk.usage) collected.usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
         const choice = chunk.choices[0];
@@ -64,6 +68,10 @@ export class OpenAITransport implements ProviderTransport {
         if (choice.finish_reason) collected.finished = true;
       }
     } catch (error) {
+      if (error instanceof APIError) {
+        const { status, headers } = error as APIError<number | undefined, Headers | undefined>;
+        if (status !== undefined && headers) observer?.onResponse({ status, headers: Object.fromEntries(headers) });
+      }
       const context = { label, signal, nowMs: (this.options.now ?? Date.now)() };
       throw translateStreamError(error, context) ?? translateOpenAIError(error, context);
     }

@@ -3,8 +3,7 @@ import { FakeClock } from '../clock/testing/fake-clock.js';
 import { abortReason } from '../core/abort.js';
 import type { KeyEvent } from '../keys/call-with-key.js';
 import { KeyPool } from '../keys/key-pool.js';
-import type { ModelRequest, ProviderTransport } from '../model-call/model-client.js';
-import { currentCallObserver } from './http-stack.js';
+import type { CallObserver, ModelRequest, ProviderTransport } from '../model-call/model-client.js';
 import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_STALL_TIMEOUT_MS, PooledModelClient } from './pooled-model-client.js';
 import type { ReplyWithCost } from './pricing.js';
 
@@ -12,8 +11,17 @@ const KEY = 'the-real-key-value-9876';
 const OK: ReplyWithCost = { text: 'ok', usage: { inputTokens: 1, outputTokens: 1 }, model: 'gpt-4o' };
 
 /** A transport whose calls each test scripts; it reports bytes the way the HTTP stack does, to the call's observer. */
-function transport(call: (signal: AbortSignal) => Promise<ReplyWithCost>, streams = true): ProviderTransport {
-  return { provider: 'openai', model: 'gpt-4o', needsKey: true, streams, call: (_request, _key, signal) => call(signal) };
+function transport(
+  call: (signal: AbortSignal, observer: CallObserver | undefined) => Promise<ReplyWithCost>,
+  streams = true,
+): ProviderTransport {
+  return {
+    provider: 'openai',
+    model: 'gpt-4o',
+    needsKey: true,
+    streams,
+    call: (_request, _key, signal, observer) => call(signal, observer),
+  };
 }
 
 function request(): ModelRequest {
@@ -54,8 +62,7 @@ describe('PooledModelClient with a streaming transport', () => {
 
   it('keeps an attempt whose bytes keep coming, far past the stall time-out, bounded by the wall limit alone', async () => {
     const clock = new FakeClock();
-    const steady = transport(async (signal) => {
-      const observer = currentCallObserver();
+    const steady = transport(async (signal, observer) => {
       observer?.onResponse({ status: 200, headers: {} });
       for (let chunk = 0; chunk < 20; chunk++) {
         await clock.sleep(60_000, signal);
@@ -94,8 +101,8 @@ describe('PooledModelClient with a streaming transport', () => {
       lease.observeHeaders = (headers) => observed.push(headers);
       return lease;
     };
-    const limited = transport(() => {
-      currentCallObserver()?.onResponse({ status: 200, headers: { 'x-ratelimit-remaining-requests': '9' } });
+    const limited = transport((_signal, observer) => {
+      observer?.onResponse({ status: 200, headers: { 'x-ratelimit-remaining-requests': '9' } });
       return Promise.resolve(OK);
     });
 

@@ -9,9 +9,15 @@ import type { KeyPool } from '../keys/key-pool.js';
 import type { SecretRedactor } from '../keys/redact.js';
 import { noRedaction } from '../core/redact.js';
 import { ModelCallError, redactError, TransientModelError } from '../model-call/errors.js';
-import { observeCall, type CallObserver } from './http-stack.js';
 import { describeKeyEvent } from './key-event-message.js';
-import type { ModelCallHooks, ModelClient, ModelRequest, ModelResponse, ProviderTransport } from '../model-call/model-client.js';
+import type {
+  CallObserver,
+  ModelCallHooks,
+  ModelClient,
+  ModelRequest,
+  ModelResponse,
+  ProviderTransport,
+} from '../model-call/model-client.js';
 import { costOf, isPriced, type ReplyWithCost } from './pricing.js';
 import { StallWatchdog } from './stall-watchdog.js';
 
@@ -180,7 +186,7 @@ export class PooledModelClient implements ModelClient {
     };
     const signal = AbortSignal.any([request.signal, cut.signal]);
     try {
-      return await observeCall(observer, () => raceWithAbort(transport.call(request, lease.value, signal), signal));
+      return await raceWithAbort(transport.call(request, lease.value, signal, observer), signal);
     } finally {
       finished.abort(CALL_FINISHED);
     }

@@ -1,7 +1,7 @@
-import { streamText, type LanguageModel, type LanguageModelUsage, type OutputInterface } from 'ai';
+import { APICallError, streamText, type LanguageModel, type LanguageModelUsage, type OutputInterface } from 'ai';
 import { abortReason } from '../core/abort.js';
 import { ModelCallError, TransientModelError } from '../model-call/errors.js';
-import type { ModelReply, ModelRequest } from '../model-call/model-client.js';
+import type { CallObserver, ModelReply, ModelRequest } from '../model-call/model-client.js';
 import type { FetchFunction } from './http-stack.js';
 import { translateSdkError } from './sdk-errors.js';
 import { translateStreamError } from './stream-errors.js';
@@ -24,6 +24,8 @@ export interface SdkCallOptions {
   /** Extra provider settings (`{ openai: { … } }`). */
   providerOptions?: Parameters<typeof streamText>[0]['providerOptions'];
   now?: () => number;
+  /** Told of every part of the stream, and of the response headers (the SDK hands them over with the step's end, or with its error). */
+  observer?: CallObserver;
 }
 
 /**
@@ -34,7 +36,7 @@ export interface SdkCallOptions {
  */
 export async function streamWithSdk(model: LanguageModel, request: ModelRequest, options: SdkCallOptions): Promise<ModelReply> {
   silenceSdkWarnings();
-  const { signal } = options;
+  const { signal, observer } = options;
   let text = '';
   let usage: LanguageModelUsage | undefined;
   let modelId: string | undefined;
@@ -51,17 +53,25 @@ export async function streamWithSdk(model: LanguageModel, request: ModelRequest,
       ...(request.jsonSchema ? { output: rawJsonOutput(request.jsonSchema) } : {}),
       // Failures arrive as `error` parts below; the default handler would print them to the console.
       onError: () => undefined,
+      // Raw chunks include the provider's keep-alive events (Anthropic's `ping`), which the stall time-out counts.
+      includeRawChunks: observer !== undefined,
     });
     for await (const part of result.fullStream) {
+      observer?.onBytes();
       if (part.type === 'text-delta') text += part.text;
-      else if (part.type === 'finish-step') modelId = part.response.modelId;
-      else if (part.type === 'finish') {
+      else if (part.type === 'finish-step') {
+        modelId = part.response.modelId;
+        if (part.response.headers) observer?.onResponse({ status: 200, headers: part.response.headers });
+      } else if (part.type === 'finish') {
         usage = part.totalUsage;
         finishReason = part.rawFinishReason;
       } else if (part.type === 'error') throw part.error;
       else if (part.type === 'abort') throw abortReason(signal);
     }
   } catch (error) {
+    if (APICallError.isInstance(error) && error.statusCode !== undefined && error.responseHeaders) {
+      observer?.onResponse({ status: error.statusCode, headers: error.responseHeaders });
+    }
     const context = { label: options.label, signal, nowMs: (options.now ?? Date.now)() };
     throw translateStreamError(error, context) ?? translateSdkError(error, context);
   }

@@ -117,6 +117,28 @@ describe.each(cases)('$provider streaming', (testCase) => {
     expect(testCase.askedToStream(fake.requests[0]!.path, fake.requests[0]!.body as Record<string, unknown>)).toBe(true);
   });
 
+  it('tells the call observer of the response headers (also of an error) and of every part of the answer', async () => {
+    const fake = await server(
+      { status: 429, headers: { 'x-ratelimit-remaining-requests': '0' } },
+      { text: TEXT, headers: { 'x-ratelimit-remaining-requests': '41' }, stream: { chunks: 5 } },
+    );
+    const seen = { headers: [] as Array<[number, string | undefined]>, bytes: 0 };
+    const observer = {
+      onResponse: ({ status, headers }: { status: number; headers: Record<string, string> }) =>
+        seen.headers.push([status, headers['x-ratelimit-remaining-requests']]),
+      onBytes: () => (seen.bytes += 1),
+    };
+
+    await expect(testCase.transport(fake.baseUrl).call(request(), KEY, neverAborted, observer)).rejects.toThrow(/429/);
+    await testCase.transport(fake.baseUrl).call(request(), KEY, neverAborted, observer);
+
+    expect(seen.headers).toEqual([
+      [429, '0'],
+      [200, '41'],
+    ]);
+    expect(seen.bytes).toBeGreaterThanOrEqual(5);
+  });
+
   it('cuts a stream that stalls after stallTimeoutMs and retries it', async () => {
     const fake = await server({ text: TEXT, stream: { chunks: 4, stallAfterChunks: 1 } }, { text: TEXT });
     const events: KeyEvent[] = [];

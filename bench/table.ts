@@ -39,7 +39,7 @@ const NOTES = [
   '  OpenAI streams. Its CPU / call is what a streamed answer costs lldflow; `latency` shows the whole LLD workflow.',
   '- **queue-10k**: the runner and ModelRegistry over synthetic items with memory checkpoints and no reporters, 1 call per item;',
   '  it measures memory. Its calls take 20 ms: 10 at once make about 400 calls a second, a hundred times the rate of real',
-  "  models at `--parallel 10`; at 1 ms calls V8 lets the heap grow with the allocation rate (peak RSS ~215 MB, live heap the same).",
+  '  models at `--parallel 10`; at 1 ms calls V8 lets the heap grow with the allocation rate (peak RSS ~215 MB, live heap the same).',
 ];
 
 /** The results as a markdown table, what each scenario runs, how the figures are made, and the details. */

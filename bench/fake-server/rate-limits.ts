@@ -58,7 +58,7 @@ class Bucket {
 }
 
 /**
- * Token buckets per key, charged when a request arrives (as OpenAI does: the request itself and its
+ * Token buckets per key and model (the `bucket` given to admit), charged when a request arrives (as OpenAI does: the request itself and its
  * estimated tokens, the prompt's characters / 4 plus the `max_tokens` it asks for). A request either
  * bucket cannot take is refused with the wait until both can.
  */

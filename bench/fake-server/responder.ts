@@ -25,7 +25,9 @@ export class RecordingResponder {
     const call = this.config.responder === 'lld' ? classifyCall(request) : undefined;
     const tokens = chargedTokens(request.body);
     const apiKey = request.apiKey ?? '';
-    const admission = this.limiter?.admit(apiKey, tokens, arrivedAt);
+    // Providers count limits per key and model (OpenAI, Anthropic); so does this server.
+    const limited = `${apiKey} ${String((request.body as { model?: unknown }).model)}`;
+    const admission = this.limiter?.admit(limited, tokens, arrivedAt);
     const record = { apiKey: request.apiKey, arrivedAt, tokens, ...(call ? { itemId: call.itemId, step: call.step } : {}) };
 
     if (admission && !admission.admitted) {
@@ -49,7 +51,7 @@ export class RecordingResponder {
     // sends headers and body together at the end, so the client reads the headers only then; a real
     // streamed answer sends them with its first byte, and its client reads them as they stand then.
     return this.limiter && 'text' in answer
-      ? { ...answer, headers: { ...answer.headers, ...this.limiter.headers(apiKey, sentAt) } }
+      ? { ...answer, headers: { ...answer.headers, ...this.limiter.headers(limited, sentAt) } }
       : answer;
   };
 

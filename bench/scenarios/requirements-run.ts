@@ -73,8 +73,10 @@ async function requirements(
     ...target,
     baseUrl,
     keys: Array.from({ length: spec.keys }, (_, index) => `bench-key-${index + 1}`),
-    drafter: 'openai:bench-drafter',
-    reviewer: 'openai:bench-reviewer',
+    // One model for both roles: the server's limits are per key and model, like the providers', so the
+    // keys' aggregate limit is simply keys × the limit.
+    drafter: 'openai:bench-model',
+    reviewer: 'openai:bench-model',
     options: [
       '--type',
       'lld',

@@ -4,7 +4,6 @@ import { currentHead, isGitRepository, isWorkingTreeClean, resolveRef, runGit } 
 import { pushBranch } from '../git/commit.js';
 import { gitHubCollection } from '../items/collect-items.js';
 import { createHttpStack } from '../providers/http-stack.js';
-import { ModelRegistry } from '../providers/resolve-model.js';
 import { ConfigurationError } from '../core/errors.js';
 import { resolveSandbox } from '../process/sandbox.js';
 import type { ImplementState } from '../workflows/implement/implement-state.js';
@@ -12,7 +11,7 @@ import { ImplementWorkflow } from '../workflows/implement/implement-workflow.js'
 import { detectTestCommand } from '../workflows/implement/test-command.js';
 import type { CliIo } from './cli-io.js';
 import { executeRun, requireRepositoryFolder, requireSelection } from './execute-run.js';
-import { budgetWarnings, requireModelSpec } from './model-options.js';
+import { budgetWarnings, modelRegistryFor, requireModelSpec } from './model-options.js';
 import { DEFAULT_MAX_ITERATIONS } from './requirements-command.js';
 import { buildRetryCommand } from './retry-command.js';
 import { resolveRunnerOptions, type RawRunnerOptions } from './runner-options.js';
@@ -54,14 +53,7 @@ export async function runImplementCommand(flags: ImplementFlags, io: CliIo): Pro
   const sandbox = resolveSandbox(flags.sandbox ?? 'auto', { env: io.env });
   if (sandbox.kind === 'none') warnings.push(sandbox.description);
 
-  const registry = new ModelRegistry({
-    env: io.env,
-    clock: io.clock,
-    perKeyConcurrency: options.perKeyConcurrency,
-    pacing: options.pacing,
-    stallTimeoutMs: options.stallTimeoutMs,
-    replayBaseDir: io.cwd,
-  });
+  const registry = modelRegistryFor(options, io);
   const implementerSpec = requireModelSpec(flags.implementer, '--implementer', 'LLDFLOW_IMPLEMENTER', io.env);
   const implementer = registry.client(implementerSpec.spec, implementerSpec.origin);
   warnings.push(...budgetWarnings(options.budgetUsd, [implementer]));

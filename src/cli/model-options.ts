@@ -1,6 +1,21 @@
 import { isPriced } from '../providers/pricing.js';
 import type { ModelClient } from '../model-call/model-client.js';
 import { ConfigurationError } from '../core/errors.js';
+import { ModelRegistry } from '../providers/resolve-model.js';
+import type { RunnerOptions } from '../runner/run-options.js';
+import type { CliIo } from './cli-io.js';
+
+/** The run's model registry, with the runner options that govern model calls. */
+export function modelRegistryFor(options: RunnerOptions, io: CliIo): ModelRegistry {
+  return new ModelRegistry({
+    env: io.env,
+    clock: io.clock,
+    perKeyConcurrency: options.perKeyConcurrency,
+    pacing: options.pacing,
+    stallTimeoutMs: options.stallTimeoutMs,
+    replayBaseDir: io.cwd,
+  });
+}
 
 /** A model spec from its flag, else its environment variable; missing is a configuration error naming both. */
 export function requireModelSpec(

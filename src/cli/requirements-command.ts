@@ -2,7 +2,6 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { inRepository, repositoryPaths } from '../core/paths.js';
 import { folderCollection, gitHubCollection, type ItemCollection } from '../items/collect-items.js';
 import { createHttpStack } from '../providers/http-stack.js';
-import { ModelRegistry } from '../providers/resolve-model.js';
 import { layoutForModels, repositoryFiles } from '../repository/layout.js';
 import type { Workflow } from '../runner/types.js';
 import { createIssueWorkflow } from '../workflows/issue/issue-workflow.js';
@@ -11,7 +10,7 @@ import { LldWorkflow } from '../workflows/lld/lld-workflow.js';
 import { loadTemplate } from '../workflows/lld/template.js';
 import type { CliIo } from './cli-io.js';
 import { executeRun, requireRepositoryFolder, requireSelection } from './execute-run.js';
-import { budgetWarnings, requireModelSpec } from './model-options.js';
+import { budgetWarnings, modelRegistryFor, requireModelSpec } from './model-options.js';
 import { buildRetryCommand } from './retry-command.js';
 import { resolveRunnerOptions, type RawRunnerOptions } from './runner-options.js';
 
@@ -30,14 +29,7 @@ export async function runRequirementsCommand(flags: RequirementsFlags, io: CliIo
   const { options, warnings } = resolveRunnerOptions(flags, io.cwd);
   await requireRepositoryFolder(options.repo);
   requireSelection(options);
-  const registry = new ModelRegistry({
-    env: io.env,
-    clock: io.clock,
-    perKeyConcurrency: options.perKeyConcurrency,
-    pacing: options.pacing,
-    stallTimeoutMs: options.stallTimeoutMs,
-    replayBaseDir: io.cwd,
-  });
+  const registry = modelRegistryFor(options, io);
   const drafterSpec = requireModelSpec(flags.drafter, '--drafter', 'LLDFLOW_DRAFTER', io.env);
   const reviewerSpec = requireModelSpec(flags.reviewer, '--reviewer', 'LLDFLOW_REVIEWER', io.env);
   const drafter = registry.client(drafterSpec.spec, drafterSpec.origin);

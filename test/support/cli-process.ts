@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
+import { WITHOUT_PROXY } from '../../src/providers/testing/without-proxy.js';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -20,11 +21,7 @@ export class CliProcess {
       cwd: options.cwd,
       env: {
         ...process.env,
-        // A proxy of the machine's own would otherwise carry the calls to the loopback test servers.
-        HTTP_PROXY: undefined,
-        HTTPS_PROXY: undefined,
-        http_proxy: undefined,
-        https_proxy: undefined,
+        ...WITHOUT_PROXY,
         NO_COLOR: '1',
         FORCE_COLOR: '0',
         ...options.env,

@@ -2,6 +2,7 @@ import { systemClock } from '../../clock/clock.js';
 import type { RunSummary } from '../../core/items.js';
 import { ISOLATED_GIT_ENV } from '../../git/testing/temporary-repository.js';
 import { CaptureStream } from '../../output/testing/capture-stream.js';
+import { WITHOUT_PROXY } from '../../providers/testing/without-proxy.js';
 import { runCli } from '../program.js';
 
 export interface InProcessRequirements {
@@ -53,11 +54,7 @@ export async function requirementsInProcess(input: InProcessRequirements): Promi
     cwd: input.repo,
     env: {
       ...process.env,
-      // A proxy of the machine's own would otherwise carry the loopback calls (or refuse them).
-      HTTP_PROXY: undefined,
-      HTTPS_PROXY: undefined,
-      http_proxy: undefined,
-      https_proxy: undefined,
+      ...WITHOUT_PROXY,
       ...ISOLATED_GIT_ENV,
       NO_COLOR: '1',
       OPENAI_BASE_URL: input.baseUrl,

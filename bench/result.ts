@@ -18,6 +18,8 @@ export interface ScenarioResult {
   limitShare?: number;
   /** CPU time (user + system) of the lldflow process during the timed run, in ms. */
   cpuMs: number;
+  /** What each streamed event adds to a call's CPU (calls scenario). */
+  cpuSplit?: { msPerStreamEvent: number };
   /** Peak resident set size of the scenario's process (process.resourceUsage().maxRSS), in MB. */
   peakRssMb: number;
   failedItems: number;

@@ -40,11 +40,11 @@ const TARGETS: readonly Target[] = [
     check: (result) => ({ passed: (efficiencyOf(result) ?? 0) >= 0.95, measured: (efficiencyOf(result) ?? 0).toFixed(3) }),
   },
   {
-    target: `CPU ≤ ${MAX_CPU_MS_PER_CALL} ms per model call (the model-call path)`,
-    scenario: 'calls',
+    target: `CPU ≤ ${MAX_CPU_MS_PER_CALL} ms per model call (the model-call path, over 10,000 calls)`,
+    scenario: 'queue-10k',
     check: (result, others) => ({
       passed: cpuMsPerCallOf(result) <= MAX_CPU_MS_PER_CALL,
-      measured: withWholeWorkflow(`${cpuMsPerCallOf(result).toFixed(2)} ms`, others),
+      measured: withStreamingAndWorkflow(`${cpuMsPerCallOf(result).toFixed(2)} ms`, others),
     }),
   },
   {
@@ -83,8 +83,15 @@ function withoutPacing(measured: string, results: readonly ScenarioResult[], fig
   return comparison ? `${measured} (--no-pacing: ${figure(comparison)})` : measured;
 }
 
-/** The whole LLD workflow's CPU per call beside the model-call path's, when the latency scenario ran. */
-function withWholeWorkflow(measured: string, results: readonly ScenarioResult[]): string {
+/**
+ * Beside the call path's own cost: what each streamed event adds (calls scenario) and the whole LLD
+ * workflow's CPU per call (latency scenario), when those ran.
+ */
+function withStreamingAndWorkflow(measured: string, results: readonly ScenarioResult[]): string {
+  const extras: string[] = [];
+  const perEvent = results.find((result) => result.name === 'calls')?.cpuSplit?.msPerStreamEvent;
+  if (perEvent !== undefined) extras.push(`+ ${(perEvent * 1000).toFixed(1)} µs per streamed event`);
   const workflow = results.find((result) => result.name === 'latency');
-  return workflow ? `${measured} (whole LLD workflow: ${cpuMsPerCallOf(workflow).toFixed(2)} ms)` : measured;
+  if (workflow) extras.push(`whole LLD workflow: ${cpuMsPerCallOf(workflow).toFixed(2)} ms`);
+  return extras.length === 0 ? measured : `${measured} (${extras.join('; ')})`;
 }

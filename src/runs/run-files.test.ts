@@ -4,7 +4,7 @@ import { SqliteCheckpointStoreFactory } from '../checkpoints/sqlite-store.js';
 import type { ItemSummary, RunSummary } from '../core/items.js';
 import { temporaryRepository } from '../git/testing/temporary-repository.js';
 import { collectStatus } from '../status/collect-status.js';
-import { lastRunStatuses, logsDir, newRunId, saveRunSummary } from './run-files.js';
+import { lastRunStatuses, logsDir, newRunId, readRunSummaries, saveRunSummary } from './run-files.js';
 
 const NOW = Date.UTC(2026, 2, 1, 10, 0, 0);
 
@@ -30,6 +30,20 @@ describe('newRunId', () => {
     expect(second).toBe('2026-03-01T10-00-00Z-2');
     expect(existsSync(logsDir(repo, first))).toBe(true);
     expect(existsSync(logsDir(repo, second))).toBe(true);
+  });
+});
+
+describe('readRunSummaries', () => {
+  it('reads the runs of one second in the order they started, the unsuffixed one first', async () => {
+    const { repo } = temporaryRepository([]);
+    for (const runId of ['2026-03-01T10-00-00Z-2', '2026-03-01T10-00-00Z', '2026-03-01T10-00-00Z-10']) {
+      await saveRunSummary(repo, summary(runId, [{ id: '1', status: 'failed', output: null, error: 'x' }]));
+    }
+    expect((await readRunSummaries(repo)).map((run) => run.runId)).toEqual([
+      '2026-03-01T10-00-00Z',
+      '2026-03-01T10-00-00Z-2',
+      '2026-03-01T10-00-00Z-10',
+    ]);
   });
 });
 

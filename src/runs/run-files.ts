@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeStaleTemporaries, writeFileAtomic } from '../files/atomic-write.js';
-import { makeRunId } from '../runner/run-id.js';
+import { compareRunIds, makeRunId } from '../runner/run-id.js';
 import type { ItemStatus, ItemSummary, RunSummary, WorkflowName } from '../core/items.js';
 import { inRepository, repositoryPaths } from '../core/paths.js';
 
@@ -62,7 +62,7 @@ export function unreadableRunSummaries(repo: string): string[] {
   } catch {
     return [];
   }
-  return names.sort().flatMap((name) => {
+  return names.sort(bySummaryRunId).flatMap((name) => {
     const path = join(runsDir(repo), name);
     try {
       return isSummaryShaped(JSON.parse(readFileSync(path, 'utf8'))) ? [] : [path];
@@ -82,7 +82,7 @@ export function readRunSummaries(repo: string, workflow?: WorkflowName): Promise
   try {
     names = readdirSync(runsDir(repo))
       .filter((name) => name.endsWith('.json'))
-      .sort();
+      .sort(bySummaryRunId);
   } catch {
     return Promise.resolve([]);
   }
@@ -117,4 +117,9 @@ export async function lastRunStatuses(repo: string, workflow: WorkflowName): Pro
  */
 export function leftToAnotherRun(item: Pick<ItemSummary, 'status' | 'output'>): boolean {
   return item.status === 'skipped' && item.output === null;
+}
+
+/** `<run id>.json` files in the order of their runs. */
+function bySummaryRunId(left: string, right: string): number {
+  return compareRunIds(left.replace(/\.json$/, ''), right.replace(/\.json$/, ''));
 }

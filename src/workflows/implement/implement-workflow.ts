@@ -8,7 +8,7 @@ import { inRepository, repositoryPaths } from '../../core/paths.js';
 import type { ItemContext, Workflow } from '../../runner/types.js';
 import type { ItemOutcome, WorkItem } from '../../core/items.js';
 import { parseFilesChanged } from '../lld/files-changed.js';
-import { listDesigns, readItemDesign } from '../lld/lld-designs.js';
+import { listDesigns, readItemDesign, requireOneDesign } from '../lld/lld-designs.js';
 import { parseTestScenarios } from '../lld/test-scenarios.js';
 import type { Sandbox } from '../../process/sandbox.js';
 import { parseImplementState, type ImplementLimits, type ImplementState } from './implement-state.js';
@@ -53,6 +53,7 @@ export class ImplementWorkflow implements Workflow<WorkItem, ImplementState> {
       );
     }
     const designs = await listDesigns(this.options.repo);
+    requireOneDesign(designs);
     return designs.filter((design) => design.status === 'approved').map((design) => ({ id: design.id, title: design.title }));
   }
 
@@ -87,7 +88,8 @@ export class ImplementWorkflow implements Workflow<WorkItem, ImplementState> {
         sandbox: this.options.sandbox,
         ...(this.options.publish ? { publish: this.options.publish } : {}),
         loadLld: async () => {
-          const path = repositoryPaths.lld(item.id);
+          // The file as it is named: a hand-named `LLD-7.md` is item 7's design too.
+          const path = (await readItemDesign(this.options.repo, item.id))?.path ?? repositoryPaths.lld(item.id);
           const document = await readFile(inRepository(this.options.repo, path), 'utf8');
           const files = parseFilesChanged(document).changes.filter((change) => !change.directory);
           const scenarios = parseTestScenarios(document).scenarios.map(

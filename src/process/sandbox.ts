@@ -25,6 +25,11 @@ export interface SandboxScope {
 export interface SandboxedCommand {
   file: string;
   args: string[];
+  /**
+   * The file descriptor (3 or above) on which the sandbox writes, as JSON, the `child-pid` of its first
+   * process: the caller opens it as a pipe and waits for that process's PID namespace to empty.
+   */
+  infoFd?: number;
 }
 
 export interface Sandbox {
@@ -77,11 +82,18 @@ function noSandbox(description: string): Sandbox {
   return { kind: 'none', description, wrap: () => undefined };
 }
 
+/** The first descriptor after stdin, stdout and stderr. */
+const INFO_FD = 3;
+
 function bubblewrap(file: string): Sandbox {
   return {
     kind: 'bwrap',
     description: `bubblewrap (${file}): only the worktree is writable, private /tmp and process namespace, no network unless --sandbox-network`,
-    wrap: (command, scope) => ({ file, args: [...bubblewrapArguments(scope), '/bin/sh', '-c', command] }),
+    wrap: (command, scope) => ({
+      file,
+      args: ['--info-fd', String(INFO_FD), ...bubblewrapArguments(scope), '/bin/sh', '-c', command],
+      infoFd: INFO_FD,
+    }),
   };
 }
 

@@ -1,10 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { abortReason } from '../../core/abort.js';
 import { systemClock, type Clock } from '../../clock/clock.js';
 import { OutputTail } from './output-tail.js';
 import type { Sandbox } from '../../process/sandbox.js';
+import { pidNamespaceOf, waitForNamespaceExit } from '../../process/pid-namespace.js';
 import { terminateProcessGroup } from '../../process/terminate-process-group.js';
 
 /**
@@ -118,12 +120,14 @@ export async function runTestCommand(options: TestRunOptions): Promise<TestRunRe
     // Its own process group (POSIX), so one signal reaches every descendant outside a sandbox, and the
     // sandbox itself (whose end takes everything inside with it) within one.
     detached: process.platform !== 'win32',
-    stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'],
+    // The sandbox's info descriptor, when it has one, names its first process (see SandboxedCommand).
+    stdio: (sandboxed?.infoFd === 3 ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe']) satisfies StdioOptions,
     windowsHide: true,
   };
   const child = sandboxed ? spawn(sandboxed.file, sandboxed.args, spawnOptions) : spawn(options.command, { ...spawnOptions, shell: true });
-  child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
-  child.stderr.on('data', (chunk: Buffer) => output.push(chunk));
+  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
+  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
+  const sandboxNamespace = sandboxed?.infoFd === 3 ? readSandboxNamespace(child.stdio[3] as Readable | null) : undefined;
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const exited = new Promise<{ kind: 'exit'; code: number | null } | { kind: 'error'; error: Error }>((resolve) => {
     child.once('exit', (code) => resolve({ kind: 'exit', code }));
@@ -146,12 +150,15 @@ export async function runTestCommand(options: TestRunOptions): Promise<TestRunRe
     if (first.kind === 'error') throw first.error;
     await endProcessTree(child, first.kind !== 'exit', clock, graceMs);
     const ended = await exited;
+    // What the sandbox started ends with its namespace, a moment after the sandbox's own process.
+    const namespace = sandboxNamespace?.current();
+    if (namespace !== undefined) await waitForNamespaceExit(namespace, graceMs + NAMESPACE_STUCK_LIMIT_MS);
     // Pipes close once every writer is gone; one that escaped the group could hold them open.
     const closeWait = new AbortController();
     await Promise.race([closed, clock.sleep(graceMs, closeWait.signal).catch(() => undefined)]);
     closeWait.abort();
-    child.stdout.destroy();
-    child.stderr.destroy();
+    child.stdout?.destroy();
+    child.stderr?.destroy();
 
     if (first.kind === 'abort') throw abortReason(signal!);
     return {
@@ -164,6 +171,30 @@ export async function runTestCommand(options: TestRunOptions): Promise<TestRunRe
     stopTimer.abort();
     if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/** Longest wait for a sandbox's namespace to empty once its processes were killed: only a process stuck in the kernel takes longer. */
+const NAMESPACE_STUCK_LIMIT_MS = 10_000;
+
+/**
+ * Reads the sandbox's info descriptor (`{"child-pid": 123}`) and that process's PID namespace while it
+ * still runs. `current()` is what was learnt so far: undefined when the sandbox ended before saying.
+ */
+function readSandboxNamespace(info: Readable | null): { current(): string | undefined } {
+  let namespace: string | undefined;
+  let text = '';
+  info?.setEncoding('utf8');
+  info?.on('data', (chunk: string) => {
+    text += chunk;
+    const pid = /"child-pid"\s*:\s*(\d+)/.exec(text)?.[1];
+    if (pid === undefined || namespace !== undefined) return;
+    text = '';
+    void pidNamespaceOf(Number(pid)).then((found) => {
+      namespace ??= found;
+    });
+  });
+  info?.on('error', () => undefined);
+  return { current: () => namespace };
 }
 
 async function endProcessTree(child: ChildProcess, stopRequested: boolean, clock: Clock, graceMs: number): Promise<void> {

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { requirementsInProcess, type InProcessRun } from '../../src/cli/testing/requirements-in-process.js';
 import { temporaryRepository } from '../../src/git/testing/temporary-repository.js';
 import type { FakeHttpServer, FakeReply, FakeRequest } from '../../src/providers/testing/fake-http-server.js';
+import { CountingProxy } from '../../src/providers/testing/counting-proxy.js';
 import { fakeOpenAIServer } from '../../src/providers/testing/fake-openai-server.js';
 import { approvingResponder } from '../support/lld-responder.js';
 
@@ -45,6 +46,7 @@ async function run(
   respond: (request: FakeRequest) => FakeReply,
   options: string[],
   models: { drafter?: string; reviewer?: string } = {},
+  env: Record<string, string | undefined> = {},
 ): Promise<InProcessRun & { served: FakeHttpServer }> {
   server = await fakeOpenAIServer({ respond });
   const target = temporaryRepository(ids);
@@ -56,6 +58,7 @@ async function run(
     drafter: models.drafter ?? 'openai:test-drafter',
     reviewer: models.reviewer ?? 'openai:test-reviewer',
     options: ['--type', 'lld', ...options],
+    env,
   });
   return { ...result, served: server };
 }
@@ -75,6 +78,42 @@ function requestsFor(server: FakeHttpServer, key: string): number {
 }
 
 describe('model calls that meet real provider behaviour', () => {
+  it('sends every model call of a run through the proxy HTTP_PROXY names, and none when NO_PROXY names the host', async () => {
+    const proxy = await new CountingProxy().start();
+    try {
+      const proxied = await run(
+        ['1', '2'],
+        [GOOD],
+        approvingResponder,
+        ['--parallel', '2'],
+        {},
+        { HTTP_PROXY: proxy.url, NO_PROXY: '', no_proxy: undefined },
+      );
+      expect(proxied.code, proxied.stderr).toBe(0);
+      const target = new URL(proxied.served.baseUrl).host;
+      expect(proxy.countFor(target)).toBeGreaterThan(0);
+      // Every request reached the server over one of the proxy's own connections.
+      expect(proxied.served.requests).toHaveLength(4);
+      expect(
+        proxied.served.requests.every((request) => request.remotePort !== undefined && proxy.upstreamPorts.has(request.remotePort)),
+      ).toBe(true);
+      await server?.close();
+
+      const direct = await run(
+        ['1', '2'],
+        [GOOD],
+        approvingResponder,
+        ['--parallel', '2'],
+        {},
+        { HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1', no_proxy: undefined },
+      );
+      expect(direct.code, direct.stderr).toBe(0);
+      expect(proxy.countFor(new URL(direct.served.baseUrl).host)).toBe(0);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('sets a revoked key and a key without quota aside at once; every item succeeds on the good key', async () => {
     const result = await run(['1', '2', '3', '4'], [REVOKED, NO_QUOTA, GOOD], byKey, ['--parallel', '3']);
     expect(result.code, result.stderr).toBe(0);

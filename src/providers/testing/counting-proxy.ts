@@ -40,6 +40,9 @@ export class CountingProxy {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** The local ports of the proxy's own connections to the targets: a request that came over one came through the proxy. */
+  readonly upstreamPorts = new Set<number>();
+
   /** Tunnels and forwarded requests to this `host:port`. */
   countFor(target: string): number {
     return this.records.filter((record) => record.target === target).length;
@@ -78,6 +81,9 @@ export class CountingProxy {
         answer.pipe(response);
       },
     );
+    upstream.on('socket', (socket) =>
+      socket.on('connect', () => socket.localPort !== undefined && this.upstreamPorts.add(socket.localPort)),
+    );
     upstream.on('error', () => response.destroy());
     response.on('close', () => upstream.destroy());
     request.pipe(upstream);
@@ -94,6 +100,7 @@ export class CountingProxy {
     }
     this.records.push({ kind: 'connect', target: `${host}:${port}` });
     const upstream = connect(port, host.replace(/^\[|\]$/g, ''), () => {
+      if (upstream.localPort !== undefined) this.upstreamPorts.add(upstream.localPort);
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       if (head.length > 0) upstream.write(head);
       upstream.pipe(client);

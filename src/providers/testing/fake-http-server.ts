@@ -51,6 +51,8 @@ export interface FakeRequestRecord {
   body: unknown;
   /** Real time (Date.now()) the request arrived. */
   receivedAt: number;
+  /** The client's port: which connection (a proxy's, for example) the request came over. */
+  remotePort: number | undefined;
   /** 'answered' once a reply was written; 'client-closed' when the client hung up first. */
   outcome: 'pending' | 'answered' | 'client-closed';
 }
@@ -152,6 +154,7 @@ export class FakeHttpServer {
       path: url.pathname,
       body: parseJson(rawBody),
       receivedAt: Date.now(),
+      remotePort: request.socket.remotePort,
       outcome: 'pending',
     };
     this.requests.push(record);

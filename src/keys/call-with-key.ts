@@ -62,24 +62,7 @@ export async function callWithKey<T>(pool: KeyPool, options: CallWithKeyOptions,
     try {
       result = await call(lease);
     } catch (error) {
-      if (error instanceof RateLimitedError) {
-        const cooldown = lease.rateLimited(error.retryAfterMs);
-        onEvent?.({
-          type: 'rate-limited',
-          provider: pool.provider,
-          keyName: lease.name,
-          cooldownMs: cooldown.ms,
-          announced: cooldown.announced,
-          ...(cooldown.capped && { askedMs: cooldown.askedMs }),
-        });
-        continue;
-      }
-      if (error instanceof KeyUnusableError) {
-        if (lease.setAside(error)) {
-          onEvent?.({ type: 'key-set-aside', provider: pool.provider, keyName: lease.name, kind: error.kind, why: error.why });
-        }
-        continue;
-      }
+      if (endLeaseForKeyFailure(pool.provider, lease, error, onEvent)) continue;
       lease.release(false);
       if (!(error instanceof TransientModelError)) throw error;
 
@@ -96,4 +79,29 @@ export async function callWithKey<T>(pool: KeyPool, options: CallWithKeyOptions,
     lease.release(true);
     return result;
   }
+}
+
+/**
+ * The key's share of a failure, decided once for every caller that leases keys: a 429 rests the key
+ * and an unusable key is set aside (each with its event), and the lease ends; true when the call
+ * should move to another key, false (lease untouched) for any other failure.
+ */
+export function endLeaseForKeyFailure(provider: string, lease: KeyLease, error: unknown, onEvent?: (event: KeyEvent) => void): boolean {
+  if (error instanceof RateLimitedError) {
+    const cooldown = lease.rateLimited(error.retryAfterMs);
+    onEvent?.({
+      type: 'rate-limited',
+      provider,
+      keyName: lease.name,
+      cooldownMs: cooldown.ms,
+      announced: cooldown.announced,
+      ...(cooldown.capped && { askedMs: cooldown.askedMs }),
+    });
+    return true;
+  }
+  if (error instanceof KeyUnusableError) {
+    if (lease.setAside(error)) onEvent?.({ type: 'key-set-aside', provider, keyName: lease.name, kind: error.kind, why: error.why });
+    return true;
+  }
+  return false;
 }

@@ -3,10 +3,9 @@ import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { Clock } from '../clock/clock.js';
 import { abortReason } from '../core/abort.js';
 import type { Redact } from '../core/redact.js';
-import type { KeyEvent } from '../keys/call-with-key.js';
+import { endLeaseForKeyFailure, type KeyEvent } from '../keys/call-with-key.js';
 import type { KeyLease } from '../keys/key-lease.js';
 import type { KeyPool } from '../keys/key-pool.js';
-import { KeyUnusableError, RateLimitedError } from '../model-call/errors.js';
 import { classifyHttpFailure } from './http-failure.js';
 import type { FetchFunction } from './http-stack.js';
 import { errorBody, KEY_HEADERS, keyHeader, requestDemand, type ProxyErrorKind, type ProxyProtocol } from './key-leasing-proxy-protocol.js';
@@ -136,24 +135,7 @@ async function attempt(
       { label: `${pool.provider}:${model ?? 'unknown model'}`, nowMs: context.clock.now() },
       { cause: undefined },
     );
-    if (failure instanceof RateLimitedError) {
-      const cooldown = lease.rateLimited(failure.retryAfterMs);
-      onEvent?.({
-        type: 'rate-limited',
-        provider: pool.provider,
-        keyName: lease.name,
-        cooldownMs: cooldown.ms,
-        announced: cooldown.announced,
-        ...(cooldown.capped && { askedMs: cooldown.askedMs }),
-      });
-      return false;
-    }
-    if (failure instanceof KeyUnusableError) {
-      if (lease.setAside(failure)) {
-        onEvent?.({ type: 'key-set-aside', provider: pool.provider, keyName: lease.name, kind: failure.kind, why: failure.why });
-      }
-      return false;
-    }
+    if (endLeaseForKeyFailure(pool.provider, lease, failure, onEvent)) return false;
     lease.release(false);
     if (!response.destroyed) response.writeHead(upstream.status, returnedHeaders(headers, hideKey)).end(hideKey(text));
     return true;

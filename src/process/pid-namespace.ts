@@ -1,4 +1,4 @@
-import { readdir, readlink } from 'node:fs/promises';
+import { readdir, readFile, readlink } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 
 /**
@@ -32,5 +32,47 @@ export async function waitForNamespaceExit(namespace: string, limitMs: number, p
     if (!(await namespaceHasProcesses(namespace))) return true;
     if (Date.now() >= deadline) return false;
     await delay(pollMs);
+  }
+}
+
+/**
+ * The PID namespaces of `pid`'s descendants other than this process's own: a sandbox's, once it has
+ * started its first process. Read before the sandbox is ended, while the tree still hangs together.
+ */
+export async function descendantNamespaces(pid: number): Promise<Set<string>> {
+  const parents = new Map<number, number>();
+  for (const entry of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => undefined);
+    if (stat === undefined) continue;
+    // "pid (command) state ppid …"; the command may itself hold spaces and parentheses.
+    parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+  }
+  const own = await pidNamespaceOf(process.pid);
+  const namespaces = new Set<string>();
+  for (const candidate of parents.keys()) {
+    let ancestor = parents.get(candidate);
+    for (let depth = 0; ancestor !== undefined && ancestor > 1 && ancestor !== pid && depth < 64; depth++) ancestor = parents.get(ancestor);
+    if (ancestor !== pid) continue;
+    const namespace = await pidNamespaceOf(candidate);
+    if (namespace !== undefined && namespace !== own) namespaces.add(namespace);
+  }
+  return namespaces;
+}
+
+/**
+ * Kills every process of `namespace` (never this process's own namespace). Ending a sandbox's first
+ * process tears its namespace down, but only if that process learnt in time that it must die with its
+ * parent; this does not rely on it.
+ */
+export async function killNamespace(namespace: string): Promise<void> {
+  if (namespace === (await pidNamespaceOf(process.pid))) return;
+  for (const entry of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(entry) || (await pidNamespaceOf(Number(entry))) !== namespace) continue;
+    try {
+      process.kill(Number(entry), 'SIGKILL');
+    } catch {
+      // Gone meanwhile.
+    }
   }
 }

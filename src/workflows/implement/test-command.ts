@@ -6,7 +6,7 @@ import { abortReason } from '../../core/abort.js';
 import { systemClock, type Clock } from '../../clock/clock.js';
 import { OutputTail } from './output-tail.js';
 import type { Sandbox } from '../../process/sandbox.js';
-import { pidNamespaceOf, waitForNamespaceExit } from '../../process/pid-namespace.js';
+import { descendantNamespaces, killNamespace, pidNamespaceOf, waitForNamespaceExit } from '../../process/pid-namespace.js';
 import { terminateProcessGroup } from '../../process/terminate-process-group.js';
 
 /**
@@ -148,11 +148,16 @@ export async function runTestCommand(options: TestRunOptions): Promise<TestRunRe
   try {
     const first = await Promise.race([exited, stopRequested]);
     if (first.kind === 'error') throw first.error;
+    // The sandbox's namespaces, read while its tree still hangs together: what it started runs there.
+    const namespaces = sandboxed && child.pid !== undefined ? await descendantNamespaces(child.pid) : new Set<string>();
     await endProcessTree(child, first.kind !== 'exit', clock, graceMs);
     const ended = await exited;
-    // What the sandbox started ends with its namespace, a moment after the sandbox's own process.
-    const namespace = sandboxNamespace?.current();
-    if (namespace !== undefined) await waitForNamespaceExit(namespace, graceMs + NAMESPACE_STUCK_LIMIT_MS);
+    const reported = sandboxNamespace?.current();
+    if (reported !== undefined) namespaces.add(reported);
+    for (const namespace of namespaces) {
+      await killNamespace(namespace);
+      await waitForNamespaceExit(namespace, NAMESPACE_STUCK_LIMIT_MS);
+    }
     // Pipes close once every writer is gone; one that escaped the group could hold them open.
     const closeWait = new AbortController();
     await Promise.race([closed, clock.sleep(graceMs, closeWait.signal).catch(() => undefined)]);
@@ -173,7 +178,7 @@ export async function runTestCommand(options: TestRunOptions): Promise<TestRunRe
   }
 }
 
-/** Longest wait for a sandbox's namespace to empty once its processes were killed: only a process stuck in the kernel takes longer. */
+/** Longest wait for a sandbox's namespace to empty once its processes were sent SIGKILL: only a process stuck in the kernel takes longer. */
 const NAMESPACE_STUCK_LIMIT_MS = 10_000;
 
 /**

@@ -1,5 +1,6 @@
-import { readdir, readFile, readlink } from 'node:fs/promises';
+import { readdir, readlink } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
+import { readProcessTable } from './process-table.js';
 
 /**
  * The PID namespace a process runs in (`pid:[4026532801]`), or undefined when it cannot be read (the
@@ -40,14 +41,7 @@ export async function waitForNamespaceExit(namespace: string, limitMs: number, p
  * started its first process. Read before the sandbox is ended, while the tree still hangs together.
  */
 export async function descendantNamespaces(pid: number): Promise<Set<string>> {
-  const parents = new Map<number, number>();
-  for (const entry of await readdir('/proc').catch(() => [] as string[])) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => undefined);
-    if (stat === undefined) continue;
-    // "pid (command) state ppid …"; the command may itself hold spaces and parentheses.
-    parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-  }
+  const parents = new Map((await readProcessTable()).map((entry) => [entry.pid, entry.parentPid]));
   const own = await pidNamespaceOf(process.pid);
   const namespaces = new Set<string>();
   for (const candidate of parents.keys()) {

@@ -1,6 +1,6 @@
-import { readdir, readFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Clock } from '../clock/clock.js';
+import { readProcessTable } from './process-table.js';
 
 /**
  * Sends `signal` to every process of the group led by `groupId` (a child spawned `detached`).
@@ -23,17 +23,10 @@ export function signalProcessGroup(groupId: number, signal: NodeJS.Signals | 0):
 export async function isProcessGroupAlive(groupId: number): Promise<boolean> {
   if (!signalProcessGroup(groupId, 0)) return false;
   if (process.platform !== 'linux') return true;
-  const entries = await readdir('/proc').catch(() => undefined);
-  if (!entries) return true;
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => undefined);
-    if (stat === undefined) continue;
-    // "pid (command) state ppid pgrp …"; the command may itself hold spaces and parentheses.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[2]) === groupId && fields[0] !== 'Z' && fields[0] !== 'X') return true;
-  }
-  return false;
+  const table = await readProcessTable();
+  // No /proc to read: the signal's answer is all there is.
+  if (table.length === 0) return true;
+  return table.some((entry) => entry.groupId === groupId && entry.state !== 'Z' && entry.state !== 'X');
 }
 
 /**

@@ -47,6 +47,19 @@ describe('readRunSummaries', () => {
   });
 });
 
+describe('status after a run that skipped an item an earlier run did', () => {
+  it('keeps the earlier result: a skip never overwrites it', async () => {
+    const { repo } = temporaryRepository([]);
+    const report = '4-implementation:docs/reports/active/4-implementation-report.md';
+    await saveRunSummary(repo, summary('2026-03-01T10-00-00Z', [{ id: '4', status: 'succeeded', output: report, error: null }]));
+    await saveRunSummary(repo, summary('2026-03-01T10-00-00Z-2', [{ id: '4', status: 'skipped', output: report, error: null }]));
+    const rows = await collectStatus(repo, new SqliteCheckpointStoreFactory(repo));
+    expect(rows.map((row) => [row.id, row.lastResult, row.output, row.lastRunId])).toEqual([
+      ['4', 'succeeded', report, '2026-03-01T10-00-00Z'],
+    ]);
+  });
+});
+
 describe('two runs side by side: an item one of them skipped because the other had it', () => {
   it('keeps the result of the run that did the work, in --retry-failed and in status', async () => {
     const { repo } = temporaryRepository([]);

@@ -4,7 +4,7 @@ import { compareItemIds } from '../core/compare-item-ids.js';
 import type { ItemStatus, WorkflowName } from '../core/items.js';
 import { inRepository, repositoryPaths } from '../core/paths.js';
 import { findTemporaries } from '../files/atomic-write.js';
-import { leftToAnotherRun, readRunSummaries, runsDir, unreadableRunSummaries } from '../runs/run-files.js';
+import { readRunSummaries, runsDir, unreadableRunSummaries } from '../runs/run-files.js';
 import { listDesigns } from '../workflows/lld/lld-designs.js';
 import { checkStateOf, CLOSING_RECORD, lineageRunIdOf, readFolder } from './state-files.js';
 
@@ -89,8 +89,13 @@ export async function collectStatusReport(repo: string, checkpoints: CheckpointS
     for (const summary of await readRunSummaries(repo)) {
       for (const item of summary.items) {
         if (typeof item?.id !== 'string') continue;
-        // Skipped because another run had it: that run's summary tells how it went.
-        if (leftToAnotherRun(item) && rows.has(`${summary.workflow}:${item.id}`)) continue;
+        // A skip says nothing new about how the item went (another run had it, or an earlier run did
+        // it): the last meaningful result stays, whichever of two runs of one second sorts later.
+        const known = rows.get(`${summary.workflow}:${item.id}`);
+        if (known && item.status === 'skipped') {
+          if (item.output) known.output = item.output;
+          continue;
+        }
         const entry = row(summary.workflow, item.id);
         Object.assign(entry, {
           title: item.title,

@@ -1,4 +1,4 @@
-import { readdir, readlink } from 'node:fs/promises';
+import { readdir, readFile, readlink } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { readProcessTable } from './process-table.js';
 
@@ -69,4 +69,40 @@ export async function killNamespace(namespace: string): Promise<void> {
       // Gone meanwhile.
     }
   }
+}
+
+/** A sandbox's first process: the init of its PID namespace (`NSpid … 1`), as the sandbox reported it. */
+export interface NamespaceInit {
+  pid: number;
+  namespace: string;
+}
+
+/**
+ * Ends a PID namespace through its init: killing the init makes the kernel kill every other process
+ * of the namespace, and the init has not finished exiting until they all have. So once `init.pid` no
+ * longer runs in the namespace (gone, or a zombie: with bubblewrap gone, the system's init reaps it,
+ * which in containers can take seconds) nothing does.
+ * Looks at that one process only: cheap enough for every test run. Resolves false after `limitMs`.
+ */
+export async function endNamespaceThroughInit(init: NamespaceInit, limitMs: number, pollMs = 10): Promise<boolean> {
+  // The namespace is checked first: a pid the system reused for an unrelated process is never killed.
+  if ((await pidNamespaceOf(init.pid)) !== init.namespace) return true;
+  try {
+    process.kill(init.pid, 'SIGKILL');
+  } catch {
+    // Gone meanwhile.
+  }
+  const deadline = Date.now() + limitMs;
+  while ((await pidNamespaceOf(init.pid)) === init.namespace && !(await isZombie(init.pid))) {
+    if (Date.now() >= deadline) return false;
+    await delay(pollMs);
+  }
+  return true;
+}
+
+async function isZombie(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  if (stat === undefined) return true;
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return state === 'Z' || state === 'X';
 }

@@ -6,7 +6,13 @@ import { abortReason } from '../../core/abort.js';
 import { systemClock, type Clock } from '../../clock/clock.js';
 import { OutputTail } from './output-tail.js';
 import type { Sandbox } from '../../process/sandbox.js';
-import { descendantNamespaces, killNamespace, pidNamespaceOf, waitForNamespaceExit } from '../../process/pid-namespace.js';
+import {
+  descendantNamespaces,
+  endNamespaceThroughInit,
+  killNamespace,
+  waitForNamespaceExit,
+  type NamespaceInit,
+} from '../../process/pid-namespace.js';
 import { terminateProcessGroup } from '../../process/terminate-process-group.js';
 
 /**
@@ -127,7 +133,7 @@ export async function runTestCommand(options: TestRunOptions): Promise<TestRunRe
   const child = sandboxed ? spawn(sandboxed.file, sandboxed.args, spawnOptions) : spawn(options.command, { ...spawnOptions, shell: true });
   child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
   child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
-  const sandboxNamespace = sandboxed?.infoFd === 3 ? readSandboxNamespace(child.stdio[3] as Readable | null) : undefined;
+  const sandboxInit = sandboxed?.infoFd === 3 ? readSandboxInit(child.stdio[3] as Readable | null) : undefined;
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const exited = new Promise<{ kind: 'exit'; code: number | null } | { kind: 'error'; error: Error }>((resolve) => {
     child.once('exit', (code) => resolve({ kind: 'exit', code }));
@@ -148,13 +154,15 @@ export async function runTestCommand(options: TestRunOptions): Promise<TestRunRe
   try {
     const first = await Promise.race([exited, stopRequested]);
     if (first.kind === 'error') throw first.error;
-    // The sandbox's namespaces, read while its tree still hangs together: what it started runs there.
-    const namespaces = sandboxed && child.pid !== undefined ? await descendantNamespaces(child.pid) : new Set<string>();
+    // What the sandbox started runs in its PID namespace, which ending bubblewrap does not always end
+    // (its first process may not yet have set itself to die with it): that namespace is ended too.
+    const init = sandboxInit?.current();
+    // Rare: stopped before the sandbox said which process is its first; its tree still tells, for now.
+    const found = sandboxed && init === undefined && child.pid !== undefined ? await descendantNamespaces(child.pid) : new Set<string>();
     await endProcessTree(child, first.kind !== 'exit', clock, graceMs);
     const ended = await exited;
-    const reported = sandboxNamespace?.current();
-    if (reported !== undefined) namespaces.add(reported);
-    for (const namespace of namespaces) {
+    if (init) await endNamespaceThroughInit(init, NAMESPACE_STUCK_LIMIT_MS);
+    for (const namespace of found) {
       await killNamespace(namespace);
       await waitForNamespaceExit(namespace, NAMESPACE_STUCK_LIMIT_MS);
     }
@@ -182,24 +190,23 @@ export async function runTestCommand(options: TestRunOptions): Promise<TestRunRe
 const NAMESPACE_STUCK_LIMIT_MS = 10_000;
 
 /**
- * Reads the sandbox's info descriptor (`{"child-pid": 123}`) and that process's PID namespace while it
- * still runs. `current()` is what was learnt so far: undefined when the sandbox ended before saying.
+ * Reads the sandbox's info descriptor (`{"child-pid": 123, "pid-namespace": 4026532252}`): its first
+ * process, the init of its PID namespace. `current()` is what was learnt so far: undefined when the
+ * sandbox was ended before it said.
  */
-function readSandboxNamespace(info: Readable | null): { current(): string | undefined } {
-  let namespace: string | undefined;
+function readSandboxInit(info: Readable | null): { current(): NamespaceInit | undefined } {
+  let init: NamespaceInit | undefined;
   let text = '';
   info?.setEncoding('utf8');
   info?.on('data', (chunk: string) => {
     text += chunk;
     const pid = /"child-pid"\s*:\s*(\d+)/.exec(text)?.[1];
-    if (pid === undefined || namespace !== undefined) return;
-    text = '';
-    void pidNamespaceOf(Number(pid)).then((found) => {
-      namespace ??= found;
-    });
+    const namespace = /"pid-namespace"\s*:\s*(\d+)/.exec(text)?.[1];
+    if (pid === undefined || namespace === undefined || init !== undefined) return;
+    init = { pid: Number(pid), namespace: `pid:[${namespace}]` };
   });
   info?.on('error', () => undefined);
-  return { current: () => namespace };
+  return { current: () => init };
 }
 
 async function endProcessTree(child: ChildProcess, stopRequested: boolean, clock: Clock, graceMs: number): Promise<void> {

@@ -1,6 +1,6 @@
-import { readdir, readFile, readlink } from 'node:fs/promises';
+import { readdir, readlink } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
-import { readProcessTable } from './process-table.js';
+import { readProcess, readProcessTable } from './process-table.js';
 
 /**
  * The PID namespace a process runs in (`pid:[4026532801]`), or undefined when it cannot be read (the
@@ -10,15 +10,13 @@ export async function pidNamespaceOf(pid: number): Promise<string | undefined> {
   return readlink(`/proc/${pid}/ns/pid`).catch(() => undefined);
 }
 
-/** Whether any process other than a zombie still runs in `namespace`. */
-async function namespaceHasProcesses(namespace: string): Promise<boolean> {
-  const entries = await readdir('/proc').catch(() => [] as string[]);
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    // A zombie's namespace link can no longer be read: it does not count, as it runs nothing.
-    if ((await pidNamespaceOf(Number(entry))) === namespace) return true;
+/** The processes running in `namespace` (a zombie's namespace link cannot be read: it runs nothing). */
+async function processesIn(namespace: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc').catch(() => [] as string[])) {
+    if (/^\d+$/.test(entry) && (await pidNamespaceOf(Number(entry))) === namespace) pids.push(Number(entry));
   }
-  return false;
+  return pids;
 }
 
 /**
@@ -30,7 +28,7 @@ async function namespaceHasProcesses(namespace: string): Promise<boolean> {
 export async function waitForNamespaceExit(namespace: string, limitMs: number, pollMs = 20): Promise<boolean> {
   const deadline = Date.now() + limitMs;
   for (;;) {
-    if (!(await namespaceHasProcesses(namespace))) return true;
+    if ((await processesIn(namespace)).length === 0) return true;
     if (Date.now() >= deadline) return false;
     await delay(pollMs);
   }
@@ -61,10 +59,9 @@ export async function descendantNamespaces(pid: number): Promise<Set<string>> {
  */
 export async function killNamespace(namespace: string): Promise<void> {
   if (namespace === (await pidNamespaceOf(process.pid))) return;
-  for (const entry of await readdir('/proc').catch(() => [] as string[])) {
-    if (!/^\d+$/.test(entry) || (await pidNamespaceOf(Number(entry))) !== namespace) continue;
+  for (const pid of await processesIn(namespace)) {
     try {
-      process.kill(Number(entry), 'SIGKILL');
+      process.kill(pid, 'SIGKILL');
     } catch {
       // Gone meanwhile.
     }
@@ -101,8 +98,6 @@ export async function endNamespaceThroughInit(init: NamespaceInit, limitMs: numb
 }
 
 async function isZombie(pid: number): Promise<boolean> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-  if (stat === undefined) return true;
-  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-  return state === 'Z' || state === 'X';
+  const state = (await readProcess(pid))?.state;
+  return state === undefined || state === 'Z' || state === 'X';
 }

@@ -9,17 +9,23 @@ export interface ProcessEntry {
   groupId: number;
 }
 
+/** One process from /proc, or undefined when it is gone (or there is no /proc). */
+export async function readProcess(pid: number): Promise<ProcessEntry | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  if (stat === undefined) return undefined;
+  // "pid (command) state ppid pgrp …"; the command may itself hold spaces and parentheses.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { pid, state: fields[0] ?? '', parentPid: Number(fields[1]), groupId: Number(fields[2]) };
+}
+
 /** Every process /proc lists (empty where there is no /proc); ones that vanish while it is read are left out. */
 export async function readProcessTable(): Promise<ProcessEntry[]> {
   const entries = await readdir('/proc').catch(() => [] as string[]);
   const table: ProcessEntry[] = [];
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => undefined);
-    if (stat === undefined) continue;
-    // "pid (command) state ppid pgrp …"; the command may itself hold spaces and parentheses.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    table.push({ pid: Number(entry), state: fields[0] ?? '', parentPid: Number(fields[1]), groupId: Number(fields[2]) });
+    const process = await readProcess(Number(entry));
+    if (process) table.push(process);
   }
   return table;
 }

@@ -15,10 +15,20 @@ export interface SandboxScope {
   readable: readonly string[];
   /** Folders hidden from the command (lldflow's local state, other items' worktrees). */
   hidden: readonly string[];
+  /**
+   * Host folders the command may also write, each seen at `target` (a coding agent's session folder, the
+   * folder of the socket its model traffic leaves through). Mounted over the hidden ones.
+   */
+  binds?: ReadonlyArray<{ source: string; target: string }>;
   /** Reach the network (`--sandbox-network`); loopback inside the sandbox works either way. */
   network: boolean;
   /** The command's whole environment: nothing else is inherited. */
   env: Readonly<Record<string, string>>;
+  /**
+   * Keep the environment bubblewrap is started with instead of `env` (a wrapper that an SDK starts with
+   * the variables it chose). HOME and TMPDIR are still the sandbox's own.
+   */
+  inheritEnvironment?: boolean;
 }
 
 /** How to start a command under the sandbox: the program and its arguments, run without a shell. */
@@ -38,6 +48,8 @@ export interface Sandbox {
   readonly description: string;
   /** The command line wrapped so it runs inside the sandbox; undefined for `none`. */
   wrap(command: string, scope: SandboxScope): SandboxedCommand | undefined;
+  /** A program and its arguments (no shell) wrapped so they run inside the sandbox; undefined for `none`. */
+  wrapProgram(argv: readonly string[], scope: SandboxScope): SandboxedCommand | undefined;
 }
 
 const INSTALL_HINT = 'install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap; Fedora: dnf install bubblewrap)';
@@ -79,7 +91,7 @@ export function resolveSandbox(mode: string, options: { env: Record<string, stri
 }
 
 function noSandbox(description: string): Sandbox {
-  return { kind: 'none', description, wrap: () => undefined };
+  return { kind: 'none', description, wrap: () => undefined, wrapProgram: () => undefined };
 }
 
 /** The first descriptor after stdin, stdout and stderr. */
@@ -94,13 +106,14 @@ function bubblewrap(file: string): Sandbox {
       args: ['--info-fd', String(INFO_FD), ...bubblewrapArguments(scope), '/bin/sh', '-c', command],
       infoFd: INFO_FD,
     }),
+    wrapProgram: (argv, scope) => ({ file, args: [...bubblewrapArguments(scope), ...argv] }),
   };
 }
 
 /**
  * bubblewrap's arguments for one command. Order matters: later mounts cover earlier ones, so the whole
  * disk goes in read-only first, then the private /tmp, the readable folders again (a repository under
- * /tmp), the hidden folders, and the worktree on top.
+ * /tmp), the hidden folders, the extra writable folders, and the worktree on top.
  * In its own PID namespace the command sees no other process (so no other process's environment);
  * when its first process ends, or lldflow does (--die-with-parent), everything it started is killed.
  */
@@ -110,8 +123,11 @@ export function bubblewrapArguments(scope: SandboxScope): string[] {
   args.push('--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--dir', '/tmp/home');
   for (const folder of scope.readable) args.push('--ro-bind', folder, folder);
   for (const folder of scope.hidden) args.push('--tmpfs', folder);
-  args.push('--bind', scope.worktree, scope.worktree, '--chdir', scope.worktree, '--clearenv');
-  for (const [name, value] of Object.entries({ ...scope.env, HOME: '/tmp/home', TMPDIR: '/tmp' })) args.push('--setenv', name, value);
+  for (const { source, target } of scope.binds ?? []) args.push('--bind', source, target);
+  args.push('--bind', scope.worktree, scope.worktree, '--chdir', scope.worktree);
+  if (!scope.inheritEnvironment) args.push('--clearenv');
+  const env = scope.inheritEnvironment ? {} : scope.env;
+  for (const [name, value] of Object.entries({ ...env, HOME: '/tmp/home', TMPDIR: '/tmp' })) args.push('--setenv', name, value);
   return args;
 }
 

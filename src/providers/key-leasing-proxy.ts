@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createSocketServer, type AddressInfo, type Server as SocketServer } from 'node:net';
 import type { Clock } from '../clock/clock.js';
 import { abortReason } from '../core/abort.js';
 import { noRedaction } from '../core/redact.js';
@@ -41,6 +41,8 @@ export interface KeyLeasingProxyAddress {
   baseUrl: string;
   /** A random token valid for this proxy only: it leases keys, but is worth nothing anywhere else. */
   credential: string;
+  /** The Unix socket it also listens on, when asked to (a sandbox without a network reaches it there). */
+  socketPath?: string;
 }
 
 /**
@@ -54,6 +56,7 @@ export interface KeyLeasingProxyAddress {
  */
 export class KeyLeasingProxy {
   private readonly server: Server;
+  private socketServer: SocketServer | undefined;
   private readonly context: ForwardContext;
   private readonly credential = `lldflow-${randomBytes(32).toString('base64url')}`;
   /** Every request being handled, so close() can end them and wait until their leases are back. */
@@ -76,24 +79,32 @@ export class KeyLeasingProxy {
     this.server = createServer((request, response) => this.track(request, response));
   }
 
-  /** Listens on 127.0.0.1 on a free port: nothing off this machine can reach it. */
-  async start(): Promise<KeyLeasingProxyAddress> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
+  /**
+   * Listens on 127.0.0.1 on a free port (nothing off this machine can reach it) and, with `socketPath`,
+   * on that Unix socket too: the same requests, for a sandboxed agent that has no network of its own.
+   */
+  async start(options: { socketPath?: string } = {}): Promise<KeyLeasingProxyAddress> {
+    await listen(this.server, (server, done) => server.listen(0, '127.0.0.1', done));
     const { port } = this.server.address() as AddressInfo;
-    return { baseUrl: `http://127.0.0.1:${port}`, credential: this.credential };
+    const address: KeyLeasingProxyAddress = { baseUrl: `http://127.0.0.1:${port}`, credential: this.credential };
+    if (options.socketPath === undefined) return address;
+    const socketServer = createSocketServer((socket) => this.server.emit('connection', socket));
+    this.socketServer = socketServer;
+    const { socketPath } = options;
+    await listen(socketServer, (server, done) => server.listen(socketPath, done));
+    return { ...address, socketPath };
   }
 
   /** Stops listening, ends every open connection and request, and resolves once every lease is returned. */
   async close(): Promise<void> {
     for (const controller of this.handling.values()) controller.abort(new Error('the key-leasing proxy closed'));
     this.server.closeAllConnections();
-    await Promise.all([new Promise<void>((resolve) => this.server.close(() => resolve())), ...this.handling.keys()]);
+    const socketServer = this.socketServer;
+    await Promise.all([
+      new Promise<void>((resolve) => this.server.close(() => resolve())),
+      ...(socketServer ? [new Promise<void>((resolve) => socketServer.close(() => resolve()))] : []),
+      ...this.handling.keys(),
+    ]);
   }
 
   private track(request: IncomingMessage, response: ServerResponse): void {
@@ -143,6 +154,16 @@ export class KeyLeasingProxy {
     const given = Buffer.from(presented);
     return given.length === expected.length && timingSafeEqual(given, expected);
   }
+}
+
+function listen<T extends Server | SocketServer>(server: T, start: (server: T, done: () => void) => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    start(server, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }
 
 /** The whole body, or undefined when it passes `limit` bytes (the rest is read and dropped, so the answer can still be sent). */

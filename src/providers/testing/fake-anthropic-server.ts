@@ -19,7 +19,8 @@ interface MessagesBody {
  * Anthropic Messages: POST /v1/messages with `x-api-key: <key>`.
  * Give the SDK `server.baseUrl` (it ends in /v1; the SDK appends /messages). With `stream: true` the
  * answer comes as message_start, content_block_start, ping, content_block_delta (text_delta) events,
- * content_block_stop, message_delta (stop reason and output tokens) and message_stop.
+ * content_block_stop, a `tool_use` block per tool the reply calls (input_json_delta), message_delta (stop
+ * reason and output tokens) and message_stop.
  */
 const anthropicProtocol: FakeProtocol = {
   basePath: '/v1',
@@ -31,8 +32,8 @@ const anthropicProtocol: FakeProtocol = {
   successBody(reply, request) {
     return {
       ...message(reply, request),
-      content: [{ type: 'text', text: reply.text }],
-      stop_reason: 'end_turn',
+      content: [{ type: 'text', text: reply.text }, ...toolUseBlocks(reply)],
+      stop_reason: stopReason(reply),
       usage: { input_tokens: inputTokensOf(reply, request), output_tokens: outputTokensOf(reply) },
     };
   },
@@ -57,9 +58,14 @@ const anthropicProtocol: FakeProtocol = {
       deltas: pieces.map((piece) => event({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } })),
       closing: [
         event({ type: 'content_block_stop', index: 0 }),
+        ...toolUseBlocks(reply).flatMap(({ input, ...block }, offset) => [
+          event({ type: 'content_block_start', index: offset + 1, content_block: { ...block, input: {} } }),
+          event({ type: 'content_block_delta', index: offset + 1, delta: { type: 'input_json_delta', partial_json: JSON.stringify(input) } }),
+          event({ type: 'content_block_stop', index: offset + 1 }),
+        ]),
         event({
           type: 'message_delta',
-          delta: { stop_reason: 'end_turn', stop_sequence: null },
+          delta: { stop_reason: stopReason(reply), stop_sequence: null },
           usage: { output_tokens: outputTokensOf(reply) },
         }),
         event({ type: 'message_stop' }),
@@ -68,6 +74,16 @@ const anthropicProtocol: FakeProtocol = {
   },
   streamErrorEvent: () => sseEvent({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }, 'error'),
 };
+
+let toolUseCount = 0;
+
+function toolUseBlocks(reply: FakeAnswer): Array<{ type: 'tool_use'; id: string; name: string; input: Record<string, unknown> }> {
+  return (reply.toolUses ?? []).map(({ name, input }) => ({ type: 'tool_use', id: `toolu_fake_${++toolUseCount}`, name, input }));
+}
+
+function stopReason(reply: FakeAnswer): string {
+  return (reply.toolUses ?? []).length > 0 ? 'tool_use' : 'end_turn';
+}
 
 function message(reply: FakeAnswer, request: FakeRequest): Record<string, unknown> {
   return {

@@ -20,6 +20,8 @@ export interface FakeAnswer {
   headers?: Record<string, string>;
   /** How the answer streams when the client asked for a stream (in the protocol's own events). */
   stream?: FakeStreamOptions;
+  /** Tools the model calls after its text (Anthropic: `tool_use` blocks, and the stop reason `tool_use`). */
+  toolUses?: ReadonlyArray<{ name: string; input: Record<string, unknown> }>;
 }
 
 /** How a fake provider answers one request. */

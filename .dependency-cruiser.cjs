@@ -17,6 +17,7 @@ const LAYERS = [
   'keys',
   'process',
   'providers',
+  'agents', // coding agents (Claude Agent SDK, Codex SDK) in the sandbox, their keys through the pool
   'runner',
   'output',
   'runs',

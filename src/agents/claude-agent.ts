@@ -142,7 +142,8 @@ export class ClaudeAgent implements CodingAgent {
       ending,
       costUsd: turnCost(message.total_cost_usd, request.sessionCostUsd),
       sessionCostUsd: message.total_cost_usd,
-      inputTokens: message.usage.input_tokens + (message.usage.cache_read_input_tokens ?? 0) + (message.usage.cache_creation_input_tokens ?? 0),
+      inputTokens:
+        message.usage.input_tokens + (message.usage.cache_read_input_tokens ?? 0) + (message.usage.cache_creation_input_tokens ?? 0),
       outputTokens: message.usage.output_tokens,
       modelCalls,
       durationMs: message.duration_ms,
@@ -172,9 +173,7 @@ export class ClaudeAgent implements CodingAgent {
     proxy: TurnProxyAddress | undefined,
     stderr: string[],
   ): ChildProcessWithoutNullStreams {
-    const env = Object.fromEntries(
-      Object.entries(spawnOptions.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
-    );
+    const env = Object.fromEntries(Object.entries(spawnOptions.env).filter((entry): entry is [string, string] => entry[1] !== undefined));
     const command = agentCommand(
       [spawnOptions.command, ...spawnOptions.args],
       this.options.sandbox,

@@ -4,7 +4,9 @@ import { currentHead, isGitRepository, isWorkingTreeClean, resolveRef, runGit } 
 import { pushBranch } from '../git/commit.js';
 import { gitHubCollection } from '../items/collect-items.js';
 import { createHttpStack } from '../providers/http-stack.js';
+import { codingAgentProvider, createCodingAgent } from '../agents/create-agent.js';
 import { ConfigurationError } from '../core/errors.js';
+import { inRepository, repositoryPaths } from '../core/paths.js';
 import { resolveSandbox } from '../process/sandbox.js';
 import type { ImplementState } from '../workflows/implement/implement-state.js';
 import { ImplementWorkflow } from '../workflows/implement/implement-workflow.js';
@@ -55,7 +57,21 @@ export async function runImplementCommand(flags: ImplementFlags, io: CliIo): Pro
 
   const registry = modelRegistryFor(options, io);
   const implementerSpec = requireModelSpec(flags.implementer, '--implementer', 'LLDFLOW_IMPLEMENTER', io.env);
-  const implementer = registry.client(implementerSpec.spec, implementerSpec.origin);
+  const implementer = codingAgentProvider(implementerSpec.spec)
+    ? await createCodingAgent({
+        ...implementerSpec,
+        repo: options.repo,
+        registry,
+        env: io.env,
+        clock: io.clock,
+        sandbox: {
+          sandbox,
+          network: flags.sandboxNetwork ?? false,
+          readable: [options.repo],
+          hidden: [inRepository(options.repo, repositoryPaths.localState)],
+        },
+      })
+    : registry.client(implementerSpec.spec, implementerSpec.origin);
   warnings.push(...budgetWarnings(options.budgetUsd, [implementer]));
   const publish = flags.push || flags.pr ? await publisher(options.repo, flags.pr, io) : undefined;
   const workflow = new ImplementWorkflow({

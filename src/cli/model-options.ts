@@ -1,5 +1,6 @@
 import { isPriced } from '../providers/pricing.js';
 import type { ModelClient } from '../model-call/model-client.js';
+import type { CodingAgent } from '../agents/coding-agent.js';
 import { ConfigurationError } from '../core/errors.js';
 import { ModelRegistry } from '../providers/resolve-model.js';
 import type { RunnerOptions } from '../runner/run-options.js';
@@ -28,7 +29,7 @@ export function requireModelSpec(
   const spec = fromFlag ? flagValue : env[variable];
   if (spec === undefined || spec.trim() === '') {
     throw new ConfigurationError(
-      `no ${flag.slice(2)} model: pass ${flag} <provider:model> or set ${variable} (providers: anthropic, google, openai, claude-cli, replay)`,
+      `no ${flag.slice(2)} model: pass ${flag} <provider:model> or set ${variable} (providers: anthropic, google, openai, claude-cli, replay${flag === '--implementer' ? ', claude-agent, codex' : ''})`,
     );
   }
   // Where the model was set, for messages that ask the user to change it.
@@ -39,9 +40,11 @@ export function requireModelSpec(
  * A model without a known price counts as $0, so --budget cannot stop it: say so before the run
  * instead of letting the cap silently never trigger. The claude CLI reports its own cost.
  */
-export function budgetWarnings(budgetUsd: number | undefined, clients: readonly ModelClient[]): string[] {
+export function budgetWarnings(budgetUsd: number | undefined, clients: ReadonlyArray<ModelClient | CodingAgent>): string[] {
   if (budgetUsd === undefined) return [];
+  // Codex reports tokens, not cost: lldflow prices them as OpenAI's.
+  const pricedAs = (client: ModelClient | CodingAgent): string => (client.provider === 'codex' ? 'openai' : client.provider);
   return [...new Set(clients)]
-    .filter((client) => ['anthropic', 'google', 'openai'].includes(client.provider) && !isPriced(client.provider, client.model))
+    .filter((client) => ['anthropic', 'google', 'openai'].includes(pricedAs(client)) && !isPriced(pricedAs(client), client.model))
     .map((client) => `--budget cannot limit ${client.label}: lldflow has no price for that model, so its calls count as $0`);
 }

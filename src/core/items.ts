@@ -35,6 +35,8 @@ export interface ModelCallRecord {
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
+  /** Model requests this record stands for: a coding agent's turn makes many. Default 1. */
+  requests?: number;
 }
 
 /** What a workflow reports for an item that ran to an end it chose (errors are thrown instead). */

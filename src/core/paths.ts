@@ -12,6 +12,7 @@ const LOGS_ROOT = `${LOCAL_STATE}/logs`;
 const RUNS_FOLDER = `${LOCAL_STATE}/runs`;
 const WORKTREES_FOLDER = `${LOCAL_STATE}/worktrees`;
 const HTML_REPORTS_FOLDER = `${LOCAL_STATE}/reports`;
+const AGENTS_FOLDER = `${LOCAL_STATE}/agents`;
 
 /**
  * Every path lldflow writes inside a target repository (DESIGN.md, "Outputs"), relative to the
@@ -50,6 +51,9 @@ export const repositoryPaths = {
   worktreesFolder: WORKTREES_FOLDER,
   /** The implement workflow's git worktree for an item: `.lldflow/worktrees/<id>`. */
   worktree: (id: string): string => `${WORKTREES_FOLDER}/${validateItemId(id, 'worktree')}`,
+  agentsFolder: AGENTS_FOLDER,
+  /** A coding agent's own folder for an item (its sessions, kept between runs): `.lldflow/agents/<id>`. */
+  agentState: (id: string): string => `${AGENTS_FOLDER}/${validateItemId(id, 'agent folder')}`,
   htmlReportsFolder: HTML_REPORTS_FOLDER,
   /** `lldflow report`: the run's timeline and summary, `.lldflow/reports/<run-id>.html`. */
   htmlReport: (runId: string): string => `${HTML_REPORTS_FOLDER}/${runId}.html`,

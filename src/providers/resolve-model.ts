@@ -13,6 +13,9 @@ import { HTTP_PROVIDERS, PROVIDERS, type HttpProvider, type HttpProviderName } f
 import { loadReplaySettings, ReplayTransport } from './replay-transport.js';
 import type { FetchFunction } from './sdk-generate.js';
 
+/** Claude Code's subscription login (`claude setup-token`), which a `claude-agent:` implementer may use instead of keys. */
+export const CLAUDE_LOGIN_VARIABLE = 'CLAUDE_CODE_OAUTH_TOKEN';
+
 export type ProviderName = (typeof PROVIDERS)[number];
 
 export interface ModelSpec {
@@ -25,6 +28,11 @@ export function parseModelSpec(spec: string, origin = 'model'): ModelSpec {
   const separator = spec.indexOf(':');
   const provider = separator > 0 ? spec.slice(0, separator).trim() : '';
   const model = separator > 0 ? spec.slice(separator + 1).trim() : '';
+  if (provider === 'claude-agent' || provider === 'codex') {
+    throw new UsageError(
+      `invalid ${origin} ${JSON.stringify(spec)}: ${provider} is a coding agent, for --implementer only (for drafting and reviewing use anthropic:, openai: or claude-cli:)`,
+    );
+  }
   if (!isProvider(provider) || model === '') {
     throw new UsageError(
       `invalid ${origin} ${JSON.stringify(spec)}: expected <provider>:<model> with provider one of ${PROVIDERS.join(', ')} ` +
@@ -105,11 +113,28 @@ export class ModelRegistry {
     return client;
   }
 
-  /** Every configured key with its masked name, for redaction of anything lldflow writes. */
+  /** Every configured key (and a coding agent's login token) with its masked name, for redaction of anything lldflow writes. */
   secrets(): Array<{ value: string; name: string }> {
-    return Object.entries(HTTP_PROVIDERS).flatMap(([provider, facts]) =>
-      loadKeys(facts.keyVariables, this.options.env).map((value, index) => ({ value, name: `${provider}#${index + 1}` })),
-    );
+    const login = nonEmpty(this.options.env[CLAUDE_LOGIN_VARIABLE]);
+    return [
+      ...Object.entries(HTTP_PROVIDERS).flatMap(([provider, facts]) =>
+        loadKeys(facts.keyVariables, this.options.env).map((value, index) => ({ value, name: `${provider}#${index + 1}` })),
+      ),
+      ...(login ? [{ value: login, name: 'claude-login' }] : []),
+    ];
+  }
+
+  /**
+   * What lldflow needs to forward a coding agent's requests on this provider's keys: the provider's pool
+   * (the one its model calls use, so agents and calls share the per-key cap and the rate limits), the
+   * run's HTTP stack and the API root. Undefined when the provider has no key (the agent's own login then).
+   */
+  forwardingAccess(provider: 'anthropic' | 'openai'): { pool: KeyPool; fetch: FetchFunction; upstream: string } | undefined {
+    const facts: HttpProvider = HTTP_PROVIDERS[provider];
+    const baseUrl = nonEmpty(this.options.env[facts.baseUrlVariable]);
+    if (loadKeys(facts.keyVariables, this.options.env).length === 0 && !(facts.keylessWithBaseUrl && baseUrl)) return undefined;
+    const upstream = baseUrl ?? (provider === 'anthropic' ? 'https://api.anthropic.com/v1' : 'https://api.openai.com/v1');
+    return { pool: this.pool(provider, () => this.keysFor(provider)), fetch: this.fetch, upstream };
   }
 
   private build(spec: ModelSpec): { transport: ProviderTransport; pool: KeyPool } {

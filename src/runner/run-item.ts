@@ -184,7 +184,7 @@ function createContext<Item extends WorkItem, State>(
     redact: (text) => dependencies.redact(text),
     holdsSecret: (text) => dependencies.holdsSecret(text),
     recordModelCall(call) {
-      summary.llmCalls += 1;
+      summary.llmCalls += call.requests ?? 1;
       summary.costUsd += call.costUsd;
       emit({ type: 'model-call', at: clock.now(), id: item.id, call });
     },

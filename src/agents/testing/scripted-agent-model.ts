@@ -27,7 +27,7 @@ interface Message {
  * the whole conversation each time). Requests that are not the conversation (a title, a quota probe)
  * get a short text.
  */
-export function scriptedAgentModel(plan: (step: AgentStep) => FakeAnswer): FakeResponder {
+export function scriptedAgentModel(plan: (step: AgentStep) => FakeAnswer | Promise<FakeAnswer>): FakeResponder {
   return (request) => {
     const messages = (request.body as { messages?: Message[] }).messages ?? [];
     const prompts: string[] = [];

@@ -60,7 +60,11 @@ const anthropicProtocol: FakeProtocol = {
         event({ type: 'content_block_stop', index: 0 }),
         ...toolUseBlocks(reply).flatMap(({ input, ...block }, offset) => [
           event({ type: 'content_block_start', index: offset + 1, content_block: { ...block, input: {} } }),
-          event({ type: 'content_block_delta', index: offset + 1, delta: { type: 'input_json_delta', partial_json: JSON.stringify(input) } }),
+          event({
+            type: 'content_block_delta',
+            index: offset + 1,
+            delta: { type: 'input_json_delta', partial_json: JSON.stringify(input) },
+          }),
           event({ type: 'content_block_stop', index: offset + 1 }),
         ]),
         event({
@@ -76,6 +80,7 @@ const anthropicProtocol: FakeProtocol = {
 };
 
 let toolUseCount = 0;
+let messageCount = 0;
 
 function toolUseBlocks(reply: FakeAnswer): Array<{ type: 'tool_use'; id: string; name: string; input: Record<string, unknown> }> {
   return (reply.toolUses ?? []).map(({ name, input }) => ({ type: 'tool_use', id: `toolu_fake_${++toolUseCount}`, name, input }));
@@ -87,7 +92,7 @@ function stopReason(reply: FakeAnswer): string {
 
 function message(reply: FakeAnswer, request: FakeRequest): Record<string, unknown> {
   return {
-    id: 'msg_fake',
+    id: `msg_fake_${++messageCount}`,
     type: 'message',
     role: 'assistant',
     model: reply.model ?? (request.body as MessagesBody).model ?? 'fake-model',

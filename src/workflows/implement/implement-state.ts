@@ -38,6 +38,22 @@ const testRunSchema = z.object({
 });
 export type TestRunRecord = z.infer<typeof testRunSchema>;
 
+/** One completed turn of a coding agent (`--implementer claude-agent:…`, `codex:…`). */
+const agentTurnSchema = z.object({
+  /** `tests-1`, `code-2`, …: the step it was. */
+  step: z.string(),
+  sessionId: z.string(),
+  ending: z.enum(['completed', 'budget', 'turn-limit']),
+  /** It continued a turn that Ctrl+C (or a crash) had stopped. */
+  continuedInterrupted: z.boolean(),
+  costUsd: z.number(),
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  modelCalls: z.number(),
+  durationMs: z.number(),
+});
+export type AgentTurnRecord = z.infer<typeof agentTurnSchema>;
+
 const implementOutcomeSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('succeeded') }),
   z.object({ status: z.literal('blocked'), reason: z.string() }),
@@ -69,6 +85,13 @@ const implementStateSchema = z.object({
   lastFailureSignature: z.string().optional(),
   sameFailureRuns: z.number(),
   commits: z.array(z.string()),
+  /** A coding agent's session for this item, continued turn after turn and across runs. */
+  agentSessionId: z.string().optional(),
+  /** The session's cost as the agent last reported it (its totals are per session). */
+  agentSessionCostUsd: z.number().default(0),
+  /** The step of an agent turn that started and has not completed: a resumed run continues it. */
+  agentTurnStarted: z.string().optional(),
+  agentTurns: z.array(agentTurnSchema).default([]),
   calls: z.number(),
   costUsd: z.number(),
   startedAt: z.string(),
@@ -111,6 +134,10 @@ export function initialImplementState(lineageRunId: string, startedAt: string): 
     lastFailureSignature: undefined,
     sameFailureRuns: 0,
     commits: [],
+    agentSessionId: undefined,
+    agentSessionCostUsd: 0,
+    agentTurnStarted: undefined,
+    agentTurns: [],
     calls: 0,
     costUsd: 0,
     startedAt,

@@ -7,12 +7,20 @@ export type ImplementStep =
   | { kind: 'worktree' }
   | { kind: 'call-implementer'; phase: 'tests' | 'code'; traceStep: string }
   | { kind: 'apply'; phase: 'tests' | 'code' }
+  /** A coding agent's turn in the worktree, then lldflow's check of what it changed. */
+  | { kind: 'agent-turn'; phase: 'tests' | 'code'; traceStep: string }
+  | { kind: 'govern'; phase: 'tests' | 'code' }
   | { kind: 'run-tests'; phase: 'red' | 'green' }
   | { kind: 'block'; reason: string }
   | { kind: 'finalize' }
   | { kind: 'done' };
 
-export function decideImplementStep(state: ImplementState, limits: ImplementLimits): ImplementStep {
+/** How the implementer works: it answers with files (a model), or edits the worktree itself (a coding agent). */
+export type ImplementerKind = 'model' | 'agent';
+
+export function decideImplementStep(state: ImplementState, limits: ImplementLimits, implementer: ImplementerKind = 'model'): ImplementStep {
+  const write = implementer === 'agent' ? 'agent-turn' : 'call-implementer';
+  const apply = implementer === 'agent' ? 'govern' : 'apply';
   switch (state.stage) {
     case 'load':
       return { kind: 'load' };
@@ -20,16 +28,16 @@ export function decideImplementStep(state: ImplementState, limits: ImplementLimi
       return { kind: 'worktree' };
     case 'write-tests':
       if (overBudget(state, limits)) return budgetBlock(state, limits);
-      return { kind: 'call-implementer', phase: 'tests', traceStep: `tests-${state.testAttempts + 1}` };
+      return { kind: write, phase: 'tests', traceStep: `tests-${state.testAttempts + 1}` };
     case 'apply-tests':
-      return { kind: 'apply', phase: 'tests' };
+      return { kind: apply, phase: 'tests' };
     case 'run-red':
       return { kind: 'run-tests', phase: 'red' };
     case 'write-code':
       if (overBudget(state, limits)) return budgetBlock(state, limits);
-      return { kind: 'call-implementer', phase: 'code', traceStep: `code-${state.iteration + 1}` };
+      return { kind: write, phase: 'code', traceStep: `code-${state.iteration + 1}` };
     case 'apply-code':
-      return { kind: 'apply', phase: 'code' };
+      return { kind: apply, phase: 'code' };
     case 'run-tests':
       return { kind: 'run-tests', phase: 'green' };
     case 'finalize':
@@ -88,8 +96,13 @@ export interface ApplyReport {
   testFiles: string[];
 }
 
-export function afterApply(state: ImplementState, phase: 'tests' | 'code', report: ApplyReport, limits: ImplementLimits): ImplementState {
-  const feedback = refusalFeedback(report);
+export function afterApply(
+  state: ImplementState,
+  phase: 'tests' | 'code',
+  report: ApplyReport,
+  limits: ImplementLimits,
+  feedback = refusalFeedback(report),
+): ImplementState {
   const recorded = withLineage(
     { ...state, pendingResponse: undefined, written: union(state.written, report.written) },
     `${phase}-applied.md`,
@@ -119,7 +132,13 @@ export function afterRedRun(state: ImplementState, run: TestRunRecord, collectio
       );
     return { ...recorded, testAttempts: attempts, stage: 'write-tests', feedback: why };
   }
-  return { ...recorded, stage: 'write-code', feedback: `The tests fail as expected before implementation (RED):\n${run.summary}` };
+  // What applying the tests refused (or governance reverted) still goes back to the implementer.
+  const refusals = state.feedback && state.stage === 'run-red' ? `\n\n${state.feedback}` : '';
+  return {
+    ...recorded,
+    stage: 'write-code',
+    feedback: `The tests fail as expected before implementation (RED):\n${run.summary}${refusals}`,
+  };
 }
 
 /**

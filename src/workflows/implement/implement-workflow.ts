@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { runGit } from '../../git/git.js';
 import { implementationBranch } from '../../git/worktree.js';
 import { validateItemId } from '../../core/item-id.js';
-import type { ModelClient } from '../../model-call/model-client.js';
 import { UsageError } from '../../core/errors.js';
 import { inRepository, repositoryPaths } from '../../core/paths.js';
 import type { ItemContext, Workflow } from '../../runner/types.js';
@@ -13,10 +12,12 @@ import { parseTestScenarios } from '../lld/test-scenarios.js';
 import type { Sandbox } from '../../process/sandbox.js';
 import { parseImplementState, type ImplementLimits, type ImplementState } from './implement-state.js';
 import { runImplementation } from './run-implementation.js';
+import type { Implementer } from './implementation-setup.js';
 
 export interface ImplementWorkflowOptions {
   repo: string;
-  implementer: ModelClient;
+  /** A model answering with files, or a coding agent working in the worktree (`claude-agent:`, `codex:`). */
+  implementer: Implementer;
   limits: ImplementLimits;
   baseRef: string;
   testCommand: string;

@@ -5,7 +5,6 @@ import { calendarDate } from '../../clock/clock.js';
 import { writeFileAtomic } from '../../files/atomic-write.js';
 import { commitAll } from '../../git/commit.js';
 import { ensureWorktree } from '../../git/worktree.js';
-import type { ModelClient } from '../../model-call/model-client.js';
 import { repositoryLayout } from '../../repository/layout.js';
 import type { ItemContext } from '../../runner/types.js';
 import type { ItemOutcome } from '../../core/items.js';
@@ -15,13 +14,7 @@ import { driveSteps, type StepMachine } from '../steps/step-driver.js';
 import { summarizeTestFailures } from './failure-summary.js';
 import { applyAnswer } from './apply-answer.js';
 import { codePrompt, IMPLEMENTER_SYSTEM_PROMPT, testsPrompt, type FileView } from './implement-prompts.js';
-import {
-  initialImplementState,
-  type ImplementLimits,
-  type ImplementState,
-  type PlannedFile,
-  type TestRunRecord,
-} from './implement-state.js';
+import { initialImplementState, type ImplementState, type TestRunRecord } from './implement-state.js';
 import {
   afterApply,
   afterGreenRun,
@@ -37,32 +30,8 @@ import {
 } from './implement-transitions.js';
 import { implementationReport } from './implementation-report.js';
 import { runTestCommand } from './test-command.js';
-import type { Sandbox } from '../../process/sandbox.js';
-
-/** `docs/lineage`: lldflow's audit trail, never written by the implementer. */
-
-export interface ImplementationSetup {
-  context: ItemContext;
-  implementer: ModelClient;
-  limits: ImplementLimits;
-  repo: string;
-  baseRef: string;
-  testCommand: string;
-  testTimeoutMs: number;
-  loadLld: () => Promise<{ lld: NonNullable<ImplementState['lld']>; files: PlannedFile[]; scenarios: string[] }>;
-  /** Serialises git operations that touch the shared repository (worktree creation). */
-  withRepositoryLock: <T>(work: () => Promise<T>) => Promise<T>;
-  /** After the final commit of a succeeded item: push, open a pull request. */
-  publish?: (state: ImplementState) => Promise<void>;
-  /** Where the test command (model-written code) runs: `--sandbox`, and `--sandbox-network`. */
-  sandbox: { sandbox: Sandbox; network: boolean };
-  /**
-   * `--commit-lineage`: the lineage goes inside the worktree and is committed on the implementation
-   * branch. Otherwise (the default) it goes to the main repository's `docs/lineage/active/<id>-implement/`,
-   * like the requirements workflow's, and the branch holds only the tests, the code and the report.
-   */
-  commitLineage: boolean;
-}
+import { performAgentTurn, performGovernance } from './agent-steps.js';
+import { isCodingAgent, type ImplementationSetup } from './implementation-setup.js';
 
 /** Drives one approved LLD to tests and code on its own branch, one checkpointed step at a time. */
 export async function runImplementation(setup: ImplementationSetup, resumeFrom: ImplementState | undefined): Promise<ItemOutcome> {
@@ -77,7 +46,7 @@ export async function runImplementation(setup: ImplementationSetup, resumeFrom: 
     context.log(`resuming at ${state.stage} in ${worktree.path}`);
   }
   const machine: StepMachine<ImplementState, ImplementStep> = {
-    decide: (current) => decideImplementStep(current, setup.limits),
+    decide: (current) => decideImplementStep(current, setup.limits, isCodingAgent(setup.implementer) ? 'agent' : 'model'),
     stageLabel,
     isDone: (step) => step.kind === 'done',
     perform: (current, step) => performStep(setup, current, step),
@@ -100,8 +69,10 @@ function lineageDirectory(setup: ImplementationSetup, state: ImplementState): st
 }
 
 function stageLabel(state: ImplementState, step: ImplementStep): string {
-  if (step.kind === 'call-implementer') return step.phase === 'tests' ? 'write tests' : `code ${state.iteration + 1}`;
+  if (step.kind === 'call-implementer' || step.kind === 'agent-turn')
+    return step.phase === 'tests' ? 'write tests' : `code ${state.iteration + 1}`;
   if (step.kind === 'run-tests') return `${step.phase} run`;
+  if (step.kind === 'govern') return `check ${step.phase}`;
   return step.kind;
 }
 
@@ -120,14 +91,19 @@ async function performStep(setup: ImplementationSetup, state: ImplementState, st
       context.log(`${worktree.created ? 'created' : 'reusing'} worktree ${worktree.path} on branch ${worktree.branch}`);
       return afterWorktree(state, { path: worktree.path, branch: worktree.branch });
     }
+    case 'agent-turn':
+      if (!isCodingAgent(setup.implementer)) throw new TypeError(`${setup.implementer.label} is not a coding agent`);
+      return performAgentTurn(setup, setup.implementer, state, step);
     case 'call-implementer': {
+      const implementer = setup.implementer;
+      if (isCodingAgent(implementer)) throw new TypeError(`${implementer.label} edits the worktree itself; it is not asked for files`);
       const prompt = step.phase === 'tests' ? await buildTestsPrompt(state, setup) : await buildCodePrompt(state, setup);
       context.log(
         step.phase === 'tests'
           ? `writing tests with ${setup.implementer.label}`
           : `writing code (iteration ${state.iteration + 1}) with ${setup.implementer.label}`,
       );
-      const response = await callModel(context, setup.implementer, {
+      const response = await callModel(context, implementer, {
         role: 'implementer',
         system: IMPLEMENTER_SYSTEM_PROMPT,
         messages: [{ role: 'user', content: prompt }],
@@ -135,14 +111,11 @@ async function performStep(setup: ImplementationSetup, state: ImplementState, st
       });
       return afterImplementerAnswer(state, step.phase, response.text, prompt, response);
     }
-    case 'apply': {
-      const report = await applyAnswer(state, step.phase);
-      for (const refusal of report.refused) context.log(`refused ${refusal.path}: ${refusal.reason}`);
-      for (const problem of report.problems) context.log(`answer problem: ${problem}`);
-      context.log(
-        `wrote ${report.written.length} ${plural(report.written.length, 'file')}${report.deleted.length > 0 ? `, deleted ${report.deleted.length}` : ''}`,
-      );
-      const applied = afterApply(state, step.phase, report, limits);
+    case 'apply':
+    case 'govern': {
+      const applied =
+        step.kind === 'apply' ? await applyPending(state, step.phase, setup) : await performGovernance(setup, state, step.phase);
+      // Tests first: they are committed before any code may exist, and the RED run is of this commit.
       if (step.phase !== 'tests' || applied.stage !== 'run-red') return applied;
       return withCommit(
         applied,
@@ -174,6 +147,18 @@ async function performStep(setup: ImplementationSetup, state: ImplementState, st
     case 'done':
       return state;
   }
+}
+
+/** Writes the implementer's pending answer under the phase's policy, and says what it did. */
+async function applyPending(state: ImplementState, phase: 'tests' | 'code', setup: ImplementationSetup): Promise<ImplementState> {
+  const { context } = setup;
+  const report = await applyAnswer(state, phase);
+  for (const refusal of report.refused) context.log(`refused ${refusal.path}: ${refusal.reason}`);
+  for (const problem of report.problems) context.log(`answer problem: ${problem}`);
+  context.log(
+    `wrote ${report.written.length} ${plural(report.written.length, 'file')}${report.deleted.length > 0 ? `, deleted ${report.deleted.length}` : ''}`,
+  );
+  return afterApply(state, phase, report, setup.limits);
 }
 
 /**

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runGit } from '../../git/git.js';
 import { temporaryRepository } from '../../git/testing/temporary-repository.js';
-import { describeReverts, disallowedChanges, phasePolicy, revertChanges, worktreeChanges } from './worktree-governance.js';
+import { describeReverts, disallowedChanges, phasePolicy, restoreBranch, revertChanges, worktreeChanges } from './worktree-governance.js';
 
 const FILES = { 'README.md': '# Example\n', 'src/index.js': 'export {};\n', 'tests/index.test.js': 'old test\n' };
 
@@ -38,7 +38,7 @@ describe('worktree governance', () => {
 
   it('in the tests phase keeps only test files, puts everything else back as HEAD has it, and says why', async () => {
     const repo = await afterAgentTurn();
-    const disallowed = disallowedChanges(await worktreeChanges(repo), phasePolicy('tests', { allowed: new Set() }));
+    const disallowed = disallowedChanges(await worktreeChanges(repo), phasePolicy('tests', { allowed: new Set() }, false));
     await revertChanges(repo, disallowed);
 
     expect((await worktreeChanges(repo)).map((change) => change.path).sort()).toEqual(['tests/index.test.js', 'tests/login.test.js']);
@@ -46,7 +46,7 @@ describe('worktree governance', () => {
     expect(readFileSync(join(repo, 'src', 'index.js'), 'utf8')).toBe('export {};\n');
     expect(existsSync(join(repo, 'src', 'feature', 'login.js'))).toBe(false);
     expect(existsSync(join(repo, 'notes.txt'))).toBe(false);
-    const message = describeReverts('tests', disallowed)!;
+    const message = describeReverts('tests', disallowed, false)!;
     expect(message).toMatch(/^lldflow reverted 4 changes you made:/);
     expect(message).toContain(
       "- README.md (modified): README.md is not listed in the LLD's section 2.1 Files Changed table and is not a test file",
@@ -54,9 +54,33 @@ describe('worktree governance', () => {
     expect(message).toContain('only test files may change');
   });
 
-  it("in the code phase keeps section 2.1's files (globs too), freezes the tests", async () => {
+  it("in the code phase keeps section 2.1's files (globs too) and the tests until they are frozen", async () => {
     const repo = await afterAgentTurn();
-    const policy = phasePolicy('code', { allowed: new Set(['README.md', 'src/index.js']), patterns: ['src/feature/*.js'] });
+    const policy = phasePolicy('code', { allowed: new Set(['README.md']), patterns: [] }, false);
+    expect(disallowedChanges(await worktreeChanges(repo), policy).map(({ change }) => change.path)).toEqual(
+      expect.arrayContaining(['notes.txt', 'src/feature/login.js', 'src/index.js']),
+    );
+    expect(disallowedChanges(await worktreeChanges(repo), policy).map(({ change }) => change.path)).not.toContain('tests/index.test.js');
+  });
+
+  it('puts the branch back where lldflow left it when the agent committed or switched branches, keeping the changes', async () => {
+    const { repo } = temporaryRepository([], FILES);
+    const expected = (await runGit(['rev-parse', 'HEAD'], { cwd: repo })).stdout.trim();
+    const branch = (await runGit(['symbolic-ref', '--short', 'HEAD'], { cwd: repo })).stdout.trim();
+    expect(await restoreBranch(repo, branch, expected)).toBe(false);
+    await runGit(['checkout', '-q', '-b', 'agent-branch'], { cwd: repo });
+    writeFileSync(join(repo, 'README.md'), '# Committed by the agent\n');
+    await runGit(['commit', '-q', '-am', 'agent commit'], { cwd: repo });
+
+    expect(await restoreBranch(repo, branch, expected)).toBe(true);
+    expect((await runGit(['symbolic-ref', '--short', 'HEAD'], { cwd: repo })).stdout.trim()).toBe(branch);
+    expect((await runGit(['rev-parse', 'HEAD'], { cwd: repo })).stdout.trim()).toBe(expected);
+    expect(await worktreeChanges(repo)).toEqual([{ path: 'README.md', kind: 'modified', tracked: true }]);
+  });
+
+  it('in the code phase with frozen tests keeps only section 2.1 (globs too)', async () => {
+    const repo = await afterAgentTurn();
+    const policy = phasePolicy('code', { allowed: new Set(['README.md', 'src/index.js']), patterns: ['src/feature/*.js'] }, true);
     const disallowed = disallowedChanges(await worktreeChanges(repo), policy);
     await revertChanges(repo, disallowed);
 
@@ -66,7 +90,7 @@ describe('worktree governance', () => {
       'src/index.js',
     ]);
     expect(readFileSync(join(repo, 'tests', 'index.test.js'), 'utf8')).toBe('old test\n');
-    expect(describeReverts('code', disallowed)).toContain('the tests are frozen');
-    expect(describeReverts('code', [])).toBeUndefined();
+    expect(describeReverts('code', disallowed, true)).toContain('the tests are frozen');
+    expect(describeReverts('code', [], true)).toBeUndefined();
   });
 });

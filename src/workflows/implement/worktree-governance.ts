@@ -23,9 +23,29 @@ export interface DisallowedChange {
   reason: string;
 }
 
-/** The phase's write policy: tests first (test files only), then code (section 2.1's files; tests frozen). */
-export function phasePolicy(phase: 'tests' | 'code', files: Pick<WritePolicy, 'allowed' | 'patterns'>): WritePolicy {
-  return phase === 'tests' ? { allowed: new Set(), allowTests: true } : { ...files, allowTests: false };
+/**
+ * The phase's write policy: tests first (test files only), then code (section 2.1's files, and the tests
+ * until they are frozen), as for an implementer that answers with files.
+ */
+export function phasePolicy(phase: 'tests' | 'code', files: Pick<WritePolicy, 'allowed' | 'patterns'>, testsFrozen: boolean): WritePolicy {
+  return phase === 'tests' ? { allowed: new Set(), allowTests: true } : { ...files, allowTests: !testsFrozen };
+}
+
+/**
+ * Puts the item's branch back where lldflow left it, whatever git commands the agent ran: HEAD on the
+ * branch again (without touching the files), and the branch at lldflow's last commit with the agent's
+ * commits undone into the index, so their changes are governed like any other.
+ */
+export async function restoreBranch(worktree: string, branch: string, expectedHead: string, signal?: AbortSignal): Promise<boolean> {
+  const head = (await runGit(['rev-parse', 'HEAD'], { cwd: worktree, signal })).stdout.trim();
+  const onBranch = await runGit(['symbolic-ref', '--quiet', 'HEAD'], { cwd: worktree, signal }).then(
+    ({ stdout }) => stdout.trim() === `refs/heads/${branch}`,
+    () => false,
+  );
+  if (head === expectedHead && onBranch) return false;
+  if (!onBranch) await runGit(['symbolic-ref', 'HEAD', `refs/heads/${branch}`], { cwd: worktree, signal });
+  await runGit(['reset', '--soft', expectedHead], { cwd: worktree, signal });
+  return true;
 }
 
 /** Every change in the worktree against HEAD, new files included (ignored ones are not changes). */
@@ -68,12 +88,16 @@ export async function revertChanges(worktree: string, disallowed: readonly Disal
 }
 
 /** What the agent is told in its next turn about what lldflow put back. */
-export function describeReverts(phase: 'tests' | 'code', disallowed: readonly DisallowedChange[]): string | undefined {
+export function describeReverts(
+  phase: 'tests' | 'code',
+  disallowed: readonly DisallowedChange[],
+  testsFrozen: boolean,
+): string | undefined {
   if (disallowed.length === 0) return undefined;
   const rule =
     phase === 'tests'
       ? 'In this phase only test files may change: the code comes after the tests have been seen to fail.'
-      : "In this phase only the files of the LLD's section 2.1 may change, and the tests are frozen.";
+      : `In this phase only the files of the LLD's section 2.1 may change${testsFrozen ? ', and the tests are frozen' : ' (and the tests)'}.`;
   const lines = disallowed.map(({ change, reason }) => `- ${change.path} (${change.kind}): ${reason}`);
   return [`lldflow reverted ${disallowed.length === 1 ? 'one change' : `${disallowed.length} changes`} you made:`, ...lines, rule].join(
     '\n',

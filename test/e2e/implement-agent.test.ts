@@ -163,6 +163,9 @@ describe('implement with a coding agent (Claude Agent SDK)', () => {
     expect(testsPrompt).toMatch(/^Write the tests for LLD-2/);
     expect(codePrompt).toMatch(/^Implement LLD-2: .* \(iteration 1\)/);
     expect(git(repo, ['log', '--format=%s', '2-implementation'])).toContain('2: implement LLD-2 (lldflow)');
+    const report = git(repo, ['show', '2-implementation:docs/reports/active/2-implementation-report.md']);
+    expect(report).toMatch(/\| tests-1 \| completed \|/);
+    expect(report).toMatch(/\| code-1 \(continued\) \| completed \|/);
   }, 120_000);
 
   it('ten agents at --parallel 10 on three keys never put two requests on one key at once', async () => {

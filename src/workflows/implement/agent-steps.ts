@@ -66,7 +66,7 @@ export async function performAgentTurn(
   const ending =
     result.ending === 'completed' ? 'ended' : result.ending === 'budget' ? 'stopped at the budget' : 'stopped at its turn limit';
   context.log(`agent turn ${ending}: ${result.modelCalls} model ${plural(result.modelCalls, 'request')}, ${formatCost(result.costUsd)}`);
-  return afterAgentTurn(current, step.phase, step.traceStep, prompt, result);
+  return afterAgentTurn(current, step.phase, step.traceStep, prompt, result, continuing);
 }
 
 /**

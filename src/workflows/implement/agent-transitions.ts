@@ -29,12 +29,13 @@ export function afterAgentTurn(
   step: string,
   prompt: string,
   result: AgentTurnResult,
+  continuedInterrupted: boolean,
 ): ImplementState {
   const record = {
     step,
     sessionId: result.sessionId,
     ending: result.ending,
-    continuedInterrupted: continuesInterruptedTurn(state, step),
+    continuedInterrupted,
     costUsd: result.costUsd,
     inputTokens: result.inputTokens,
     outputTokens: result.outputTokens,

@@ -36,6 +36,7 @@ export function implementationReport(
       ? state.written.map((path) => `- \`${path}\`${state.testFiles.includes(path) ? ' (test)' : ''}`)
       : ['None.']),
     '',
+    ...agentTurns(state),
     '## Test runs',
     '',
     '| Iteration | Phase | Result | Duration |',
@@ -50,4 +51,22 @@ export function implementationReport(
     '',
   ].join('\n');
   return input.redact(report);
+}
+
+/** A coding agent's turns: its session, how each turn ended, what it cost (the audit of who did what). */
+function agentTurns(state: ImplementState): string[] {
+  if (state.agentTurns.length === 0) return [];
+  return [
+    '## Agent turns',
+    '',
+    `Session: \`${state.agentSessionId ?? ''}\``,
+    '',
+    '| Turn | Ending | Model requests | Tokens in / out | Cost |',
+    '|------|--------|----------------|-----------------|------|',
+    ...state.agentTurns.map(
+      (turn) =>
+        `| ${turn.step}${turn.continuedInterrupted ? ' (continued)' : ''} | ${turn.ending} | ${turn.modelCalls} | ${turn.inputTokens} / ${turn.outputTokens} | $${turn.costUsd.toFixed(4)} |`,
+    ),
+    '',
+  ];
 }

@@ -10,6 +10,9 @@ import { sharedDirectFetch } from '../providers/http-stack.js';
 import { fakeAnthropicServer } from '../providers/testing/fake-anthropic-server.js';
 import type { FakeHttpServer } from '../providers/testing/fake-http-server.js';
 import { ClaudeAgent } from './claude-agent.js';
+import type { AgentTurnRequest } from './coding-agent.js';
+import { readProcessTable } from '../process/process-table.js';
+import { stopsRun } from '../core/errors.js';
 import { scriptedAgentModel } from './testing/scripted-agent-model.js';
 
 const KEY = 'sk-ant-test-agent-key-0123456789';
@@ -63,8 +66,9 @@ describe('ClaudeAgent', () => {
       sessionCostUsd: 0,
       maxBudgetUsd: undefined,
       signal: new AbortController().signal,
-      onSession: async (id) => {
+      onSession: (id) => {
         sessions.push(id);
+        return Promise.resolve();
       },
       log: (line) => lines.push(line),
     });
@@ -76,4 +80,87 @@ describe('ClaudeAgent', () => {
     expect(server.requests.length).toBeGreaterThanOrEqual(2);
     expect(server.requests.every((record) => record.apiKey === KEY)).toBe(true);
   }, 60_000);
+
+  it("every key rejected: the turn fails with the pool's error, which stops the run, after a request per key", async () => {
+    const worktree = await mkdtemp(join(tmpdir(), 'lldflow-agent-worktree-'));
+    const state = await mkdtemp(join(tmpdir(), 'lldflow-agent-state-'));
+    folders.push(worktree, state);
+    server = await fakeAnthropicServer({ respond: () => ({ status: 401, message: 'invalid x-api-key' }) });
+    const pool = new KeyPool({ provider: 'anthropic', keys: [KEY], perKeyConcurrency: 1, clock: systemClock });
+    const failure = await agentOn(server, pool, state)
+      .runTurn({ ...turnRequest(worktree), signal: new AbortController().signal })
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toMatch(/every anthropic key is set aside: anthropic#1 rejected \(401/);
+    expect(stopsRun(failure)).toBe(true);
+    expect(server.requests).toHaveLength(1);
+  }, 60_000);
+
+  it('an aborted turn rejects with the reason, returns its lease and leaves no process of the agent behind', async () => {
+    const worktree = await mkdtemp(join(tmpdir(), 'lldflow-agent-worktree-'));
+    const state = await mkdtemp(join(tmpdir(), 'lldflow-agent-state-'));
+    folders.push(worktree, state);
+    server = await fakeAnthropicServer({ respond: () => ({ hang: true }) });
+    const pool = new KeyPool({ provider: 'anthropic', keys: [KEY], perKeyConcurrency: 1, clock: systemClock });
+    const agent = agentOn(server, pool, state);
+    const controller = new AbortController();
+    const turn = agent.runTurn({ ...turnRequest(worktree), signal: controller.signal });
+    await server.waitForRequests(1);
+    expect(await agentProcesses(state)).not.toEqual([]);
+    controller.abort(new Error('stopped by the test'));
+    await expect(turn).rejects.toThrow('stopped by the test');
+    // The lease is back: the key can be leased at once.
+    const lease = await pool.acquire(new AbortController().signal);
+    lease.release(true);
+    // The agent's processes end after the SDK's grace period; they are real processes, so this waits for them.
+    for (let tries = 0; tries < 100 && (await agentProcesses(state)).length > 0; tries++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await agentProcesses(state)).toEqual([]);
+  }, 60_000);
 });
+
+function agentOn(fake: FakeHttpServer, pool: KeyPool, state: string): ClaudeAgent {
+  return new ClaudeAgent({
+    model: 'claude-sonnet-4-5',
+    sandbox: { sandbox: resolveSandbox('auto', { env: process.env }), network: false, readable: [], hidden: [] },
+    stateDirectory: () => state,
+    access: {
+      kind: 'keys',
+      pooled: {
+        protocol: 'anthropic',
+        upstream: fake.baseUrl.replace(/\/v1$/, ''),
+        pool,
+        fetch: sharedDirectFetch(),
+        clock: systemClock,
+        redactor: new SecretRedactor([{ value: KEY, name: 'anthropic#1' }]),
+      },
+    },
+    env: process.env,
+  });
+}
+
+function turnRequest(worktree: string): Omit<AgentTurnRequest, 'signal'> {
+  return {
+    itemId: '7',
+    worktree,
+    repository: worktree,
+    prompt: 'Write hello.txt',
+    instructions: 'Only write what you are asked.',
+    sessionId: undefined,
+    sessionCostUsd: 0,
+    maxBudgetUsd: undefined,
+    onSession: () => Promise.resolve(),
+    log: () => undefined,
+  };
+}
+
+/** Processes started for the agent: bubblewrap names its state folder, and Claude Code has it as CLAUDE_CONFIG_DIR. */
+async function agentProcesses(state: string): Promise<number[]> {
+  const found: number[] = [];
+  for (const { pid } of await readProcessTable()) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    const environ = await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '');
+    if (cmdline.includes(state) || environ.includes(state)) found.push(pid);
+  }
+  return found;
+}

@@ -132,6 +132,12 @@ export class ClaudeAgent implements CodingAgent {
     modelCalls: number,
     stderr: string[],
   ): AgentTurnResult {
+    // Ctrl+C or the time-out may reach the agent as a failed request before its process is stopped.
+    if (request.signal.aborted) throw abortReason(request.signal);
+    // Claude Code ends a turn whose API requests kept failing with a "success" that is an error.
+    if (message.subtype === 'success' && message.is_error) {
+      throw new AgentTurnError(`${this.label} failed: ${message.result}${stderrNote(stderr)}`);
+    }
     if (message.subtype === 'error_during_execution' || message.subtype === 'error_max_structured_output_retries') {
       throw new AgentTurnError(`${this.label} failed: ${message.errors.join('; ') || message.subtype}${stderrNote(stderr)}`);
     }

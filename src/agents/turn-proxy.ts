@@ -35,6 +35,7 @@ export async function withTurnProxy<T>(
 ): Promise<T> {
   // A short folder of its own: a Unix socket path has about a hundred bytes, and only the agent gets to see it.
   const folder = await mkdtemp(join(tmpdir(), 'lldflow-agent-'));
+  let refusal: Error | undefined;
   const proxy = new KeyLeasingProxy({
     protocol: access.protocol,
     upstream: access.upstream,
@@ -44,10 +45,17 @@ export async function withTurnProxy<T>(
     signal: turn.signal,
     redactor: access.redactor,
     onEvent: (event) => turn.log(describeKeyEvent(event)),
+    onRefused: (error) => {
+      refusal ??= error instanceof Error ? error : new Error(String(error));
+    },
   });
   try {
     const address = await proxy.start({ socketPath: join(folder, 'model.sock') });
     return await work({ ...address, socketPath: join(folder, 'model.sock') });
+  } catch (error) {
+    // The agent only saw an API error; the pool's own (every key set aside: it stops the run) says why.
+    if (refusal !== undefined && !turn.signal.aborted) throw refusal;
+    throw error;
   } finally {
     await proxy.close();
     await rm(folder, { recursive: true, force: true });

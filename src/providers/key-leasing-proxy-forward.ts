@@ -22,6 +22,7 @@ export interface ForwardContext {
   /** The run's redactor (its configured keys only) or none. */
   redact: Redact;
   onEvent?: (event: KeyEvent) => void;
+  onRefused?: ((error: unknown) => void) | undefined;
 }
 
 /** One request of the agent, its body read in full: a 429 or a rejected key sends it again. */
@@ -79,6 +80,7 @@ export async function forwardRequest(
       lease = await pool.acquire(signal, (info) => onEvent?.({ type: 'waiting-for-key', info }), demand);
     } catch (error) {
       // Every key set aside, none free in time, or the run stopping: retrying cannot help the agent.
+      if (!signal.aborted) context.onRefused?.(error);
       sendProxyError(context, response, 503, 'unavailable', error instanceof Error ? error.message : String(error));
       return;
     }

@@ -33,6 +33,8 @@ export interface KeyLeasingProxyOptions {
   redactor?: SecretRedactor;
   /** Rate limits, keys set aside and waits for a key, as callWithKey reports them. */
   onEvent?: (event: KeyEvent) => void;
+  /** The pool refused a request (every key set aside, none free in time): the error the agent was answered with. */
+  onRefused?: (error: unknown) => void;
 }
 
 /** Where the agent's SDK is pointed, and the stand-in key it is given instead of a real one. */
@@ -75,6 +77,7 @@ export class KeyLeasingProxy {
       clock: options.clock,
       redact: options.redactor?.redactKnownSecrets ?? noRedaction,
       onEvent: options.onEvent,
+      onRefused: options.onRefused,
     };
     this.server = createServer((request, response) => this.track(request, response));
   }

@@ -118,12 +118,11 @@ describe('implement with a coding agent (Claude Agent SDK)', () => {
     expect(lineage).toEqual(
       expect.arrayContaining([expect.stringMatching(/-tests-1-turn\.md$/), expect.stringMatching(/-code-1-turn\.md$/)]),
     );
-    const everything = [
-      run.stdout,
-      run.stderr,
-      report,
-      ...lineage.map((name) => readFileSync(join(lineageFolder, runFolder!, name), 'utf8')),
-    ];
+    // Nowhere in the repository either: checkpoints, logs, run summary, the agent's session transcripts, the worktree.
+    const files = filesUnder(repo);
+    expect(files.some((path) => path.includes(join('.lldflow', 'agents', '1')))).toBe(true);
+    expect(files.some((path) => path.includes(join('docs', 'lineage')))).toBe(true);
+    const everything = [run.stdout, run.stderr, report, ...files.map((path) => readFileSync(path, 'latin1'))];
     for (const text of everything) for (const key of KEYS) expect(text).not.toContain(key);
   }, 120_000);
 
@@ -228,6 +227,14 @@ function stepOf(body: unknown): number {
     step = blocks.some((block) => block.type === 'tool_result') ? step + 1 : 0;
   }
   return step;
+}
+
+/** Every file under `root` but git's own object store (compressed: a grep there proves nothing). */
+function filesUnder(root: string): string[] {
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .filter((path) => !path.includes(`${join('.git', 'objects')}`));
 }
 
 function readCheckpointSession(repo: string): string {

@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { listenOnLoopback } from '../providers/testing/listen-on-loopback.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -79,6 +82,40 @@ describe('ClaudeAgent', () => {
     expect(lines).toContain(`agent: Write ${join(worktree, 'hello.txt')}`);
     expect(server.requests.length).toBeGreaterThanOrEqual(2);
     expect(server.requests.every((record) => record.apiKey === KEY)).toBe(true);
+  }, 60_000);
+
+  it('confines the agent: no write outside the worktree, no network but the proxy, no variable of the user', async () => {
+    const worktree = await mkdtemp(join(tmpdir(), 'lldflow-agent-worktree-'));
+    const state = await mkdtemp(join(tmpdir(), 'lldflow-agent-state-'));
+    const outside = await mkdtemp(join(tmpdir(), 'lldflow-agent-outside-'));
+    folders.push(worktree, state, outside);
+    const host = createServer((_request, response) => response.end('reached'));
+    const hostPort = await listenOnLoopback(host);
+    const escape = [
+      `echo escaped > ${join(outside, 'escaped.txt')}`,
+      `node -e "fetch('http://127.0.0.1:${hostPort}').then(() => console.log('host reached'), () => console.log('host unreachable'))" > network.txt`,
+      'env > env.txt',
+    ].join('; ');
+    server = await fakeAnthropicServer({
+      respond: scriptedAgentModel(({ step }) =>
+        step === 0 ? { text: 'Trying.', toolUses: [{ name: 'Bash', input: { command: escape, description: 'try' } }] } : { text: 'Done.' },
+      ),
+    });
+    const pool = new KeyPool({ provider: 'anthropic', keys: [KEY], perKeyConcurrency: 1, clock: systemClock });
+    process.env.LLDFLOW_TEST_USER_VARIABLE = 'users-own-value';
+    try {
+      await agentOn(server, pool, state).runTurn({ ...turnRequest(worktree), signal: new AbortController().signal });
+    } finally {
+      delete process.env.LLDFLOW_TEST_USER_VARIABLE;
+      await new Promise<void>((resolve) => host.close(() => resolve()));
+    }
+    expect(existsSync(join(outside, 'escaped.txt'))).toBe(false);
+    expect(await readFile(join(worktree, 'network.txt'), 'utf8')).toBe('host unreachable\n');
+    const env = await readFile(join(worktree, 'env.txt'), 'utf8');
+    expect(env).toContain('ANTHROPIC_BASE_URL=http://127.0.0.1:');
+    expect(env).toMatch(/^ANTHROPIC_API_KEY=lldflow-/m);
+    expect(env).not.toContain(KEY);
+    expect(env).not.toContain('users-own-value');
   }, 60_000);
 
   it("every key rejected: the turn fails with the pool's error, which stops the run, after a request per key", async () => {

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { scriptedAgentModel, type AgentStep } from '../../src/agents/testing/scripted-agent-model.js';
 import { fakeAnthropicServer } from '../../src/providers/testing/fake-anthropic-server.js';
 import type { FakeAnswer, FakeHttpServer } from '../../src/providers/testing/fake-http-server.js';
+import { keyConcurrency } from '../support/key-concurrency.js';
 import { CliProcess, count } from '../support/cli-process.js';
 import { implementerCall, implementRepository } from '../support/implement-fixtures.js';
 
@@ -170,24 +171,16 @@ describe('implement with a coding agent (Claude Agent SDK)', () => {
   it('ten agents at --parallel 10 on three keys never put two requests on one key at once', async () => {
     const ids = Array.from({ length: 10 }, (_, index) => String(index + 1));
     const repo = implementRepository(ids);
-    const inFlight = new Map<string, number>();
-    let most = 0;
     const agent = eagerAgent(repo);
+    // Three keys at one request each: never more than three in flight, so each is held its 300 ms.
+    const gauge = keyConcurrency({ enough: 4, holdMs: 300 });
     server = await fakeAnthropicServer({
-      respond: scriptedAgentModel(async (step) => {
-        const key = step.request.apiKey ?? '';
-        inFlight.set(key, (inFlight.get(key) ?? 0) + 1);
-        most = Math.max(most, inFlight.get(key) ?? 0);
-        // Model time, so that requests overlap and the cap is what keeps them apart.
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        inFlight.set(key, (inFlight.get(key) ?? 0) - 1);
-        return agent(step);
-      }),
+      respond: scriptedAgentModel((step) => gauge.around(step.request.apiKey ?? '', () => agent(step))),
     });
     const run = runImplement(repo, ['--parallel', '10', '--per-key-concurrency', '1']);
     expect((await run.exited).code, run.stdout + run.stderr).toBe(0);
-    expect(count(run.stdout, /: implement LLD-\d+|succeeded/)).toBeGreaterThan(0);
-    expect(most).toBe(1);
+    expect(count(run.stdout, /\]\s+succeeded in /)).toBe(10);
+    expect(gauge.most).toEqual({ perKey: 1, overall: 3 });
     expect(new Set(server.requests.map((record) => record.apiKey))).toEqual(new Set(KEYS));
     expect(server.requests.length).toBeGreaterThanOrEqual(40);
   }, 300_000);

@@ -40,34 +40,10 @@ describe('ClaudeAgent', () => {
       ),
     });
     const pool = new KeyPool({ provider: 'anthropic', keys: [KEY], perKeyConcurrency: 1, clock: systemClock });
-    const agent = new ClaudeAgent({
-      model: 'claude-sonnet-4-5',
-      sandbox: { sandbox: resolveSandbox('auto', { env: process.env }), network: false, readable: [], hidden: [] },
-      stateDirectory: () => state,
-      access: {
-        kind: 'keys',
-        pooled: {
-          protocol: 'anthropic',
-          upstream: server.baseUrl.replace(/\/v1$/, ''),
-          pool,
-          fetch: sharedDirectFetch(),
-          clock: systemClock,
-          redactor: new SecretRedactor([{ value: KEY, name: 'anthropic#1' }]),
-        },
-      },
-      env: process.env,
-    });
     const lines: string[] = [];
     const sessions: string[] = [];
-    const result = await agent.runTurn({
-      itemId: '7',
-      worktree,
-      repository: worktree,
-      prompt: 'Write hello.txt',
-      instructions: 'Only write what you are asked.',
-      sessionId: undefined,
-      sessionCostUsd: 0,
-      maxBudgetUsd: undefined,
+    const result = await agentOn(server, pool, state).runTurn({
+      ...turnRequest(worktree),
       signal: new AbortController().signal,
       onSession: (id) => {
         sessions.push(id);

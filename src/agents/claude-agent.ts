@@ -2,8 +2,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { abortReason } from '../core/abort.js';
-import { ConfigurationError } from '../core/errors.js';
 import { agentBaseUrl, agentCommand, type AgentSandboxSettings } from './agent-sandbox.js';
+import { OptionalSdk } from './optional-sdk.js';
 import { describeToolUse } from './tool-use-line.js';
 import { AgentTurnError, type AgentTurnRequest, type AgentTurnResult, type CodingAgent } from './coding-agent.js';
 import { turnCost } from './turn-cost.js';
@@ -39,10 +39,11 @@ export interface ClaudeAgentOptions {
 export class ClaudeAgent implements CodingAgent {
   readonly provider = 'claude-agent' as const;
   readonly label: string;
-  private sdk: Promise<ClaudeAgentSdk> | undefined;
+  private readonly sdk: OptionalSdk<ClaudeAgentSdk>;
 
   constructor(private readonly options: ClaudeAgentOptions) {
     this.label = `claude-agent:${options.model}`;
+    this.sdk = new OptionalSdk(CLAUDE_AGENT_PACKAGE, this.provider, options.loadSdk ?? (() => import('@anthropic-ai/claude-agent-sdk')));
   }
 
   get model(): string {
@@ -51,11 +52,11 @@ export class ClaudeAgent implements CodingAgent {
 
   /** Loads the SDK now, so a missing one stops the run before anything is written. */
   async ready(): Promise<void> {
-    await this.loadSdk();
+    await this.sdk.get();
   }
 
   async runTurn(request: AgentTurnRequest): Promise<AgentTurnResult> {
-    const sdk = await this.loadSdk();
+    const sdk = await this.sdk.get();
     const stateDirectory = this.options.stateDirectory(request.itemId);
     await mkdir(join(stateDirectory, 'claude'), { recursive: true });
     const { access } = this.options;
@@ -193,22 +194,6 @@ export class ClaudeAgent implements CodingAgent {
     spawnOptions.signal?.addEventListener('abort', () => child.kill('SIGKILL'), { once: true });
     return child;
   }
-
-  private loadSdk(): Promise<ClaudeAgentSdk> {
-    this.sdk ??= (this.options.loadSdk ?? (() => import('@anthropic-ai/claude-agent-sdk')))().catch((error: unknown) => {
-      throw missingSdk(CLAUDE_AGENT_PACKAGE, 'claude-agent', error);
-    });
-    return this.sdk;
-  }
-}
-
-/** The SDK is an optional peer dependency: a clear error naming what to install when it is not there. */
-export function missingSdk(packageName: string, provider: string, error: unknown): Error {
-  const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
-  if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') return error instanceof Error ? error : new Error(String(error));
-  return new ConfigurationError(
-    `--implementer ${provider}:… needs ${packageName}, which is not installed: run npm install ${packageName} (lldflow does not ship it)`,
-  );
 }
 
 const STDERR_LINES = 20;

@@ -5,7 +5,7 @@ import { abortReason } from '../core/abort.js';
 import { ConfigurationError } from '../core/errors.js';
 import { costOf } from '../providers/pricing.js';
 import { agentBaseUrl, type AgentSandboxSettings } from './agent-sandbox.js';
-import { missingSdk } from './claude-agent.js';
+import { OptionalSdk } from './optional-sdk.js';
 import { CODEX_PACKAGE, codexBinary, writeSandboxedCodex } from './codex-binary.js';
 import { countingAnswers, turnShare } from './codex-usage.js';
 import { AgentTurnError, type AgentTurnRequest, type AgentTurnResult, type CodingAgent } from './coding-agent.js';
@@ -56,10 +56,11 @@ interface TurnSetup {
 export class CodexAgent implements CodingAgent {
   readonly provider = 'codex' as const;
   readonly label: string;
-  private sdk: Promise<CodexSdk> | undefined;
+  private readonly sdk: OptionalSdk<CodexSdk>;
 
   constructor(private readonly options: CodexAgentOptions) {
     this.label = `codex:${options.model}`;
+    this.sdk = new OptionalSdk(CODEX_PACKAGE, this.provider, options.loadSdk ?? (() => import('@openai/codex-sdk')));
   }
 
   get model(): string {
@@ -68,11 +69,11 @@ export class CodexAgent implements CodingAgent {
 
   /** Loads the SDK now, so a missing one stops the run before anything is written. */
   async ready(): Promise<void> {
-    await this.loadSdk();
+    await this.sdk.get();
   }
 
   async runTurn(request: AgentTurnRequest): Promise<AgentTurnResult> {
-    const sdk = await this.loadSdk();
+    const sdk = await this.sdk.get();
     const stateDirectory = this.options.stateDirectory(request.itemId);
     await mkdir(stateDirectory, { recursive: true });
     const { access, env } = this.options;
@@ -193,13 +194,6 @@ export class CodexAgent implements CodingAgent {
       CODEX_HOME: codexHome,
       HOME: env.HOME ?? homedir(),
     };
-  }
-
-  private loadSdk(): Promise<CodexSdk> {
-    this.sdk ??= (this.options.loadSdk ?? (() => import('@openai/codex-sdk')))().catch((error: unknown) => {
-      throw missingSdk(CODEX_PACKAGE, 'codex', error);
-    });
-    return this.sdk;
   }
 }
 

@@ -39,13 +39,14 @@ export function agentBaseUrl(settings: AgentSandboxSettings, proxy: { baseUrl: s
  * The program and arguments that run `argv` as the agent: inside bubblewrap (only the worktree and the
  * agent's state folder writable, its own PID namespace, no network but the way to the proxy), or as is
  * with `--sandbox none`. `inheritEnvironment` keeps the environment the caller starts the command with
- * (a wrapper an SDK starts with its own variables) instead of setting `placement.env`.
+ * (a wrapper an SDK starts with its own variables) instead of setting `placement.env`; `programFolders`
+ * are shown read-only besides the program's own folder (what the program runs from its package).
  */
 export function agentCommand(
   argv: readonly string[],
   settings: AgentSandboxSettings,
   placement: AgentPlacement,
-  options: { nodePath: string; inheritEnvironment?: boolean },
+  options: { nodePath: string; inheritEnvironment?: boolean; programFolders?: readonly string[] },
 ): { file: string; args: string[] } {
   const [program, ...rest] = argv;
   if (program === undefined) throw new RangeError('agentCommand needs a program to run');
@@ -53,7 +54,12 @@ export function agentCommand(
   const inside = forwarded && placement.proxy ? forwarderArgv(options.nodePath, socketInside(placement.proxy.socketPath), argv) : [...argv];
   const scope: SandboxScope = {
     worktree: placement.worktree,
-    readable: settings.readable,
+    // The agent's binary (and Node, for the forwarder) wherever they are installed: under /tmp they would be
+    // hidden by the sandbox's private /tmp.
+    readable: [
+      ...settings.readable,
+      ...new Set([posix.dirname(program), ...(forwarded ? [posix.dirname(options.nodePath)] : []), ...(options.programFolders ?? [])]),
+    ],
     hidden: settings.hidden,
     network: settings.network,
     env: placement.env,

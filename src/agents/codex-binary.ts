@@ -51,7 +51,13 @@ export async function writeSandboxedCodex(
   settings: AgentSandboxSettings,
   placement: Omit<AgentPlacement, 'env'>,
 ): Promise<string> {
-  const command = agentCommand([executable], settings, { ...placement, env: {} }, { nodePath: process.execPath, inheritEnvironment: true });
+  const command = agentCommand(
+    [executable],
+    settings,
+    { ...placement, env: {} },
+    // The whole vendor folder: the binary and the tools it puts on PATH (its ripgrep).
+    { nodePath: process.execPath, inheritEnvironment: true, programFolders: [dirname(dirname(executable))] },
+  );
   const path = join(folder, 'codex');
   await writeFile(path, `#!/bin/sh\nexec ${[command.file, ...command.args].map(shellQuote).join(' ')} "$@"\n`, { mode: 0o700 });
   return path;

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { scriptedAgentModel, type AgentStep } from '../../src/agents/testing/scripted-agent-model.js';
+import { promptText, scriptedAgentModel, type AgentStep } from '../../src/agents/testing/scripted-agent-model.js';
 import { fakeAnthropicServer } from '../../src/providers/testing/fake-anthropic-server.js';
 import type { FakeAnswer, FakeHttpServer } from '../../src/providers/testing/fake-http-server.js';
 import { keyConcurrency } from '../support/key-concurrency.js';
@@ -193,17 +193,9 @@ interface MessageBlock {
 
 /** The user prompts of a Messages request, oldest first (tool results and reminders left out). */
 function allPrompts(body: unknown): string[] {
-  const messages = (body as { messages?: Array<{ role?: string; content?: string | MessageBlock[] }> }).messages ?? [];
-  return messages.flatMap((message) => {
-    if (message.role !== 'user') return [];
-    const blocks = typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : (message.content ?? []);
-    if (blocks.some((block) => block.type === 'tool_result')) return [];
-    const text = blocks
-      .filter((block) => block.type === 'text' && !(block.text ?? '').startsWith('<system-reminder>'))
-      .map((block) => block.text ?? '')
-      .join('\n');
-    return text.trim() === '' ? [] : [text];
-  });
+  return userBlocks(body)
+    .map(promptText)
+    .filter((text) => text !== '');
 }
 
 function lastPrompt(body: unknown): string {
@@ -212,14 +204,19 @@ function lastPrompt(body: unknown): string {
 
 /** Tool-result rounds since the turn's prompt: 0 for the request that starts a turn. */
 function stepOf(body: unknown): number {
-  const messages = (body as { messages?: Array<{ role?: string; content?: string | MessageBlock[] }> }).messages ?? [];
   let step = 0;
-  for (const message of messages) {
-    if (message.role !== 'user') continue;
-    const blocks = typeof message.content === 'string' ? [] : (message.content ?? []);
-    step = blocks.some((block) => block.type === 'tool_result') ? step + 1 : 0;
+  for (const blocks of userBlocks(body)) {
+    if (promptText(blocks) !== '') step = 0;
+    else if (blocks.some((block) => block.type === 'tool_result')) step += 1;
   }
   return step;
+}
+
+function userBlocks(body: unknown): MessageBlock[][] {
+  const messages = (body as { messages?: Array<{ role?: string; content?: string | MessageBlock[] }> }).messages ?? [];
+  return messages
+    .filter((message) => message.role === 'user')
+    .map((message) => (typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : (message.content ?? [])));
 }
 
 /** Every file under `root` but git's own object store (compressed: a grep there proves nothing). */

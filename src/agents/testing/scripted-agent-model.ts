@@ -35,20 +35,24 @@ export function scriptedAgentModel(plan: (step: AgentStep) => FakeAnswer | Promi
     for (const message of messages) {
       if (message.role !== 'user') continue;
       const blocks = typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : (message.content ?? []);
-      if (blocks.some((block) => block.type === 'tool_result')) {
-        step += 1;
-        continue;
-      }
-      const text = blocks
-        .filter((block) => block.type === 'text' && typeof block.text === 'string' && !block.text.startsWith('<system-reminder>'))
-        .map((block) => block.text ?? '')
-        .join('\n');
-      if (text.trim() === '') continue;
-      prompts.push(text);
-      step = 0;
+      const text = promptText(blocks);
+      // A resumed session may send the results of tools an interruption cut short with the next prompt.
+      if (text !== '') {
+        prompts.push(text);
+        step = 0;
+      } else if (blocks.some((block) => block.type === 'tool_result')) step += 1;
     }
     const prompt = prompts.at(-1);
     if (prompt === undefined) return { text: 'ok' };
     return plan({ prompt, step, prompts, request });
   };
+}
+
+/** The prompt in a user message's blocks: its text, without Claude Code's system reminders. */
+export function promptText(blocks: ReadonlyArray<{ type?: string; text?: string }>): string {
+  return blocks
+    .filter((block) => block.type === 'text' && typeof block.text === 'string' && !block.text.startsWith('<system-reminder>'))
+    .map((block) => block.text ?? '')
+    .join('\n')
+    .trim();
 }

@@ -10,6 +10,7 @@ const LAYERS = [
   'clock',
   'cancellation',
   'files',
+  'redis', // the engine's Redis: connections from an engine URL, key names (the test server under testing/)
   'checkpoints',
   'items',
   'git',

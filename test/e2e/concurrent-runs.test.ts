@@ -202,7 +202,7 @@ describe('two runs at once on one repository and the same items', () => {
     );
     expect(succeeded.sort()).toEqual(ids);
     await expectStatusSucceeded(repo, 'implement', ids);
-  });
+  }, 120_000);
 });
 
 /** `lldflow status` afterwards: every item done and succeeded, whichever of the two summaries it reads last. */

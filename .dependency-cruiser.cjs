@@ -22,6 +22,7 @@ const LAYERS = [
   'runner',
   'output',
   'runs',
+  'fleet', // distributed mode: the BullMQ queue, workers, the submitter's remote workflow
   'workflows',
   'status',
   'demo',

@@ -14,6 +14,7 @@ export const SCENARIOS: readonly ScenarioEntry[] = [
   { name: 'latency', run: async () => (await import('./scenarios/latency.js')).latencyScenario() },
   { name: 'calls', run: async () => (await import('./scenarios/model-calls.js')).modelCallsScenario() },
   { name: 'queue-10k', run: async () => (await import('./scenarios/queue.js')).queueScenario() },
+  { name: 'fleet', run: async () => (await import('./scenarios/fleet.js')).fleetScenario() },
 ];
 
 export const SCENARIO_NAMES = SCENARIOS.map((scenario) => scenario.name);

@@ -52,6 +52,15 @@ const TARGETS: readonly Target[] = [
     scenario: 'queue-10k',
     check: (result) => ({ passed: result.peakRssMb <= 200, measured: `${result.peakRssMb.toFixed(1)} MB` }),
   },
+  {
+    target: "fleet throughput at 4 workers ≥ 3.6× one worker's",
+    scenario: 'fleet',
+    check: (result) => {
+      const ratio = Number(result.details['throughput at 4 workers ÷ 1 worker']);
+      const commands = result.details['4 workers: Redis commands per model call'];
+      return { passed: ratio >= 3.6, measured: `${ratio.toFixed(2)}× (Redis commands per model call at 4 workers: ${String(commands)})` };
+    },
+  },
 ];
 
 /**

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../clock/clock.js';
-import type { KeyPool } from '../keys/key-pool.js';
+import type { KeySource } from '../keys/key-lease.js';
 import type { SecretRedactor } from '../keys/redact.js';
 import type { FetchFunction } from '../providers/http-stack.js';
 import { describeKeyEvent } from '../providers/key-event-message.js';
@@ -14,7 +14,7 @@ export interface PooledModelAccess {
   /** The API root the agent's paths are appended to. */
   upstream: string;
   /** The run's pool for that provider, shared with every other call and every other agent of the run. */
-  pool: KeyPool;
+  pool: KeySource;
   fetch: FetchFunction;
   clock: Clock;
   redactor: SecretRedactor;

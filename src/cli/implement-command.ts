@@ -12,6 +12,7 @@ import type { ImplementState } from '../workflows/implement/implement-state.js';
 import { ImplementWorkflow } from '../workflows/implement/implement-workflow.js';
 import { detectTestCommand } from '../workflows/implement/test-command.js';
 import type { CliIo } from './cli-io.js';
+import { fleetFor } from './fleet-submit.js';
 import { executeRun, requireRepositoryFolder, requireSelection } from './execute-run.js';
 import { budgetWarnings, modelRegistryFor, requireModelSpec } from './model-options.js';
 import { DEFAULT_MAX_ITERATIONS } from './requirements-command.js';
@@ -39,6 +40,8 @@ const TEST_RUN_TIMEOUT_MS = 10 * 60_000;
  */
 export async function runImplementCommand(flags: ImplementFlags, io: CliIo): Promise<number> {
   const { options, warnings } = resolveRunnerOptions(flags, io.cwd);
+  // Refused with --engine, a warning with LLDFLOW_ENGINE: implement items run here for now.
+  fleetFor('implement', flags, io.env, warnings);
   await requireRepositoryFolder(options.repo);
   requireSelection(options);
   if (!(await isGitRepository(options.repo)))

@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from '@commander-js/extra-typings';
+import { Command, CommanderError, InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import { ConfigurationError, UsageError } from '../core/errors.js';
 import { lldflowPackage } from '../core/lldflow-package.js';
 import type { CliIo } from './cli-io.js';
@@ -7,6 +7,7 @@ import { runImplementCommand } from './implement-command.js';
 import { runRequirementsCommand } from './requirements-command.js';
 import { addRunnerOptions } from './runner-options.js';
 import { runStatusCommand } from './status-command.js';
+import { runWorkerCommand } from './worker-command.js';
 
 /** Parses argv and runs the command; returns the exit code. Never exits the process itself. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -49,10 +50,26 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   });
 
   program
+    .command('worker')
+    .description('join a fleet: run the items submitted with --engine, until Ctrl+C or SIGTERM')
+    .option('--engine <url>', "the fleet's Redis: redis://host:port[/db] (env LLDFLOW_ENGINE)")
+    .addOption(new Option('--parallel <n>', 'items this machine runs at once (default 3)').argParser(parseWorkerParallel))
+    .option('--repo <clone>', 'a clone of the repository (implement workers; not available yet)')
+    .addOption(
+      new Option('--lock-duration <seconds>', "how long a dead worker's items wait before another worker takes them over")
+        .argParser(parseSeconds)
+        .default(30),
+    )
+    .action(async (options) => {
+      exitCode = await runWorkerCommand(options, io);
+    });
+
+  program
     .command('status')
     .description('every known item, its stage and last result')
     .option('--repo <path>', 'target git repository (default: the current directory)')
     .option('--json', 'as JSON on stdout', false)
+    .option('--engine <url>', "the fleet's queue instead: queued, running (on which worker) and finished items (env LLDFLOW_ENGINE)")
     .action(async (options) => {
       exitCode = await runStatusCommand(options, io);
     });
@@ -85,4 +102,16 @@ function reportError(error: unknown, io: CliIo): number {
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
   io.stderr.write(`lldflow: unexpected error: ${message}\n`);
   return 1;
+}
+
+function parseWorkerParallel(value: string): number {
+  if (!/^[1-9]\d*$/.test(value.trim())) throw new InvalidArgumentError(`--parallel takes a whole number ≥ 1, got ${JSON.stringify(value)}`);
+  return Number(value.trim());
+}
+
+function parseSeconds(value: string): number {
+  const seconds = Number(value.trim());
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new InvalidArgumentError(`takes a number of seconds > 0, got ${JSON.stringify(value)}`);
+  return seconds;
 }

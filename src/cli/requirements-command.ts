@@ -9,7 +9,9 @@ import { lldDocumentKind } from '../workflows/lld/lld-document-kind.js';
 import { LldWorkflow } from '../workflows/lld/lld-workflow.js';
 import { loadTemplate } from '../workflows/lld/template.js';
 import type { CliIo } from './cli-io.js';
-import { executeRun, requireRepositoryFolder, requireSelection } from './execute-run.js';
+import { workerModel, type LldJobSettings } from './fleet-lld.js';
+import { fleetFor, submitToFleet } from './fleet-submit.js';
+import { executeRun, type ExecuteRunInput, requireRepositoryFolder, requireSelection } from './execute-run.js';
 import { budgetWarnings, modelRegistryFor, requireModelSpec } from './model-options.js';
 import { buildRetryCommand } from './retry-command.js';
 import { resolveRunnerOptions, type RawRunnerOptions } from './runner-options.js';
@@ -32,8 +34,10 @@ export async function runRequirementsCommand(flags: RequirementsFlags, io: CliIo
   const registry = modelRegistryFor(options, io);
   const drafterSpec = requireModelSpec(flags.drafter, '--drafter', 'LLDFLOW_DRAFTER', io.env);
   const reviewerSpec = requireModelSpec(flags.reviewer, '--reviewer', 'LLDFLOW_REVIEWER', io.env);
-  const drafter = registry.client(drafterSpec.spec, drafterSpec.origin);
-  const reviewer = registry.client(reviewerSpec.spec, reviewerSpec.origin);
+  const engine = fleetFor(flags.type, flags, io.env, warnings);
+  // On a fleet the workers call the models, with their own keys.
+  const drafter = engine ? workerModel(drafterSpec.spec, drafterSpec.origin) : registry.client(drafterSpec.spec, drafterSpec.origin);
+  const reviewer = engine ? workerModel(reviewerSpec.spec, reviewerSpec.origin) : registry.client(reviewerSpec.spec, reviewerSpec.origin);
   warnings.push(...budgetWarnings(options.budgetUsd, [drafter, reviewer]));
   const limits = { maxIterations: options.maxIterations ?? DEFAULT_MAX_ITERATIONS, budgetUsd: options.budgetUsd, maxValidationFailures: 3 };
   // Like --source and --repo: against the working directory, or absolute as given.
@@ -78,7 +82,7 @@ export async function runRequirementsCommand(flags: RequirementsFlags, io: CliIo
     workflow = new LldWorkflow({ repo: options.repo, items, kind, drafter, reviewer, limits });
   }
 
-  return executeRun({
+  const run: ExecuteRunInput = {
     workflow,
     options,
     warnings,
@@ -94,10 +98,24 @@ export async function runRequirementsCommand(flags: RequirementsFlags, io: CliIo
           ['--reviewer', flags.reviewer],
           ['--template', templatePath],
           ['--issues-dir', issuesDir],
+          ['--engine', flags.engine],
         ],
         ids,
       ),
-  });
+  };
+  if (!engine) return executeRun(run);
+  const settings: LldJobSettings = {
+    drafter: drafterSpec.spec,
+    reviewer: reviewerSpec.spec,
+    limits: { ...limits, budgetUsd: limits.budgetUsd ?? null },
+    template,
+    layout: await layout,
+    files: await files,
+    perKeyConcurrency: options.perKeyConcurrency,
+    pacing: options.pacing,
+    stallTimeoutMs: options.stallTimeoutMs,
+  };
+  return submitToFleet({ ...run, engine, settings, detach: flags.detach ?? false });
 }
 
 /** The item folder as a repository-relative folder to leave out of the layout, when it lies inside. */

@@ -6,6 +6,7 @@ import {
   BARE_PARALLEL,
   DEFAULT_STALL_TIMEOUT_SECONDS,
   DEFAULT_TIMEOUT_MINUTES,
+  MAX_FLEET_PARALLEL,
   MAX_PARALLEL,
   type RunnerOptions,
 } from '../runner/run-options.js';
@@ -55,6 +56,8 @@ export function addRunnerOptions<Args extends any[], Options extends OptionValue
         .argParser(positiveNumber('--max-item-size'))
         .default(DEFAULT_MAX_ITEM_KB),
     )
+    .option('--engine <url>', 'run on a fleet of `lldflow worker`s sharing this Redis: redis://host:port[/db] (env LLDFLOW_ENGINE)')
+    .option('--detach', 'with --engine: enqueue the items and return (follow them with lldflow status --engine)', false)
     .option('--json', 'print the run summary as JSON on stdout (human output goes to stderr)', false)
     .option('--debug', 'verbose logging', false);
 }
@@ -75,6 +78,8 @@ export interface RawRunnerOptions {
   pacing: boolean;
   stallTimeout: number;
   maxItemSize: number;
+  engine?: string | undefined;
+  detach?: boolean | undefined;
   json: boolean;
   debug: boolean;
 }
@@ -87,9 +92,11 @@ export interface ParsedRunnerOptions {
 export function resolveRunnerOptions(raw: RawRunnerOptions, cwd: string): ParsedRunnerOptions {
   const warnings: string[] = [];
   let parallel = raw.parallel === undefined || raw.parallel === 0 ? 1 : raw.parallel;
-  if (parallel > MAX_PARALLEL) {
-    warnings.push(`--parallel ${parallel} is above the cap; running ${MAX_PARALLEL} items at once`);
-    parallel = MAX_PARALLEL;
+  // On a fleet, --parallel is the fleet-wide cap: many machines carry it.
+  const cap = raw.engine === undefined ? MAX_PARALLEL : MAX_FLEET_PARALLEL;
+  if (parallel > cap) {
+    warnings.push(`--parallel ${parallel} is above the cap; running ${cap} items at once`);
+    parallel = cap;
   }
   return {
     options: {

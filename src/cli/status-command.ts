@@ -5,11 +5,17 @@ import { renderProblems } from '../status/render-problems.js';
 import type { CliIo } from './cli-io.js';
 import { requireRepositoryFolder } from './execute-run.js';
 import { resolve } from 'node:path';
+import { engineOf, printFleetStatus } from './fleet-submit.js';
 
 /** `lldflow status`: every known item with its stage, last result and output path. */
-export async function runStatusCommand(flags: { repo?: string | undefined; json: boolean }, io: CliIo): Promise<number> {
+export async function runStatusCommand(
+  flags: { repo?: string | undefined; json: boolean; engine?: string | undefined },
+  io: CliIo,
+): Promise<number> {
   const repo = resolve(io.cwd, flags.repo ?? '.');
   await requireRepositoryFolder(repo);
+  const engine = engineOf(flags.engine, io.env);
+  if (engine) return printFleetStatus(repo, engine, flags.json, io);
   // Damaged state is listed, never fatal: `status` is how a user finds it.
   const { items: rows, problems } = await collectStatusReport(repo, new SqliteCheckpointStoreFactory(repo));
   if (flags.json) {

@@ -2,8 +2,7 @@ import type { Clock } from '../clock/clock.js';
 import { noRedaction, type Redact } from '../core/redact.js';
 import { KeyUnusableError, ModelCallError, RateLimitedError, TransientModelError } from '../model-call/errors.js';
 import { backoffDelay, type BackoffOptions } from './backoff.js';
-import type { KeyDemand, KeyLease, KeyWaitInfo } from './key-lease.js';
-import type { KeyPool } from './key-pool.js';
+import type { KeyDemand, KeyLease, KeySource, KeyWaitInfo } from './key-lease.js';
 
 export type KeyEvent =
   /**
@@ -48,7 +47,7 @@ const DEFAULT_TRANSIENT_BACKOFF: BackoffOptions = { baseMs: 500, maxMs: 8000 };
  * key is set aside the pool fails the call. Transient failures are retried with back-off up to
  * `maxTransientAttempts`, then fail as ModelCallError('server'). Other errors pass through unchanged.
  */
-export async function callWithKey<T>(pool: KeyPool, options: CallWithKeyOptions, call: (lease: KeyLease) => Promise<T>): Promise<T> {
+export async function callWithKey<T>(pool: KeySource, options: CallWithKeyOptions, call: (lease: KeyLease) => Promise<T>): Promise<T> {
   const { signal, clock, onEvent } = options;
   const random = options.random ?? Math.random;
   const maxAttempts = Math.max(1, Math.floor(options.maxTransientAttempts ?? 3));

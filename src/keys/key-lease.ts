@@ -27,6 +27,34 @@ export interface KeyLease {
   observeHeaders(headers: Record<string, string | undefined>): void;
 }
 
+/**
+ * Where calls get their keys: a worker's own KeyPool, or a FleetKeyPool that also keeps the per-key
+ * cap and the rests across the workers of a fleet. Callers depend on this, not on either class.
+ */
+export interface KeySource {
+  /** Provider name, used in key names and messages. */
+  readonly provider: string;
+  /** How many keys (a keyless source has one unnamed slot). */
+  readonly size: number;
+  /** A lease on a key that can take `demand`, waiting for one if need be (see KeyPool.acquire). */
+  acquire(signal: AbortSignal, onWait?: (info: KeyWaitInfo) => void, demand?: KeyDemand): Promise<KeyLease>;
+  /** Names (never values) and state, for progress display and tests. */
+  snapshot(): KeySnapshot[];
+}
+
+/** Why another worker of the fleet keeps a key from this one: all its slots are taken there, or it rests after a 429 there. */
+export type ElsewhereHold = 'busy' | 'resting';
+
+/** A lease of the local KeyPool, which a FleetKeyPool may hand back unused when the fleet says no. */
+export interface LocalKeyLease extends KeyLease {
+  /**
+   * The fleet will not let this worker use the key for now: returns the lease unused and holds the key
+   * back for `retryAfterMs`, without counting a 429 against it. A `busy` hold also ends when
+   * KeyPool.freedElsewhere names the key, a `resting` one does not.
+   */
+  heldElsewhere(retryAfterMs: number, why: ElsewhereHold): void;
+}
+
 /** What one call will spend of a key's rate limits, besides the one request it is. */
 export interface KeyDemand {
   /** Estimated tokens in all: the input plus the requested maximum output (see estimateRequestTokens). */

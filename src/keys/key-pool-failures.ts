@@ -51,6 +51,7 @@ export function beyondLongestWaitError(provider: string, keyless: boolean, hold:
   const subject = keyless ? `the ${provider} server is rate limited: it` : `every ${provider} key is rate limited: the earliest`;
   let because: string;
   if (hold.cause.type === 'pacing') because = 'by its rate-limit headers';
+  else if (hold.cause.type === 'elsewhere') because = 'rested after a 429 on another worker of the fleet';
   else if (hold.cause.askedMs === undefined) because = 'our back-off after repeated 429s';
   else because = `the provider asked for ${formatDuration(hold.cause.askedMs, 'prose')}`;
   return new ModelCallError(

@@ -4,8 +4,17 @@ import { cooldownAfterRateLimit } from './cooldown.js';
 import { KeyPoolExhaustedError } from './key-pool-exhausted-error.js';
 import { keyPoolSettings, type KeyPoolSettings } from './key-pool-settings.js';
 import { beyondLongestWaitError, holdBeyondDeadline, noUsableKeyError } from './key-pool-failures.js';
-import type { KeyDemand, KeyLease, KeyPoolOptions, KeySnapshot, KeyWaitInfo } from './key-lease.js';
-import { budgetOf, holdOn, newSlot, rest, snapshotOf, type Slot } from './key-slot.js';
+import type {
+  ElsewhereHold,
+  KeyDemand,
+  KeyLease,
+  KeyPoolOptions,
+  KeySnapshot,
+  KeySource,
+  KeyWaitInfo,
+  LocalKeyLease,
+} from './key-lease.js';
+import { budgetOf, holdElsewhere, holdOn, newSlot, rest, snapshotOf, type Slot } from './key-slot.js';
 import { waitInfo } from './key-wait-info.js';
 import { parseRateLimitHeaders } from './rate-limit-headers.js';
 
@@ -14,7 +23,7 @@ interface Waiter {
   readonly demand: KeyDemand;
   readonly startedAt: number;
   readonly deadline: number;
-  readonly resolve: (lease: KeyLease) => void;
+  readonly resolve: (lease: LocalKeyLease) => void;
   readonly reject: (error: Error) => void;
   readonly onAbort: () => void;
 }
@@ -29,7 +38,7 @@ const NO_TOKENS: KeyDemand = { tokens: 0 };
  * they fail at once when no key is left or none can come before their deadline. While nobody waits,
  * no timer runs.
  */
-export class KeyPool {
+export class KeyPool implements KeySource {
   readonly provider: string;
   readonly size: number;
   private readonly slots: Slot[];
@@ -69,7 +78,12 @@ export class KeyPool {
    * KeyPoolExhaustedError after maxWaitMs.
    */
   acquire(signal: AbortSignal, onWait?: (info: KeyWaitInfo) => void, demand: KeyDemand = NO_TOKENS): Promise<KeyLease> {
-    return new Promise<KeyLease>((resolve, reject) => {
+    return this.acquireLocal(signal, onWait, demand);
+  }
+
+  /** `acquire`, with a lease a FleetKeyPool may hand back unused when the fleet holds the key. */
+  acquireLocal(signal: AbortSignal, onWait?: (info: KeyWaitInfo) => void, demand: KeyDemand = NO_TOKENS): Promise<LocalKeyLease> {
+    return new Promise<LocalKeyLease>((resolve, reject) => {
       if (signal.aborted) {
         reject(abortReason(signal));
         return;
@@ -110,6 +124,19 @@ export class KeyPool {
     return this.slots.map((slot) => snapshotOf(slot, now));
   }
 
+  /** Why a call with `demand` would find no key now (what onWait is told). */
+  waitInfo(demand: KeyDemand = NO_TOKENS): KeyWaitInfo {
+    return waitInfo(this.provider, this.slots, this.capacity, demand, this.clock.now());
+  }
+
+  /** The fleet freed a slot of the key named `keyName`: a busy hold elsewhere on it ends, so waiters try it again. */
+  freedElsewhere(keyName: string): void {
+    const slot = this.slots.find((candidate) => candidate.name === keyName);
+    if (slot?.elsewhere?.why !== 'busy') return;
+    slot.elsewhere = undefined;
+    this.settle();
+  }
+
   /**
    * Strictly first come, first served: a waiter whose demand does not fit yet holds back smaller ones
    * behind it, or large calls would never get a key while small ones keep spending its budget.
@@ -136,7 +163,7 @@ export class KeyPool {
     return best;
   }
 
-  private lease(slot: Slot, demand: KeyDemand): KeyLease {
+  private lease(slot: Slot, demand: KeyDemand): LocalKeyLease {
     const now = this.clock.now();
     slot.inFlight += 1;
     slot.lastUsedAt = now;
@@ -179,6 +206,13 @@ export class KeyPool {
         giveBack();
         this.settle();
         return first;
+      },
+      heldElsewhere: (retryAfterMs: number, why: ElsewhereHold) => {
+        if (returned) return;
+        const now = this.clock.now();
+        holdElsewhere(slot, { until: now + Math.max(0, retryAfterMs), why }, now);
+        giveBack();
+        this.settle();
       },
     };
   }

@@ -1,6 +1,6 @@
 import type { KeyUnusableError } from '../model-call/errors.js';
 import type { Cooldown } from './cooldown.js';
-import type { KeyDemand, KeySnapshot } from './key-lease.js';
+import type { ElsewhereHold, KeyDemand, KeySnapshot } from './key-lease.js';
 import { KeyBudget } from './key-pacing.js';
 
 /** A key's rest after a 429. */
@@ -19,8 +19,14 @@ export interface Hold {
   retryAt: number;
   /** When the key should be free (see Rest.freeAt); what the fail-now rule goes by. */
   freeAt: number;
-  /** What sets `freeAt`: a rest after a 429 (and what the provider asked for), or pacing. */
-  cause: { type: 'rest'; askedMs: number | undefined } | { type: 'pacing' };
+  /** What sets `freeAt`: a rest after a 429 (and what the provider asked for), pacing, or another worker of the fleet. */
+  cause: { type: 'rest'; askedMs: number | undefined } | { type: 'pacing' } | { type: 'elsewhere'; why: ElsewhereHold };
+}
+
+/** Another worker of the fleet keeps the key until `until` (see LocalKeyLease.heldElsewhere). */
+export interface ElsewhereHoldState {
+  until: number;
+  why: ElsewhereHold;
 }
 
 /** One key of a pool (or the one slot of a keyless pool) and everything the pool knows about it. */
@@ -34,6 +40,8 @@ export interface Slot {
   lastLeaseSequence: number;
   consecutiveRateLimits: number;
   setAside: KeyUnusableError | undefined;
+  /** Only ever set in a fleet: what the fleet's shared ledger said when this worker last tried the key. */
+  elsewhere: ElsewhereHoldState | undefined;
   /** Pacing budgets per model (see KeyDemand.model); `''` for calls that name none. */
   readonly budgets: Map<string, KeyBudget>;
 }
@@ -59,6 +67,7 @@ export function newSlot(name: string, value: string | undefined): Slot {
     lastLeaseSequence: -1,
     consecutiveRateLimits: 0,
     setAside: undefined,
+    elsewhere: undefined,
     budgets: new Map(),
   };
 }
@@ -83,15 +92,35 @@ export function isResting(slot: Slot, now: number): slot is Slot & { rest: Rest 
   return slot.rest !== undefined && slot.rest.until > now;
 }
 
+/**
+ * Holds the key back for another worker of the fleet. A rest there keeps the later end, as local rests
+ * do; a busy hold is replaced, since the newer answer of the fleet is the truer one.
+ */
+export function holdElsewhere(slot: Slot, hold: ElsewhereHoldState, now: number): void {
+  const current = heldElsewhere(slot, now);
+  if (current?.why === 'resting' && (hold.why === 'busy' || current.until >= hold.until)) return;
+  slot.elsewhere = hold;
+}
+
+export function heldElsewhere(slot: Slot, now: number): ElsewhereHoldState | undefined {
+  return slot.elsewhere !== undefined && slot.elsewhere.until > now ? slot.elsewhere : undefined;
+}
+
 /** What keeps the key from taking `demand` after `now`, besides its calls in flight; undefined when nothing does. */
 export function holdOn(slot: Slot, demand: KeyDemand, now: number): Hold | undefined {
   const pacedUntil = slot.budgets.get(demand.model ?? '')?.freeAt(demand, now) ?? now;
   const resting = isResting(slot, now);
-  if (!resting && pacedUntil <= now) return undefined;
+  const elsewhere = heldElsewhere(slot, now);
+  if (!resting && pacedUntil <= now && !elsewhere) return undefined;
   const restHold = resting ? slot.rest : undefined;
-  const retryAt = Math.max(restHold?.until ?? now, pacedUntil);
-  if (restHold && restHold.freeAt >= pacedUntil) {
+  const retryAt = Math.max(restHold?.until ?? now, pacedUntil, elsewhere?.until ?? now);
+  // A key busy on another worker may be freed by any release there, like a key busy here: free now, for the fail-now rule.
+  const elsewhereFreeAt = elsewhere?.why === 'resting' ? elsewhere.until : now;
+  if (restHold && restHold.freeAt >= pacedUntil && restHold.freeAt >= elsewhereFreeAt) {
     return { retryAt, freeAt: restHold.freeAt, cause: { type: 'rest', askedMs: restHold.askedMs } };
+  }
+  if (elsewhere && elsewhereFreeAt >= pacedUntil) {
+    return { retryAt, freeAt: elsewhereFreeAt, cause: { type: 'elsewhere', why: elsewhere.why } };
   }
   return { retryAt, freeAt: pacedUntil, cause: { type: 'pacing' } };
 }
@@ -100,10 +129,16 @@ export function holdOn(slot: Slot, demand: KeyDemand, now: number): Hold | undef
 export function snapshotOf(slot: Slot, now: number): KeySnapshot {
   let pacedUntil = now;
   for (const budget of slot.budgets.values()) pacedUntil = Math.max(pacedUntil, budget.freeAt({ tokens: 0 }, now));
+  const elsewhere = heldElsewhere(slot, now);
+  const restingElsewhereUntil = elsewhere?.why === 'resting' ? elsewhere.until : undefined;
+  const restingUntil = isResting(slot, now) ? slot.rest.until : undefined;
   return {
     name: slot.name,
     inFlight: slot.inFlight,
-    coolingUntil: isResting(slot, now) ? slot.rest.until : undefined,
+    coolingUntil:
+      restingUntil === undefined || restingElsewhereUntil === undefined
+        ? (restingUntil ?? restingElsewhereUntil)
+        : Math.max(restingUntil, restingElsewhereUntil),
     lastUsedAt: slot.lastUsedAt,
     setAside: slot.setAside && { kind: slot.setAside.kind, why: slot.setAside.why },
     pacedUntil: pacedUntil > now ? pacedUntil : undefined,

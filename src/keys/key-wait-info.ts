@@ -1,5 +1,5 @@
 import type { KeyDemand, KeyWaitInfo } from './key-lease.js';
-import { holdOn, isResting, type Slot } from './key-slot.js';
+import { heldElsewhere, holdOn, isResting, type Slot } from './key-slot.js';
 
 /** Why a call with `demand` finds no key now, counted per cause (a key may count under several). */
 export function waitInfo(provider: string, slots: readonly Slot[], capacity: number, demand: KeyDemand, now: number): KeyWaitInfo {
@@ -13,8 +13,9 @@ export function waitInfo(provider: string, slots: readonly Slot[], capacity: num
       setAside += 1;
       continue;
     }
-    if (slot.inFlight >= capacity) busy += 1;
-    if (isResting(slot, now)) cooling += 1;
+    const elsewhere = heldElsewhere(slot, now)?.why;
+    if (slot.inFlight >= capacity || elsewhere === 'busy') busy += 1;
+    if (isResting(slot, now) || elsewhere === 'resting') cooling += 1;
     if ((slot.budgets.get(demand.model ?? '')?.freeAt(demand, now) ?? now) > now) paced += 1;
     const hold = holdOn(slot, demand, now);
     if (hold && (nextFreeAt === undefined || hold.retryAt < nextFreeAt)) nextFreeAt = hold.retryAt;

@@ -4,8 +4,7 @@ import type { Clock } from '../clock/clock.js';
 import { abortReason } from '../core/abort.js';
 import type { Redact } from '../core/redact.js';
 import { endLeaseForKeyFailure, type KeyEvent } from '../keys/call-with-key.js';
-import type { KeyLease } from '../keys/key-lease.js';
-import type { KeyPool } from '../keys/key-pool.js';
+import type { KeyLease, KeySource } from '../keys/key-lease.js';
 import { classifyHttpFailure } from './http-failure.js';
 import type { FetchFunction } from './http-stack.js';
 import { errorBody, KEY_HEADERS, keyHeader, requestDemand, type ProxyErrorKind, type ProxyProtocol } from './key-leasing-proxy-protocol.js';
@@ -16,7 +15,7 @@ export interface ForwardContext {
   protocol: ProxyProtocol;
   /** The API root without a trailing slash; the agent's path is appended to it. */
   upstream: string;
-  pool: KeyPool;
+  pool: KeySource;
   fetch: FetchFunction;
   clock: Clock;
   /** The run's redactor (its configured keys only) or none. */

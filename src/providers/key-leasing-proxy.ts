@@ -5,7 +5,7 @@ import type { Clock } from '../clock/clock.js';
 import { abortReason } from '../core/abort.js';
 import { noRedaction } from '../core/redact.js';
 import type { KeyEvent } from '../keys/call-with-key.js';
-import type { KeyPool } from '../keys/key-pool.js';
+import type { KeySource } from '../keys/key-lease.js';
 import type { SecretRedactor } from '../keys/redact.js';
 import type { FetchFunction } from './http-stack.js';
 import { forwardRequest, sendProxyError, type ForwardContext } from './key-leasing-proxy-forward.js';
@@ -22,7 +22,7 @@ export interface KeyLeasingProxyOptions {
   /** The API root the agent's paths are appended to: `https://api.anthropic.com`, `https://api.openai.com/v1`. */
   upstream: string;
   /** The provider's shared pool: the agent's requests lease from it like every other call of the run. */
-  pool: KeyPool;
+  pool: KeySource;
   /** The run's HTTP stack (createHttpStack), so proxies and certificates apply to agent traffic too. */
   fetch: FetchFunction;
   /** Wall-clock now, for `retry-after` HTTP dates. */

@@ -3,9 +3,8 @@ import type { Clock } from '../clock/clock.js';
 import { raceWithAbort } from '../cancellation/race-with-abort.js';
 import type { BackoffOptions } from '../keys/backoff.js';
 import { callWithKey, type KeyEvent } from '../keys/call-with-key.js';
-import type { KeyLease } from '../keys/key-lease.js';
+import type { KeyLease, KeySource } from '../keys/key-lease.js';
 import { estimateRequestDemand } from '../keys/request-tokens.js';
-import type { KeyPool } from '../keys/key-pool.js';
 import type { SecretRedactor } from '../keys/redact.js';
 import { noRedaction } from '../core/redact.js';
 import { ModelCallError, redactError, TransientModelError } from '../model-call/errors.js';
@@ -36,7 +35,7 @@ export const DEFAULT_MAX_ANSWER_BYTES = 1_000_000;
 export interface PooledModelClientOptions {
   transport: ProviderTransport;
   /** The provider's shared pool; every client of one provider leases from the same one. */
-  pool: KeyPool;
+  pool: KeySource;
   clock: Clock;
   /** `provider:model` as the user wrote it. Default `<provider>:<model>`. */
   label?: string;

@@ -1,7 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { Clock } from '../clock/clock.js';
+import { FleetKeyPool } from '../keys/fleet-key-pool.js';
+import type { KeyPoolOptions, KeySource } from '../keys/key-lease.js';
 import { KeyPool } from '../keys/key-pool.js';
+import type { SharedKeyLedger } from '../keys/shared-key-ledger.js';
 import { loadKeys } from '../keys/load-keys.js';
 import { SecretRedactor } from '../keys/redact.js';
 import { ConfigurationError, UsageError } from '../core/errors.js';
@@ -65,6 +69,16 @@ export interface ModelRegistryOptions {
   /** Longest wait for a free key. Default: the pool's (10 minutes). */
   maxKeyWaitMs?: number;
   fetch?: FetchFunction;
+  /**
+   * The fleet's shared key state: when given, every provider's pool is a FleetKeyPool, so the per-key
+   * cap, the rests after a 429 and the keys set aside hold across the fleet's workers. Without it
+   * the pools are this process's own.
+   */
+  keyLedger?: SharedKeyLedger;
+  /** Starts this worker's hold ids in `keyLedger` (the worker's id). Default: a random id. */
+  keyHolderPrefix?: string;
+  /** A `keyLedger` call failed; the pool went on with its own limits. Default: ignored. */
+  onKeyLedgerError?: (error: Error) => void;
 }
 
 /**
@@ -78,9 +92,10 @@ export interface ModelRegistryOptions {
  * rewrite ordinary words everywhere, whichever provider the run uses.
  */
 export class ModelRegistry {
-  private readonly pools = new Map<string, KeyPool>();
+  private readonly pools = new Map<string, KeySource>();
   private readonly clients = new Map<string, ModelClient>();
   readonly redactor: SecretRedactor;
+  private readonly holderPrefix: string;
 
   /** Shared by every HTTP provider of this registry: one pool of kept-alive connections, the run's proxies (see http-stack.ts). */
   private readonly fetch: FetchFunction;
@@ -88,6 +103,7 @@ export class ModelRegistry {
   constructor(private readonly options: ModelRegistryOptions) {
     this.fetch = options.fetch ?? createHttpStack({ env: options.env });
     this.redactor = new SecretRedactor(this.secrets());
+    this.holderPrefix = options.keyHolderPrefix ?? randomUUID();
   }
 
   client(spec: string, origin?: string): ModelClient {
@@ -129,7 +145,7 @@ export class ModelRegistry {
    * (the one its model calls use, so agents and calls share the per-key cap and the rate limits), the
    * run's HTTP stack and the API root. Undefined when the provider has no key (the agent's own login then).
    */
-  forwardingAccess(provider: 'anthropic' | 'openai'): { pool: KeyPool; fetch: FetchFunction; upstream: string } | undefined {
+  forwardingAccess(provider: 'anthropic' | 'openai'): { pool: KeySource; fetch: FetchFunction; upstream: string } | undefined {
     const facts: HttpProvider = HTTP_PROVIDERS[provider];
     const baseUrl = nonEmpty(this.options.env[facts.baseUrlVariable]);
     if (loadKeys(facts.keyVariables, this.options.env).length === 0 && !(facts.keylessWithBaseUrl && baseUrl)) return undefined;
@@ -137,7 +153,7 @@ export class ModelRegistry {
     return { pool: this.pool(provider, () => this.keysFor(provider)), fetch: this.fetch, upstream };
   }
 
-  private build(spec: ModelSpec): { transport: ProviderTransport; pool: KeyPool } {
+  private build(spec: ModelSpec): { transport: ProviderTransport; pool: KeySource } {
     const { env, clock } = this.options;
     switch (spec.provider) {
       case 'anthropic':
@@ -167,10 +183,10 @@ export class ModelRegistry {
     }
   }
 
-  private pool(poolKey: string, keys: () => string[], provider = poolKey): KeyPool {
+  private pool(poolKey: string, keys: () => string[], provider = poolKey): KeySource {
     let pool = this.pools.get(poolKey);
     if (!pool) {
-      pool = new KeyPool({
+      const options: KeyPoolOptions = {
         provider,
         keys: keys(),
         perKeyConcurrency: this.options.perKeyConcurrency,
@@ -178,7 +194,16 @@ export class ModelRegistry {
         random: this.options.random,
         maxWaitMs: this.options.maxKeyWaitMs,
         pacing: this.options.pacing,
-      });
+      };
+      const { keyLedger } = this.options;
+      pool = keyLedger
+        ? new FleetKeyPool({
+            ...options,
+            ledger: keyLedger,
+            holderPrefix: this.holderPrefix,
+            onLedgerError: this.options.onKeyLedgerError,
+          })
+        : new KeyPool(options);
       this.pools.set(poolKey, pool);
     }
     return pool;

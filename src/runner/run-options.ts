@@ -27,6 +27,8 @@ export interface RunnerOptions {
 }
 
 export const MAX_PARALLEL = 10;
+/** The fleet-wide cap (`--engine`): the items run on many machines. */
+export const MAX_FLEET_PARALLEL = 200;
 export const BARE_PARALLEL = 3;
 export const DEFAULT_TIMEOUT_MINUTES = 30;
 export const DEFAULT_STALL_TIMEOUT_SECONDS = 180;

@@ -28,10 +28,16 @@ export interface LldKindOptions {
   repositoryLayout: () => Promise<string[]>;
   /** Every file of the repository (not only those shown to models), for Modify/Delete globs. */
   repositoryFiles: () => Promise<string[]>;
+  /**
+   * Whether a repository-relative path exists (a file or a folder). Default: looked up in `repo`; a
+   * fleet worker without a clone answers from the file list its job carries.
+   */
+  pathExists?: (path: string) => boolean;
 }
 
 /** The LLD document: the built-in (or --template) LLD template, sections 1–12, repository path checks. */
 export function lldDocumentKind(options: LldKindOptions): DocumentKind {
+  const pathExists = options.pathExists ?? ((path: string): boolean => existsSync(join(options.repo, path)));
   const withDocument = (text: string, document: string): string =>
     `${text}\n\n## The current document\n\n${fenced(document.trim(), 'markdown')}`;
   return {
@@ -68,12 +74,12 @@ export function lldDocumentKind(options: LldKindOptions): DocumentKind {
     rejectionPrompt,
     parseDraft: draftResult,
     applyRevision: revisionResult,
-    autofix: (document, item) => autofixLld(document, item.id, (path) => existsSync(join(options.repo, path))),
+    autofix: (document, item) => autofixLld(document, item.id, pathExists),
     async validate(document, item) {
       const files = await options.repositoryFiles();
       const issues = validateDraft(document, {
         itemId: item.id,
-        pathExists: (path) => existsSync(join(options.repo, path)),
+        pathExists,
         globMatches: (pattern) => files.some(globMatcher(pattern)),
       });
       return issues.map((issue) => (issue.section ? `[section ${issue.section}] ${issue.message}` : issue.message));

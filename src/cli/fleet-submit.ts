@@ -1,0 +1,153 @@
+import { realpathSync } from 'node:fs';
+import { RedisCheckpointStoreFactory } from '../checkpoints/redis-store.js';
+import { UsageError } from '../core/errors.js';
+import { FleetClient } from '../fleet/fleet-client.js';
+import { repositoryIdentity } from '../fleet/fleet-names.js';
+import { readOnlyCheckpoints } from '../fleet/read-only-checkpoints.js';
+import { RemoteWorkflow } from '../fleet/remote-workflow.js';
+import { isGitRepository, runGit } from '../git/git.js';
+import { parseEngineUrl, type EngineUrl } from '../redis/engine-url.js';
+import { checkRedisServer } from '../redis/redis-connection.js';
+import type { Workflow } from '../runner/types.js';
+import type { CheckpointStoreFactory } from '../checkpoints/store.js';
+import type { WorkItem } from '../core/items.js';
+import { plural } from '../core/format.js';
+import { planRun } from '../runner/run-workflow.js';
+import type { RunnerOptions } from '../runner/run-options.js';
+import { newRunId } from '../runs/run-files.js';
+import { executeRun, type ExecuteRunInput } from './execute-run.js';
+import type { CliIo } from './cli-io.js';
+import { fleetStatus } from '../fleet/fleet-status.js';
+import { renderColumns } from '../output/text-table.js';
+
+/**
+ * The fleet to run `workflow` on, checked: `--engine`, else LLDFLOW_ENGINE; undefined runs locally.
+ * What the fleet cannot run yet is refused when asked for with `--engine`, and runs locally with a
+ * warning when only the variable names a fleet. `--detach` needs a fleet.
+ */
+export function fleetFor(
+  workflow: string,
+  flags: { engine?: string | undefined; detach?: boolean | undefined },
+  env: Readonly<Record<string, string | undefined>>,
+  warnings: string[],
+): EngineUrl | undefined {
+  let engine = engineOf(flags.engine, env);
+  if (engine && workflow !== 'lld') {
+    if (flags.engine !== undefined) {
+      throw new UsageError(`--engine: the fleet runs requirements --type lld items; ${workflow} items run locally (drop --engine)`);
+    }
+    warnings.push(`LLDFLOW_ENGINE is set, but the fleet runs requirements --type lld items only: these ${workflow} items run here`);
+    engine = undefined;
+  }
+  if (flags.detach && !engine) throw new UsageError('--detach enqueues items on a fleet: pass --engine redis://host:port too');
+  return engine;
+}
+
+/** `--engine`, else LLDFLOW_ENGINE; undefined when neither names a fleet. */
+export function engineOf(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): EngineUrl | undefined {
+  if (flag !== undefined) return parseEngineUrl(flag, '--engine');
+  const fromEnv = env.LLDFLOW_ENGINE?.trim();
+  return fromEnv ? parseEngineUrl(fromEnv, 'LLDFLOW_ENGINE') : undefined;
+}
+
+/**
+ * Runs a workflow on the fleet: the same run as a local one (plan, console output, progress, summary,
+ * run files, retry command), with each item a job on some worker, followed here and its outputs written
+ * into this repository. `--parallel` is the fleet-wide cap.
+ */
+export async function submitToFleet(
+  input: Omit<ExecuteRunInput, 'workflow' | 'checkpoints'> & {
+    engine: EngineUrl;
+    workflow: Workflow;
+    settings: Record<string, unknown>;
+    /** `--detach`: enqueue and return. */
+    detach: boolean;
+  },
+): Promise<number> {
+  const { options } = input;
+  await checkRedisServer(input.engine);
+  const fleet = await FleetClient.connect(input.engine);
+  try {
+    await fleet.setFleetCap(options.parallel);
+    const repositoryId = await repositoryIdOf(options.repo);
+    const workflow = new RemoteWorkflow(input.workflow, {
+      fleet,
+      repo: options.repo,
+      repositoryId,
+      settings: input.settings,
+      timeoutMs: options.timeoutMs,
+    });
+    const checkpoints = readOnlyCheckpoints(new RedisCheckpointStoreFactory({ redis: fleet.redis, namespace: repositoryId }));
+    if (input.detach) return await enqueueOnly(workflow, checkpoints, input);
+    return await executeRun({ ...input, workflow, checkpoints });
+  } finally {
+    await fleet.close();
+  }
+}
+
+/** `--detach`: the selected items that would start or resume go on the queue; nothing is followed. */
+async function enqueueOnly(
+  workflow: RemoteWorkflow<WorkItem, unknown>,
+  checkpoints: CheckpointStoreFactory,
+  input: { options: RunnerOptions; io: CliIo; engine: EngineUrl },
+): Promise<number> {
+  const { options, io } = input;
+  const selection = { explicitIds: options.ids, all: options.all, retryFailed: options.retryFailed };
+  const plan = await planRun(selection, { workflow, checkpoints, signal: io.signal });
+  const runId = newRunId(options.repo, io.clock.now());
+  const lines: string[] = [];
+  let submitted = 0;
+  for (const entry of plan.planned) {
+    const item = plan.items.get(entry.id);
+    if (!item || (entry.action.kind !== 'start' && entry.action.kind !== 'resume')) {
+      lines.push(
+        `[${entry.id}] not submitted: ${entry.action.kind === 'skip' || entry.action.kind === 'refuse' ? entry.action.reason : entry.action.kind}`,
+      );
+      continue;
+    }
+    lines.push(`[${entry.id}] submitted as job ${await workflow.enqueue(item, runId)}`);
+    submitted += 1;
+  }
+  lines.push(
+    `submitted ${submitted} ${plural(submitted, 'item')} to the fleet at ${input.engine.url}; follow them with: lldflow status --engine ${input.engine.url}`,
+  );
+  io.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+/** `lldflow status --engine`: this repository's items in the fleet's queue, running ones with their worker. */
+export async function printFleetStatus(repo: string, engine: EngineUrl, json: boolean, io: CliIo): Promise<number> {
+  await checkRedisServer(engine);
+  const fleet = await FleetClient.connect(engine);
+  try {
+    const rows = await fleetStatus(fleet, await repositoryIdOf(repo));
+    if (json) {
+      io.stdout.write(`${JSON.stringify({ repo, engine: engine.url, items: rows }, null, 2)}\n`);
+      return 0;
+    }
+    if (rows.length === 0) {
+      io.stdout.write(`no item of ${repo} in the fleet at ${engine.url}\n`);
+      return 0;
+    }
+    const lines = renderColumns(
+      [{ header: 'workflow' }, { header: 'id' }, { header: 'state' }, { header: 'worker' }, { header: 'result' }],
+      rows.map((row) => [row.workflow, row.id, row.state, row.worker ?? '—', row.result ?? '—']),
+    );
+    io.stdout.write(`${lines.join('\n')}\n`);
+    return 0;
+  } finally {
+    await fleet.close();
+  }
+}
+
+async function repositoryIdOf(repo: string): Promise<string> {
+  return repositoryIdentity(await originOf(repo), realpathSync(repo));
+}
+
+async function originOf(repo: string): Promise<string | undefined> {
+  if (!(await isGitRepository(repo))) return undefined;
+  return runGit(['remote', 'get-url', 'origin'], { cwd: repo }).then(
+    ({ stdout }) => stdout.trim() || undefined,
+    () => undefined,
+  );
+}

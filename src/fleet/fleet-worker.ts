@@ -1,0 +1,150 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import { RedisCheckpointStoreFactory } from '../checkpoints/redis-store.js';
+import type { Clock } from '../clock/clock.js';
+import { InterruptedError } from '../core/errors.js';
+import type { WorkItem } from '../core/items.js';
+import type { Redact } from '../core/redact.js';
+import type { EngineUrl } from '../redis/engine-url.js';
+import { connectRedis } from '../redis/redis-connection.js';
+import type { RunEvent } from '../runner/events.js';
+import { runOneItem } from '../runner/run-item.js';
+import type { Workflow } from '../runner/types.js';
+import { FLEET_JOB_VERSION, fleetJobSchema, type FleetJob, type FleetProgress, type FleetResult } from './fleet-job.js';
+import { BULL_PREFIX, CANCEL_CHANNEL, lockKeyOf, QUEUE_NAME } from './fleet-names.js';
+import { collectOutputFiles } from './output-files.js';
+
+/** The workflow a job runs, built by the caller (the CLI knows every workflow) in a scratch repository. */
+export interface JobWorkflow {
+  workflow: Workflow<WorkItem, unknown>;
+  redact: Redact;
+  holdsSecret: (text: string) => boolean;
+}
+
+export interface FleetWorkerOptions {
+  url: string | EngineUrl;
+  /** Items this machine runs at once (`worker --parallel`). */
+  parallel: number;
+  clock: Clock;
+  /** SIGTERM / Ctrl+C: running items are interrupted (their checkpoints kept) and handed back to the queue. */
+  signal: AbortSignal;
+  workflowFor: (job: FleetJob, scratch: string) => Promise<JobWorkflow>;
+  /** The worker's own lines (which item it took, how it ended). */
+  log: (line: string) => void;
+  /** How long a job's lock lasts without renewal: a dead worker's items are taken over after it. */
+  lockDurationMs?: number;
+  name?: string;
+}
+
+/** BullMQ's default: long enough for an event loop stall, short enough that a dead worker's items move on. */
+const DEFAULT_LOCK_DURATION_MS = 30_000;
+
+/**
+ * `lldflow worker --engine redis://…`: takes items from the fleet's queue and runs each with the same
+ * workflow code as a local run — checkpoints in Redis, fenced by the job's lock so a worker that lost
+ * an item never writes it again — and reports its events and outputs back to the submitter.
+ */
+export async function runFleetWorker(options: FleetWorkerOptions): Promise<void> {
+  const name = options.name ?? `${hostname()}:${process.pid}`;
+  const connection = connectRedis(options.url, { maxRetriesPerRequest: null });
+  const subscriber = connectRedis(options.url);
+  const running = new Map<string, AbortController>();
+  let stopping = false;
+  await subscriber.subscribe(CANCEL_CHANNEL);
+  subscriber.on('message', (_channel: string, jobId: string) => {
+    running.get(jobId)?.abort(new InterruptedError('stopped by the submitter'));
+  });
+  const lockDuration = options.lockDurationMs ?? DEFAULT_LOCK_DURATION_MS;
+  const worker = new Worker<FleetJob, FleetResult>(QUEUE_NAME, (job, token) => runJob(job, token), {
+    connection,
+    prefix: BULL_PREFIX,
+    // Recorded on each job it takes (`processedBy`): `lldflow status --engine` shows who runs what.
+    name,
+    concurrency: options.parallel,
+    lockDuration,
+    stalledInterval: Math.max(1000, Math.floor(lockDuration / 2)),
+    // A job taken over from a dead worker resumes from its checkpoint: that is no reason to fail it.
+    maxStalledCount: 1000,
+  });
+  worker.on('error', (error) => options.log(`worker error: ${error.message}`));
+
+  async function runJob(job: Job<FleetJob, FleetResult>, token: string | undefined): Promise<FleetResult> {
+    const parsed = fleetJobSchema.safeParse(job.data);
+    if (!parsed.success) {
+      throw new UnrecoverableError(`job ${job.id ?? ''} is not a version ${FLEET_JOB_VERSION} lldflow job: ${parsed.error.message}`);
+    }
+    const data = parsed.data;
+    const jobId = job.id ?? '';
+    const scratch = await mkdtemp(join(tmpdir(), 'lldflow-worker-'));
+    const controller = new AbortController();
+    running.set(jobId, controller);
+    if (stopping) controller.abort(new InterruptedError('the worker is stopping'));
+    // In order, and coalesced: while one update is on its way the next events gather, so a chatty item
+    // costs one round trip per batch, not per line. A lost update is never worth failing the item.
+    let pending: FleetProgress[] = [];
+    let sending: Promise<void> | undefined;
+    const flush = async (): Promise<void> => {
+      while (pending.length > 0) {
+        const events = pending;
+        pending = [];
+        await job.updateProgress({ events }).catch(() => undefined);
+      }
+      sending = undefined;
+    };
+    const report = (update: FleetProgress): void => {
+      pending.push(update);
+      sending ??= flush();
+    };
+    try {
+      options.log(`[${data.item.id}] taken (${data.workflow}, job ${jobId})`);
+      report({ type: 'worker', worker: name });
+      const { workflow, redact, holdsSecret } = await options.workflowFor(data, scratch);
+      const checkpoints = new RedisCheckpointStoreFactory({ redis: connection, namespace: data.repositoryId }).fenced({
+        lockKey: lockKeyOf(jobId),
+        token: token ?? '',
+      });
+      const stored = await checkpoints.peek(workflow.name, data.item.id);
+      const summary = await runOneItem(data.item, stored ? { kind: 'resume', stage: stored.stage } : { kind: 'start' }, {
+        workflow,
+        checkpoints,
+        clock: options.clock,
+        emit: (event) => forward(event, report),
+        runId: data.runId,
+        runSignal: controller.signal,
+        timeoutMs: data.timeoutMs,
+        redact,
+        holdsSecret,
+      });
+      await sending;
+      options.log(`[${data.item.id}] ${summary.status}${summary.error ? `: ${summary.error}` : ''}`);
+      if (stopping && summary.status === 'interrupted') {
+        // Handed back at once: another worker resumes it from the checkpoint this one kept.
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
+      return { summary, files: await collectOutputFiles(scratch), worker: name };
+    } finally {
+      running.delete(jobId);
+      await rm(scratch, { recursive: true, force: true });
+    }
+  }
+
+  await new Promise<void>((resolve) => {
+    if (options.signal.aborted) resolve();
+    else options.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  stopping = true;
+  for (const controller of running.values()) controller.abort(new InterruptedError('the worker is stopping'));
+  await worker.close();
+  await subscriber.quit().catch(() => undefined);
+  await connection.quit().catch(() => undefined);
+}
+
+/** The events a submitter shows for the item: what it prints, its stage, its model calls. */
+function forward(event: RunEvent, report: (update: FleetProgress) => void): void {
+  if (event.type === 'item-output') report({ type: 'item-output', text: event.text, debug: event.debug });
+  else if (event.type === 'item-stage') report({ type: 'item-stage', stage: event.stage });
+  else if (event.type === 'model-call') report({ type: 'model-call', call: event.call });
+}

@@ -37,7 +37,7 @@ function normaliseOrigin(origin: string): string {
   const scp = /^[^@/]+@([^:/]+):(.+)$/.exec(origin);
   const text = scp ? `${scp[1]}/${scp[2]}` : origin.replace(/^[a-z+]+:\/\/([^@/]*@)?/i, '');
   return text
-    .replace(/\.git$/, '')
     .replace(/\/+$/, '')
+    .replace(/\.git$/, '')
     .toLowerCase();
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../clock/clock.js';
 import { KeyUnusableError } from '../model-call/errors.js';
 import { connectRedis, scanKeys } from '../redis/redis-connection.js';
+import { contentOf } from '../redis/testing/redis-contents.js';
 import { startRedisServer, type RedisServer } from '../redis/testing/redis-server.js';
 import { FleetKeyPool, type FleetKeyPoolOptions } from './fleet-key-pool.js';
 import type { KeyLease } from './key-lease.js';
@@ -201,21 +202,3 @@ describe('FleetKeyPool on Redis', () => {
     leases[0]!.release(true);
   });
 });
-
-async function contentOf(redis: Redis, name: string): Promise<string[]> {
-  const type = await redis.type(name);
-  switch (type) {
-    case 'string':
-      return [(await redis.get(name)) ?? ''];
-    case 'zset':
-      return redis.zrange(name, 0, -1, 'WITHSCORES');
-    case 'hash':
-      return Object.entries(await redis.hgetall(name)).flat();
-    case 'set':
-      return redis.smembers(name);
-    case 'list':
-      return redis.lrange(name, 0, -1);
-    default:
-      throw new Error(`a ${type} at ${name}: add a reader for it`);
-  }
-}

@@ -4,6 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeHttpServer } from '../../src/providers/testing/fake-http-server.js';
 import { fakeOpenAIServer } from '../../src/providers/testing/fake-openai-server.js';
 import { ISOLATED_GIT_ENV, temporaryRepository } from '../../src/git/testing/temporary-repository.js';
+import { Redis } from 'ioredis';
+import { everythingIn } from '../../src/redis/testing/redis-contents.js';
 import { startRedisServer, type RedisServer } from '../../src/redis/testing/redis-server.js';
 import { CliProcess, count } from '../support/cli-process.js';
 import { approvingResponder, classifyCall } from '../support/lld-responder.js';
@@ -87,6 +89,17 @@ describe('fleet: workers on one Redis run a submitter’s items', () => {
     expect(readFileSync(join(repo, 'docs', 'lld', 'active', 'LLD-001.md'), 'utf8')).toContain('Approved');
     expect(readdirSync(join(repo, 'docs', 'lineage', 'active'))).toHaveLength(4);
     expect(count(first.stdout + second.stdout, /\] succeeded/)).toBe(4);
+    // Keys never enter Redis: not in the jobs, their progress, the checkpoints or the key ledger.
+    const client = new Redis(redis.port, '127.0.0.1');
+    try {
+      const stored = await everythingIn(client);
+      // The jobs are there (with their results), so this looks at what the fleet wrote.
+      expect(stored.includes('lldflow:bull:items:')).toBe(true);
+      for (const key of KEYS.split(',')) expect(stored.includes(key), key).toBe(false);
+    } finally {
+      await client.quit();
+    }
+    for (const key of KEYS.split(',')) expect(run.stdout + run.stderr + first.stdout + second.stdout).not.toContain(key);
   }, 120_000);
 
   it('a worker killed with SIGKILL mid-run: its items resume on the others; the caps hold fleet-wide', async () => {

@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { everythingIn } from '../../src/redis/testing/redis-contents.js';
 import { startRedisServer, type RedisServer } from '../../src/redis/testing/redis-server.js';
 import { CliProcess, count } from '../support/cli-process.js';
-import { approvingResponder, classifyCall } from '../support/lld-responder.js';
+import { answeredCalls, approvingResponder, classifyCall, holdingReviews } from '../support/lld-responder.js';
 import { keyConcurrency } from '../support/key-concurrency.js';
 
 /**
@@ -122,11 +122,7 @@ describe('fleet: workers on one Redis run a submitter’s items', () => {
     expect(gauge.most.overall).toBeLessThanOrEqual(4);
     expect(gauge.most.perKey).toBe(1);
     // Repeated: at most the calls the dead worker had in flight (two items at once).
-    const answered = new Map<string, number>();
-    for (const record of server.requests.filter((request) => request.outcome === 'answered')) {
-      const call = classifyCall({ body: record.body, apiKey: record.apiKey, headers: {}, path: record.path });
-      answered.set(`${call.itemId}/${call.step}`, (answered.get(`${call.itemId}/${call.step}`) ?? 0) + 1);
-    }
+    const answered = answeredCalls(server.requests);
     const repeats = [...answered.values()].reduce((total, times) => total + times - 1, 0);
     expect(repeats).toBeLessThanOrEqual(2);
     expect(count(survivors.map((worker) => worker.stdout).join(''), /\] succeeded/)).toBeGreaterThanOrEqual(2);
@@ -136,15 +132,8 @@ describe('fleet: workers on one Redis run a submitter’s items', () => {
     const ids = ['1', '2', '3', '4'];
     const { repo, items } = temporaryRepository(ids);
     // Reviews are held until after Ctrl+C: every call the server answered was then committed by its worker.
-    let holdReviews = true;
-    const held: Array<() => void> = [];
-    server = await fakeOpenAIServer({
-      latencyMs: 20,
-      respond: async (request) => {
-        if (holdReviews && classifyCall(request).step.startsWith('review')) await new Promise<void>((release) => held.push(release));
-        return approvingResponder(request);
-      },
-    });
+    const reviews = holdingReviews();
+    server = await fakeOpenAIServer({ latencyMs: 20, respond: reviews.respond });
     startWorker(repo);
     startWorker(repo);
     const first = submit(repo, items, ['--parallel', '2']);
@@ -161,17 +150,12 @@ describe('fleet: workers on one Redis run a submitter’s items', () => {
       classifyCall({ body: record.body, apiKey: record.apiKey, headers: {}, path: record.path }).step.startsWith('review') ? [index] : [],
     );
     expect(await Promise.all(heldReviews.map((index) => model.waitForOutcome(index)))).toEqual(['client-closed', 'client-closed']);
-    holdReviews = false;
-    for (const release of held.splice(0)) release();
+    reviews.release();
 
     const second = submit(repo, items, ['--parallel', '2']);
     expect((await second.exited).code, second.stdout + second.stderr).toBe(0);
     expect(count(second.stdout, /resuming at review \(1 model call already done\)/)).toBe(2);
-    const answered = new Map<string, number>();
-    for (const record of server.requests.filter((request) => request.outcome === 'answered')) {
-      const call = classifyCall({ body: record.body, apiKey: record.apiKey, headers: {}, path: record.path });
-      answered.set(`${call.itemId}/${call.step}`, (answered.get(`${call.itemId}/${call.step}`) ?? 0) + 1);
-    }
+    const answered = answeredCalls(server.requests);
     for (const [call, times] of answered) expect(times, call).toBe(1);
     for (const id of ids) expect(readFileSync(join(repo, 'docs', 'lld', 'active', `LLD-00${id}.md`), 'utf8')).toContain('Approved');
   }, 180_000);
@@ -205,23 +189,15 @@ describe('fleet: workers on one Redis run a submitter’s items', () => {
 
   it('SIGTERM on a worker hands its items back at once: another worker resumes them from their checkpoints', async () => {
     const { repo, items } = temporaryRepository(['1', '2']);
-    let holdReviews = true;
-    const held: Array<() => void> = [];
-    server = await fakeOpenAIServer({
-      latencyMs: 20,
-      respond: async (request) => {
-        if (holdReviews && classifyCall(request).step.startsWith('review')) await new Promise<void>((release) => held.push(release));
-        return approvingResponder(request);
-      },
-    });
+    const reviews = holdingReviews();
+    server = await fakeOpenAIServer({ latencyMs: 20, respond: reviews.respond });
     // A lock of a minute: only a hand-back, not the lock's expiry, can move the items on within the test.
     const stopping = startWorker(repo, 2, 60);
     const run = submit(repo, items, ['--parallel', '2']);
     await run.waitFor((output) => count(output, /review round 1 with/) >= 2);
     stopping.child.kill('SIGTERM');
     expect((await stopping.exited).code).toBe(0);
-    holdReviews = false;
-    for (const release of held.splice(0)) release();
+    reviews.release();
     const taker = startWorker(repo, 2, 60);
     expect((await run.exited).code, run.stdout + run.stderr).toBe(0);
     expect(count(run.stdout, /resuming at review \(1 model call already done\)/)).toBe(2);

@@ -5,7 +5,7 @@ import type { FakeHttpServer } from '../../src/providers/testing/fake-http-serve
 import { fakeOpenAIServer } from '../../src/providers/testing/fake-openai-server.js';
 import type { RunSummary } from '../../src/core/items.js';
 import { CliProcess, count } from '../support/cli-process.js';
-import { approvingResponder, classifyCall } from '../support/lld-responder.js';
+import { answeredCalls, approvingResponder, holdingReviews } from '../support/lld-responder.js';
 import { ISOLATED_GIT_ENV, temporaryRepository } from '../../src/git/testing/temporary-repository.js';
 
 const ITEMS = ['1', '2', '3', '4'];
@@ -51,18 +51,6 @@ function latestSummary(repo: string): RunSummary {
   return JSON.parse(readFileSync(join(folder, names.at(-1)!), 'utf8')) as RunSummary;
 }
 
-/** Every (item, step) the fake model answered in full, with how often: a repeat means a completed call was redone. */
-function answeredCalls(model: FakeHttpServer): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const record of model.requests) {
-    if (record.outcome !== 'answered') continue;
-    const call = classifyCall({ body: record.body, apiKey: record.apiKey, headers: {}, path: record.path });
-    const key = `${call.itemId}/${call.step}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  return counts;
-}
-
 async function referenceRun(): Promise<Record<string, string>> {
   const reference = temporaryRepository(ITEMS);
   const model = await fakeOpenAIServer({ respond: approvingResponder, latencyMs: 50 });
@@ -101,7 +89,7 @@ describe('requirements: interrupted runs resume without repeating completed mode
     expect(secondExit.code, second.stdout + second.stderr).toBe(0);
     expect(count(second.stdout, /resuming at review \(1 model call already done\)/)).toBe(2);
     expect(lldFiles(repo)).toEqual(expected);
-    for (const [call, times] of answeredCalls(server)) expect(times, call).toBe(1);
+    for (const [call, times] of answeredCalls(server.requests)) expect(times, call).toBe(1);
     expect(readdirSync(join(repo, '.lldflow', 'checkpoints')).filter((name) => name.endsWith('.sqlite'))).toEqual([]);
   });
 
@@ -110,21 +98,13 @@ describe('requirements: interrupted runs resume without repeating completed mode
     const { repo, items } = temporaryRepository(ITEMS);
     // Review replies are held until after the kill, so every call the server answered was also committed
     // by the client: a repeat can then only mean lldflow redid a completed call.
-    let holdReviews = true;
-    const held: Array<() => void> = [];
-    server = await fakeOpenAIServer({
-      latencyMs: 100,
-      respond: async (request) => {
-        if (holdReviews && classifyCall(request).step.startsWith('review')) await new Promise<void>((release) => held.push(release));
-        return approvingResponder(request);
-      },
-    });
+    const reviews = holdingReviews();
+    server = await fakeOpenAIServer({ latencyMs: 100, respond: reviews.respond });
     const first = runRequirements(repo, items, server.baseUrl);
     await first.waitFor((output) => count(output, /review round 1 with/) >= 2);
     first.child.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
-    holdReviews = false;
-    for (const release of held) release();
+    reviews.release();
 
     // A killed run leaves `running` checkpoints: --retry-failed takes them as interrupted and resumes them.
     const second = runRequirements(repo, items, server.baseUrl, ['--retry-failed']);
@@ -133,7 +113,7 @@ describe('requirements: interrupted runs resume without repeating completed mode
     const third = runRequirements(repo, items, server.baseUrl);
     expect((await third.exited).code, third.stdout + third.stderr).toBe(0);
     expect(lldFiles(repo)).toEqual(expected);
-    for (const [call, times] of answeredCalls(server)) expect(times, call).toBe(1);
-    expect([...answeredCalls(server).keys()].sort()).toEqual(ITEMS.flatMap((id) => [`${id}/draft`, `${id}/review-1`]).sort());
+    for (const [call, times] of answeredCalls(server.requests)) expect(times, call).toBe(1);
+    expect([...answeredCalls(server.requests).keys()].sort()).toEqual(ITEMS.flatMap((id) => [`${id}/draft`, `${id}/review-1`]).sort());
   });
 });

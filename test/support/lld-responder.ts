@@ -51,3 +51,37 @@ export function approvingResponder(request: FakeRequest): FakeReply {
   if (call.step.startsWith('review-')) return { text: APPROVED_VERDICT };
   return { status: 400, message: `unexpected call ${call.step}` };
 }
+
+/**
+ * The approving responder with every review held until `release()`: a Ctrl+C or a kill then lands with
+ * the drafts answered and committed and the reviews in flight, so any call the server answered was
+ * committed by its client, and a repeat can only mean lldflow redid a completed call.
+ */
+export function holdingReviews(): { respond: (request: FakeRequest) => Promise<FakeReply>; release: () => void } {
+  let holding = true;
+  const held: Array<() => void> = [];
+  return {
+    respond: async (request) => {
+      if (holding && classifyCall(request).step.startsWith('review')) await new Promise<void>((release) => held.push(release));
+      return approvingResponder(request);
+    },
+    release: () => {
+      holding = false;
+      for (const release of held.splice(0)) release();
+    },
+  };
+}
+
+/** Every (item, step) the fake model answered in full, with how often: more than once is a repeated call. */
+export function answeredCalls(
+  requests: ReadonlyArray<{ body: unknown; apiKey: string | undefined; path: string; outcome: string }>,
+): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const record of requests) {
+    if (record.outcome !== 'answered') continue;
+    const call = classifyCall({ body: record.body, apiKey: record.apiKey, headers: {}, path: record.path });
+    const key = `${call.itemId}/${call.step}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}

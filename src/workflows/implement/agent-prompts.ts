@@ -1,5 +1,6 @@
 import { fenced } from '../markdown-fence.js';
 import type { ImplementState } from './implement-state.js';
+import { feedbackSection } from './implement-prompts.js';
 
 /**
  * What a coding agent is told. Pure: the exact words are recorded in the lineage. Unlike the file-block
@@ -65,8 +66,4 @@ function continuing(interrupted: boolean): string[] {
 
 function designSection(state: ImplementState): string[] {
   return [`## The design (${state.lld?.path ?? 'the approved LLD'})`, '', fenced(state.lld?.document ?? '')];
-}
-
-function feedbackSection(feedback: string | undefined): string[] {
-  return feedback ? ['', '## What happened last time', '', fenced(feedback)] : [];
 }

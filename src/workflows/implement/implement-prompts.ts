@@ -90,7 +90,8 @@ function designAndProtocol(state: ImplementState): string[] {
   return ['## The design', '', fenced(state.lld?.document ?? ''), '', FILE_PROTOCOL];
 }
 
-function feedbackSection(feedback: string | undefined): string[] {
+/** What went wrong last time, for the implementer's next call or turn (both prompt kinds). */
+export function feedbackSection(feedback: string | undefined): string[] {
   return feedback ? ['', '## What happened last time', '', fenced(feedback)] : [];
 }
 

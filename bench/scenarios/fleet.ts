@@ -109,6 +109,7 @@ async function fleetRun(workers: number, redis: RedisServer, server: FakeServerH
       ],
       repo,
       env,
+      'ignore',
     );
     const code = await new Promise<number>((resolve) => submitter.once('exit', (exitCode) => resolve(exitCode ?? 1)));
     const commands = (await commandsProcessed(redis.url)) - commandsBefore;
@@ -134,11 +135,11 @@ async function fleetRun(workers: number, redis: RedisServer, server: FakeServerH
   }
 }
 
-function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv): ChildProcess {
+function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv, output: 'read' | 'ignore' = 'read'): ChildProcess {
   return spawn(process.execPath, [join(REPOSITORY_ROOT, '.bench-build', 'src', 'cli', 'main.js'), ...args], {
     cwd,
     env,
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', output === 'read' ? 'pipe' : 'ignore', 'inherit'],
   });
 }
 

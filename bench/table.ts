@@ -41,6 +41,9 @@ const NOTES = [
   '- **queue-10k**: the runner and ModelRegistry over synthetic items with memory checkpoints and no reporters, 1 call per item;',
   '  it measures memory. Its calls take 20 ms: 10 at once make about 400 calls a second, a hundred times the rate of real',
   '  models at `--parallel 10`; at 1 ms calls V8 lets the heap grow with the allocation rate (peak RSS ~215 MB, live heap the same).',
+  '- **fleet**: `lldflow worker` processes and a `requirements --engine` submitter (the compiled CLI), one real Redis; the row is',
+  '  the four-worker run, its wall the time from the first request to the last answer. Its CPU and RSS columns are the driving',
+  "  process's, not the fleet's. Redis commands per model call are Redis's own count (`total_commands_processed`) over the run.",
 ];
 
 /** The results as a markdown table, what each scenario runs, how the figures are made, and the details. */

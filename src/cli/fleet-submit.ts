@@ -1,12 +1,11 @@
 import { realpathSync } from 'node:fs';
 import { RedisCheckpointStoreFactory } from '../checkpoints/redis-store.js';
-import { UsageError } from '../core/errors.js';
 import { FleetClient } from '../fleet/fleet-client.js';
 import { repositoryIdentity } from '../fleet/fleet-names.js';
 import { readOnlyCheckpoints } from '../fleet/read-only-checkpoints.js';
 import { RemoteWorkflow } from '../fleet/remote-workflow.js';
 import { isGitRepository, runGit } from '../git/git.js';
-import { parseEngineUrl, type EngineUrl } from '../redis/engine-url.js';
+import type { EngineUrl } from '../redis/engine-url.js';
 import { checkRedisServer } from '../redis/redis-connection.js';
 import type { Workflow } from '../runner/types.js';
 import type { CheckpointStoreFactory } from '../checkpoints/store.js';
@@ -19,36 +18,6 @@ import { executeRun, type ExecuteRunInput } from './execute-run.js';
 import type { CliIo } from './cli-io.js';
 import { fleetStatus } from '../fleet/fleet-status.js';
 import { renderColumns } from '../output/text-table.js';
-
-/**
- * The fleet to run `workflow` on, checked: `--engine`, else LLDFLOW_ENGINE; undefined runs locally.
- * What the fleet cannot run yet is refused when asked for with `--engine`, and runs locally with a
- * warning when only the variable names a fleet. `--detach` needs a fleet.
- */
-export function fleetFor(
-  workflow: string,
-  flags: { engine?: string | undefined; detach?: boolean | undefined },
-  env: Readonly<Record<string, string | undefined>>,
-  warnings: string[],
-): EngineUrl | undefined {
-  let engine = engineOf(flags.engine, env);
-  if (engine && workflow !== 'lld') {
-    if (flags.engine !== undefined) {
-      throw new UsageError(`--engine: the fleet runs requirements --type lld items; ${workflow} items run locally (drop --engine)`);
-    }
-    warnings.push(`LLDFLOW_ENGINE is set, but the fleet runs requirements --type lld items only: these ${workflow} items run here`);
-    engine = undefined;
-  }
-  if (flags.detach && !engine) throw new UsageError('--detach enqueues items on a fleet: pass --engine redis://host:port too');
-  return engine;
-}
-
-/** `--engine`, else LLDFLOW_ENGINE; undefined when neither names a fleet. */
-export function engineOf(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): EngineUrl | undefined {
-  if (flag !== undefined) return parseEngineUrl(flag, '--engine');
-  const fromEnv = env.LLDFLOW_ENGINE?.trim();
-  return fromEnv ? parseEngineUrl(fromEnv, 'LLDFLOW_ENGINE') : undefined;
-}
 
 /**
  * Runs a workflow on the fleet: the same run as a local one (plan, console output, progress, summary,

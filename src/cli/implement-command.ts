@@ -12,7 +12,7 @@ import type { ImplementState } from '../workflows/implement/implement-state.js';
 import { ImplementWorkflow } from '../workflows/implement/implement-workflow.js';
 import { detectTestCommand } from '../workflows/implement/test-command.js';
 import type { CliIo } from './cli-io.js';
-import { fleetFor } from './fleet-submit.js';
+import { fleetFor } from './fleet-choice.js';
 import { executeRun, requireRepositoryFolder, requireSelection } from './execute-run.js';
 import { budgetWarnings, modelRegistryFor, requireModelSpec } from './model-options.js';
 import { DEFAULT_MAX_ITERATIONS } from './requirements-command.js';

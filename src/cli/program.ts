@@ -7,7 +7,6 @@ import { runImplementCommand } from './implement-command.js';
 import { runRequirementsCommand } from './requirements-command.js';
 import { addRunnerOptions } from './runner-options.js';
 import { runStatusCommand } from './status-command.js';
-import { runWorkerCommand } from './worker-command.js';
 
 /** Parses argv and runs the command; returns the exit code. Never exits the process itself. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -61,7 +60,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         .default(30),
     )
     .action(async (options) => {
-      exitCode = await runWorkerCommand(options, io);
+      // Loaded only for a worker: BullMQ and the Redis client are no cost of a local run.
+      exitCode = await (await import('./worker-command.js')).runWorkerCommand(options, io);
     });
 
   program

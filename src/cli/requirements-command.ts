@@ -10,7 +10,7 @@ import { LldWorkflow } from '../workflows/lld/lld-workflow.js';
 import { loadTemplate } from '../workflows/lld/template.js';
 import type { CliIo } from './cli-io.js';
 import { workerModel, type LldJobSettings } from './fleet-lld.js';
-import { fleetFor, submitToFleet } from './fleet-submit.js';
+import { fleetFor } from './fleet-choice.js';
 import { executeRun, type ExecuteRunInput, requireRepositoryFolder, requireSelection } from './execute-run.js';
 import { budgetWarnings, modelRegistryFor, requireModelSpec } from './model-options.js';
 import { buildRetryCommand } from './retry-command.js';
@@ -115,6 +115,7 @@ export async function runRequirementsCommand(flags: RequirementsFlags, io: CliIo
     pacing: options.pacing,
     stallTimeoutMs: options.stallTimeoutMs,
   };
+  const { submitToFleet } = await import('./fleet-submit.js');
   return submitToFleet({ ...run, engine, settings, detach: flags.detach ?? false });
 }
 

@@ -5,7 +5,7 @@ import { renderProblems } from '../status/render-problems.js';
 import type { CliIo } from './cli-io.js';
 import { requireRepositoryFolder } from './execute-run.js';
 import { resolve } from 'node:path';
-import { engineOf, printFleetStatus } from './fleet-submit.js';
+import { engineOf } from './fleet-choice.js';
 
 /** `lldflow status`: every known item with its stage, last result and output path. */
 export async function runStatusCommand(
@@ -15,7 +15,7 @@ export async function runStatusCommand(
   const repo = resolve(io.cwd, flags.repo ?? '.');
   await requireRepositoryFolder(repo);
   const engine = engineOf(flags.engine, io.env);
-  if (engine) return printFleetStatus(repo, engine, flags.json, io);
+  if (engine) return (await import('./fleet-submit.js')).printFleetStatus(repo, engine, flags.json, io);
   // Damaged state is listed, never fatal: `status` is how a user finds it.
   const { items: rows, problems } = await collectStatusReport(repo, new SqliteCheckpointStoreFactory(repo));
   if (flags.json) {

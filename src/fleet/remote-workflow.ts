@@ -74,6 +74,8 @@ export class RemoteWorkflow<Item extends WorkItem, State> implements Workflow<It
     context.signal.addEventListener('abort', stop, { once: true });
     try {
       const job = await fleet.submit(jobId, data);
+      // Stopped while it was being submitted: the stop found no job yet.
+      if (context.signal.aborted) stop();
       const result = await Promise.race([job.waitUntilFinished(fleet.events), aborted(context.signal)]);
       return await this.finish(fleetResultSchema.parse(result), context);
     } finally {

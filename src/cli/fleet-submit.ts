@@ -38,6 +38,10 @@ export async function submitToFleet(
   const fleet = await FleetClient.connect(input.engine);
   try {
     await fleet.setFleetCap(options.parallel);
+    const warnings = [...input.warnings];
+    if ((await fleet.queue.getWorkersCount()) === 0) {
+      warnings.push(`no lldflow worker is connected to ${input.engine.url} yet: the items wait in the queue until one joins`);
+    }
     const repositoryId = await repositoryIdOf(options.repo);
     const workflow = new RemoteWorkflow(input.workflow, {
       fleet,
@@ -48,7 +52,7 @@ export async function submitToFleet(
     });
     const checkpoints = readOnlyCheckpoints(new RedisCheckpointStoreFactory({ redis: fleet.redis, namespace: repositoryId }));
     if (input.detach) return await enqueueOnly(workflow, checkpoints, input);
-    return await executeRun({ ...input, workflow, checkpoints });
+    return await executeRun({ ...input, warnings, workflow, checkpoints });
   } finally {
     await fleet.close();
   }

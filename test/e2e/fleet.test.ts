@@ -174,6 +174,11 @@ describe('fleet: workers on one Redis run a submitter’s items', () => {
       ['2', 'waiting'],
     ]);
 
+    // Nobody would run them yet, and the submitter says so.
+    const planned = submit(repo, items, ['--dry-run']);
+    expect((await planned.exited).code).toBe(0);
+    expect(planned.stdout).toContain('warning: no lldflow worker is connected to redis://127.0.0.1:');
+
     const worker = startWorker(repo);
     await worker.waitFor((output) => count(output, /\] succeeded/) >= 2);
     const finished = new CliProcess(['status', '--repo', repo, '--engine', redis.url], { cwd: repo });

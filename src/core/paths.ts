@@ -26,9 +26,10 @@ export const repositoryPaths = {
   /** `docs/lld/active/LLD-<id>.md`, the id zero-padded to 3 digits when numeric. */
   lld: (id: string): string => `${LLD_FOLDER}/${lldFileName(id)}`,
   lineageFolder: LINEAGE_FOLDER,
+  /** Every run's audit trail of one item: `docs/lineage/active/<id>-<workflow>`. */
+  itemLineage: (id: string, workflow: WorkflowName): string => `${LINEAGE_FOLDER}/${validateItemId(id, 'lineage folder')}-${workflow}`,
   /** The audit trail of one run of one item: `docs/lineage/active/<id>-<workflow>/<run-id>`. */
-  lineage: (id: string, workflow: WorkflowName, runId: string): string =>
-    `${LINEAGE_FOLDER}/${validateItemId(id, 'lineage folder')}-${workflow}/${runId}`,
+  lineage: (id: string, workflow: WorkflowName, runId: string): string => `${repositoryPaths.itemLineage(id, workflow)}/${runId}`,
   reportsFolder: REPORTS_FOLDER,
   /** The implement workflow's report: `docs/reports/active/<id>-implementation-report.md`. */
   implementationReport: (id: string): string => `${REPORTS_FOLDER}/${validateItemId(id, 'implementation report')}-implementation-report.md`,

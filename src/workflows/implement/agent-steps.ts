@@ -12,7 +12,6 @@ import {
 } from './agent-transitions.js';
 import type { ImplementationSetup } from './implementation-setup.js';
 import type { ImplementState } from './implement-state.js';
-import { allowedPaths, allowedPatterns } from './path-policy.js';
 import { disallowedChanges, phasePolicy, restoreBranch, revertChanges, worktreeChanges } from './worktree-governance.js';
 
 /**
@@ -84,9 +83,9 @@ export async function performGovernance(
   const branchRestored = await restoreBranch(worktree, branch, state.commits.at(-1) ?? setup.baseRef, context.signal);
   if (branchRestored) context.log(`the agent had committed or switched branches: ${branch} is back at lldflow's last commit`);
   // lldflow's own lineage of this item (with --commit-lineage it is written into the worktree) is not the agent's change.
-  const ownLineage = `${repositoryPaths.lineage(context.item.id, 'implement', state.lineageRunId).replace(/\/[^/]+$/, '')}/`;
+  const ownLineage = `${repositoryPaths.itemLineage(context.item.id, 'implement')}/`;
   const changes = (await worktreeChanges(worktree, context.signal)).filter((change) => !change.path.startsWith(ownLineage));
-  const policy = phasePolicy(phase, { allowed: allowedPaths(state.files), patterns: allowedPatterns(state.files) }, state.testsFrozen);
+  const policy = phasePolicy(phase, state.files, state.testsFrozen);
   const reverted = disallowedChanges(changes, policy);
   await revertChanges(worktree, reverted, context.signal);
   for (const { change, reason } of reverted) context.log(`reverted ${change.path} (${change.kind}): ${reason}`);

@@ -3,17 +3,15 @@ import { repositoryPaths } from '../../core/paths.js';
 import { parseFileBlocks } from './file-blocks.js';
 import type { ImplementState } from './implement-state.js';
 import type { ApplyReport } from './implement-transitions.js';
-import { allowedPaths, allowedPatterns, applyFileOperations, isTestFile, normaliseRelativePath } from './path-policy.js';
+import { applyFileOperations, isTestFile, normaliseRelativePath } from './path-policy.js';
+import { phasePolicy } from './worktree-governance.js';
 
 const LINEAGE_ROOT = posix.dirname(repositoryPaths.lineageFolder);
 
 /** Carries out the implementer's pending answer in the worktree, under the phase's write policy. */
 export async function applyAnswer(state: ImplementState, phase: 'tests' | 'code'): Promise<ApplyReport> {
   const parsed = parseFileBlocks(state.pendingResponse ?? '');
-  const policy =
-    phase === 'tests'
-      ? { allowed: new Set<string>(), allowTests: true }
-      : { allowed: allowedPaths(state.files), patterns: allowedPatterns(state.files), allowTests: !state.testsFrozen };
+  const policy = phasePolicy(phase, state.files, state.testsFrozen);
   // lldflow's audit trail is its own to write: the implementer never writes into docs/lineage/.
   const intoLineage = parsed.operations.filter((operation) => isLineagePath(operation.path));
   const operations = parsed.operations.filter((operation) => !isLineagePath(operation.path));

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runGit } from '../../git/git.js';
 import { temporaryRepository } from '../../git/testing/temporary-repository.js';
+import type { PlannedFile } from './implement-state.js';
 import { describeReverts, disallowedChanges, phasePolicy, restoreBranch, revertChanges, worktreeChanges } from './worktree-governance.js';
 
 const FILES = { 'README.md': '# Example\n', 'src/index.js': 'export {};\n', 'tests/index.test.js': 'old test\n' };
@@ -22,6 +23,11 @@ async function afterAgentTurn(): Promise<string> {
   return repo;
 }
 
+/** A row of section 2.1. */
+function planned(path: string, change: PlannedFile['change']): PlannedFile {
+  return { path, change, description: 'from the design' };
+}
+
 describe('worktree governance', () => {
   it("reads every change of the agent's turn from git", async () => {
     const repo = await afterAgentTurn();
@@ -38,7 +44,7 @@ describe('worktree governance', () => {
 
   it('in the tests phase keeps only test files, puts everything else back as HEAD has it, and says why', async () => {
     const repo = await afterAgentTurn();
-    const disallowed = disallowedChanges(await worktreeChanges(repo), phasePolicy('tests', { allowed: new Set() }, false));
+    const disallowed = disallowedChanges(await worktreeChanges(repo), phasePolicy('tests', [], false));
     await revertChanges(repo, disallowed);
 
     expect((await worktreeChanges(repo)).map((change) => change.path).sort()).toEqual(['tests/index.test.js', 'tests/login.test.js']);
@@ -56,7 +62,7 @@ describe('worktree governance', () => {
 
   it("in the code phase keeps section 2.1's files (globs too) and the tests until they are frozen", async () => {
     const repo = await afterAgentTurn();
-    const policy = phasePolicy('code', { allowed: new Set(['README.md']), patterns: [] }, false);
+    const policy = phasePolicy('code', [planned('README.md', 'modify')], false);
     expect(disallowedChanges(await worktreeChanges(repo), policy).map(({ change }) => change.path)).toEqual(
       expect.arrayContaining(['notes.txt', 'src/feature/login.js', 'src/index.js']),
     );
@@ -80,7 +86,11 @@ describe('worktree governance', () => {
 
   it('in the code phase with frozen tests keeps only section 2.1 (globs too)', async () => {
     const repo = await afterAgentTurn();
-    const policy = phasePolicy('code', { allowed: new Set(['README.md', 'src/index.js']), patterns: ['src/feature/*.js'] }, true);
+    const policy = phasePolicy(
+      'code',
+      [planned('README.md', 'modify'), planned('src/index.js', 'delete'), planned('src/feature/*.js', 'add')],
+      true,
+    );
     const disallowed = disallowedChanges(await worktreeChanges(repo), policy);
     await revertChanges(repo, disallowed);
 

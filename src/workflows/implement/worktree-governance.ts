@@ -1,7 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runGit } from '../../git/git.js';
-import { checkWrite, type WritePolicy } from './path-policy.js';
+import { allowedPaths, allowedPatterns, checkWrite, type WritePolicy } from './path-policy.js';
+import type { PlannedFile } from './implement-state.js';
 
 /**
  * What an implementer that edits the worktree itself (a coding agent) may leave there, checked after
@@ -24,11 +25,14 @@ export interface DisallowedChange {
 }
 
 /**
- * The phase's write policy: tests first (test files only), then code (section 2.1's files, and the tests
- * until they are frozen), as for an implementer that answers with files.
+ * The phase's write policy, for an implementer that answers with files and one that edits the worktree
+ * alike: tests first (test files only), then code (section 2.1's files and glob rows, and the tests
+ * until they are frozen).
  */
-export function phasePolicy(phase: 'tests' | 'code', files: Pick<WritePolicy, 'allowed' | 'patterns'>, testsFrozen: boolean): WritePolicy {
-  return phase === 'tests' ? { allowed: new Set(), allowTests: true } : { ...files, allowTests: !testsFrozen };
+export function phasePolicy(phase: 'tests' | 'code', files: readonly PlannedFile[], testsFrozen: boolean): WritePolicy {
+  return phase === 'tests'
+    ? { allowed: new Set(), allowTests: true }
+    : { allowed: allowedPaths(files), patterns: allowedPatterns(files), allowTests: !testsFrozen };
 }
 
 /**

@@ -14,7 +14,7 @@ import { fakeAnthropicServer } from '../providers/testing/fake-anthropic-server.
 import type { FakeHttpServer } from '../providers/testing/fake-http-server.js';
 import { ClaudeAgent } from './claude-agent.js';
 import type { AgentTurnRequest } from './coding-agent.js';
-import { readProcessTable } from '../process/process-table.js';
+import { processesLeftAfter, processesNaming } from '../process/testing/processes-naming.js';
 import { stopsRun } from '../core/errors.js';
 import { scriptedAgentModel } from './testing/scripted-agent-model.js';
 
@@ -119,16 +119,14 @@ describe('ClaudeAgent', () => {
     const controller = new AbortController();
     const turn = agent.runTurn({ ...turnRequest(worktree), signal: controller.signal });
     await server.waitForRequests(1);
-    expect(await agentProcesses(state)).not.toEqual([]);
+    expect(await processesNaming(state, { environment: true })).not.toEqual([]);
     controller.abort(new Error('stopped by the test'));
     await expect(turn).rejects.toThrow('stopped by the test');
     // The lease is back: the key can be leased at once.
     const lease = await pool.acquire(new AbortController().signal);
     lease.release(true);
-    // The agent's processes end after the SDK's grace period; they are real processes, so this waits for them.
-    for (let tries = 0; tries < 100 && (await agentProcesses(state)).length > 0; tries++)
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(await agentProcesses(state)).toEqual([]);
+    // The agent's processes end after the SDK's grace period (bubblewrap names the state folder, Claude Code has it as CLAUDE_CONFIG_DIR).
+    expect(await processesLeftAfter(state, 10_000, { environment: true })).toEqual([]);
   }, 60_000);
 });
 
@@ -165,15 +163,4 @@ function turnRequest(worktree: string): Omit<AgentTurnRequest, 'signal'> {
     onSession: () => Promise.resolve(),
     log: () => undefined,
   };
-}
-
-/** Processes started for the agent: bubblewrap names its state folder, and Claude Code has it as CLAUDE_CONFIG_DIR. */
-async function agentProcesses(state: string): Promise<number[]> {
-  const found: number[] = [];
-  for (const { pid } of await readProcessTable()) {
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    const environ = await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '');
-    if (cmdline.includes(state) || environ.includes(state)) found.push(pid);
-  }
-  return found;
 }

@@ -9,6 +9,7 @@ import { resolveSandbox } from '../process/sandbox.js';
 import { sharedDirectFetch, type FetchFunction } from '../providers/http-stack.js';
 import type { FakeHttpServer, FakeResponder } from '../providers/testing/fake-http-server.js';
 import { fakeResponsesServer } from '../providers/testing/fake-responses-server.js';
+import { processesLeftAfter, processesNaming } from '../process/testing/processes-naming.js';
 import { CodexAgent } from './codex-agent.js';
 import { AgentTurnError, type AgentTurnRequest } from './coding-agent.js';
 import { scriptedCodexModel } from './testing/scripted-codex-model.js';
@@ -198,25 +199,11 @@ describe('CodexAgent', () => {
     const running = agent.runTurn(request(worktree, { signal: controller.signal }));
     const settled = running.catch((error: unknown) => error);
     await server?.waitForRequests(1);
-    expect(await processesMentioning(worktree)).not.toEqual([]);
+    expect(await processesNaming(worktree)).not.toEqual([]);
     controller.abort(reason);
 
     expect(await settled).toBe(reason);
     expect(await server?.waitForOutcome(0)).toBe('client-closed');
-    const deadline = Date.now() + 5_000;
-    while ((await processesMentioning(worktree)).length > 0 && Date.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(await processesMentioning(worktree)).toEqual([]);
+    expect(await processesLeftAfter(worktree, 5_000)).toEqual([]);
   }, 60_000);
 });
-
-/** Processes whose command line names this folder (bubblewrap, Codex, the forwarder): none once a turn is over. */
-async function processesMentioning(folder: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const commandLine = await readFile(join('/proc', entry, 'cmdline'), 'utf8').catch(() => '');
-    if (commandLine.includes(folder)) found.push(`${entry}: ${commandLine.replaceAll('\0', ' ').slice(0, 200)}`);
-  }
-  return found;
-}

@@ -50,8 +50,9 @@ export async function withTurnProxy<T>(
     },
   });
   try {
-    const address = await proxy.start({ socketPath: join(folder, 'model.sock') });
-    return await work({ ...address, socketPath: join(folder, 'model.sock') });
+    const socketPath = join(folder, 'model.sock');
+    const address = await proxy.start({ socketPath });
+    return await work({ ...address, socketPath });
   } catch (error) {
     // The agent only saw an API error; the pool's own (every key set aside: it stops the run) says why.
     if (refusal !== undefined && !turn.signal.aborted) throw refusal;

@@ -1,12 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveSandbox, type Sandbox } from '../../process/sandbox.js';
 import { runTestCommand } from './test-command.js';
+import { processesNaming } from '../../process/testing/processes-naming.js';
 
 // The real sandbox: .ci/run installs bubblewrap, so these run in CI; elsewhere they say why they do not.
 const sandbox: Sandbox | undefined = (() => {
@@ -44,18 +45,6 @@ function run(command: string, options: { network?: boolean; timeoutMs?: number; 
     },
     isSecretValue: (value) => value.includes('sk-sandbox-secret'),
   });
-}
-
-/** Host processes whose command line holds `marker` (read from /proc, independently of the code under test). */
-async function processesWith(marker: string): Promise<number[]> {
-  const pids: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const commandLine = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
-    const state = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    if (commandLine.includes(marker) && !/\) [ZX] /.test(state)) pids.push(Number(entry));
-  }
-  return pids;
 }
 
 describe.skipIf(sandbox === undefined)('runTestCommand in the bubblewrap sandbox', () => {
@@ -120,21 +109,21 @@ describe.skipIf(sandbox === undefined)('runTestCommand in the bubblewrap sandbox
 
     const normal = await run(`setsid ${lingerer}-a > /dev/null 2>&1 & sleep 0.5; echo started`);
     expect(normal.exitCode).toBe(0);
-    expect(await processesWith(`${marker}-a`)).toEqual([]);
+    expect(await processesNaming(`${marker}-a`)).toEqual([]);
 
     const timedOut = await run(`trap '' TERM; ${lingerer}-b & setsid ${lingerer}-c & wait`, { timeoutMs: 1500 });
     expect(timedOut.timedOut).toBe(true);
-    expect(await processesWith(`${marker}-b`)).toEqual([]);
-    expect(await processesWith(`${marker}-c`)).toEqual([]);
+    expect(await processesNaming(`${marker}-b`)).toEqual([]);
+    expect(await processesNaming(`${marker}-c`)).toEqual([]);
 
     const controller = new AbortController();
     const aborted = run(`trap '' TERM; setsid ${lingerer}-d & wait`, { signal: controller.signal });
     // Waits for the real process to start inside the sandbox; no clock could drive that.
-    for (let tries = 0; tries < 100 && (await processesWith(`${marker}-d`)).length === 0; tries++)
+    for (let tries = 0; tries < 100 && (await processesNaming(`${marker}-d`)).length === 0; tries++)
       await new Promise((resolve) => setTimeout(resolve, 50));
     controller.abort(new Error('stop'));
     await expect(aborted).rejects.toThrow('stop');
-    expect(await processesWith(`${marker}-d`)).toEqual([]);
+    expect(await processesNaming(`${marker}-d`)).toEqual([]);
   });
 });
 

@@ -4,7 +4,7 @@ import type { FleetJob } from '../fleet/fleet-job.js';
 import type { JobWorkflow } from '../fleet/fleet-worker.js';
 import type { ItemCollection } from '../items/collect-items.js';
 import type { ModelClient } from '../model-call/model-client.js';
-import type { ModelRegistry } from '../providers/resolve-model.js';
+import { poolSettingsSchema, type RegistryFor } from './fleet-pool-settings.js';
 import { lldDocumentKind } from '../workflows/lld/lld-document-kind.js';
 import { LldWorkflow } from '../workflows/lld/lld-workflow.js';
 
@@ -22,24 +22,16 @@ export const lldJobSettingsSchema = z.object({
   layout: z.array(z.string()),
   /** Every file of the repository, for path checks and Modify globs. */
   files: z.array(z.string()),
-  /** The key pool's settings: the fleet's keys are shared, so every worker uses the submitter's. */
-  perKeyConcurrency: z.number(),
-  pacing: z.boolean(),
-  stallTimeoutMs: z.number(),
+  ...poolSettingsSchema.shape,
 });
 export type LldJobSettings = z.infer<typeof lldJobSettingsSchema>;
 
-/** The settings' key-pool part: workers keep one model registry per distinct value. */
-export function poolSettingsOf(settings: LldJobSettings): { perKeyConcurrency: number; pacing: boolean; stallTimeoutMs: number } {
-  return { perKeyConcurrency: settings.perKeyConcurrency, pacing: settings.pacing, stallTimeoutMs: settings.stallTimeoutMs };
-}
-
 /** On a worker: the LLD workflow of one job, in its scratch repository, its models from the worker's registry. */
-export function lldJobWorkflow(job: FleetJob, scratch: string, registryFor: (settings: LldJobSettings) => ModelRegistry): JobWorkflow {
+export function lldJobWorkflow(job: FleetJob, scratch: string, registryFor: RegistryFor): JobWorkflow {
   if (job.workflow !== 'lld')
     throw new UsageError(`this worker runs requirements --type lld jobs; job ${job.item.id} is a ${job.workflow} job`);
   const settings = lldJobSettingsSchema.parse(job.settings);
-  const registry = registryFor(settings);
+  const registry = registryFor(poolSettingsSchema.parse(settings));
   const files = new Set(settings.files);
   const folders = new Set(
     settings.files.flatMap((path) =>

@@ -1,12 +1,14 @@
 import { realpathSync } from 'node:fs';
 import { RedisCheckpointStoreFactory } from '../checkpoints/redis-store.js';
 import { FleetClient } from '../fleet/fleet-client.js';
-import { repositoryIdentity } from '../fleet/fleet-names.js';
+import { BULL_PREFIX, implementQueueName, QUEUE_NAME, queueNameFor, repositoryIdentity } from '../fleet/fleet-names.js';
 import { readOnlyCheckpoints } from '../fleet/read-only-checkpoints.js';
-import { RemoteWorkflow } from '../fleet/remote-workflow.js';
+import { RemoteWorkflow, type RemoteWorkflowOptions } from '../fleet/remote-workflow.js';
 import { isGitRepository, runGit } from '../git/git.js';
 import type { EngineUrl } from '../redis/engine-url.js';
-import { checkRedisServer } from '../redis/redis-connection.js';
+import { checkRedisServer, connectRedis } from '../redis/redis-connection.js';
+import { Queue } from 'bullmq';
+import type { FleetJob, FleetResult } from '../fleet/fleet-job.js';
 import type { Workflow } from '../runner/types.js';
 import type { CheckpointStoreFactory } from '../checkpoints/store.js';
 import type { WorkItem } from '../core/items.js';
@@ -31,24 +33,32 @@ export async function submitToFleet(
     settings: Record<string, unknown>;
     /** `--detach`: enqueue and return. */
     detach: boolean;
+    settle?: RemoteWorkflowOptions['settle'];
+    jobItem?: RemoteWorkflowOptions['jobItem'];
   },
 ): Promise<number> {
   const { options } = input;
   await checkRedisServer(input.engine);
-  const fleet = await FleetClient.connect(input.engine);
+  const repositoryId = await repositoryIdOf(options.repo);
+  const fleet = await FleetClient.connect(input.engine, queueNameFor(input.workflow.name, repositoryId));
   try {
     await fleet.setFleetCap(options.parallel);
     const warnings = [...input.warnings];
     if ((await fleet.queue.getWorkersCount()) === 0) {
-      warnings.push(`no lldflow worker is connected to ${input.engine.url} yet: the items wait in the queue until one joins`);
+      warnings.push(
+        input.workflow.name === 'implement'
+          ? `no lldflow worker with a clone of this repository (--repo) is connected to ${input.engine.url} yet: the items wait in the queue until one joins`
+          : `no lldflow worker is connected to ${input.engine.url} yet: the items wait in the queue until one joins`,
+      );
     }
-    const repositoryId = await repositoryIdOf(options.repo);
     const workflow = new RemoteWorkflow(input.workflow, {
       fleet,
       repo: options.repo,
       repositoryId,
       settings: input.settings,
       timeoutMs: options.timeoutMs,
+      ...(input.settle ? { settle: input.settle } : {}),
+      ...(input.jobItem ? { jobItem: input.jobItem } : {}),
     });
     const checkpoints = readOnlyCheckpoints(new RedisCheckpointStoreFactory({ redis: fleet.redis, namespace: repositoryId }));
     if (input.detach) return await enqueueOnly(workflow, checkpoints, input);
@@ -91,9 +101,14 @@ async function enqueueOnly(
 /** `lldflow status --engine`: this repository's items in the fleet's queue, running ones with their worker. */
 export async function printFleetStatus(repo: string, engine: EngineUrl, json: boolean, io: CliIo): Promise<number> {
   await checkRedisServer(engine);
-  const fleet = await FleetClient.connect(engine);
+  const repositoryId = await repositoryIdOf(repo);
+  // Read only: the queues' jobs, no event stream.
+  const redis = connectRedis(engine, { maxRetriesPerRequest: 3 });
+  const queues = [QUEUE_NAME, implementQueueName(repositoryId)].map(
+    (name) => new Queue<FleetJob, FleetResult>(name, { connection: redis, prefix: BULL_PREFIX }),
+  );
   try {
-    const rows = await fleetStatus(fleet, await repositoryIdOf(repo));
+    const rows = await fleetStatus(queues, repositoryId);
     if (json) {
       io.stdout.write(`${JSON.stringify({ repo, engine: engine.url, items: rows }, null, 2)}\n`);
       return 0;
@@ -109,7 +124,8 @@ export async function printFleetStatus(repo: string, engine: EngineUrl, json: bo
     io.stdout.write(`${lines.join('\n')}\n`);
     return 0;
   } finally {
-    await fleet.close();
+    await Promise.all(queues.map((queue) => queue.close()));
+    await redis.quit().catch(() => undefined);
   }
 }
 

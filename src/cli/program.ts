@@ -53,7 +53,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .description('join a fleet: run the items submitted with --engine, until Ctrl+C or SIGTERM')
     .option('--engine <url>', "the fleet's Redis: redis://host:port[/db] (env LLDFLOW_ENGINE)")
     .addOption(new Option('--parallel <n>', 'items this machine runs at once (default 3)').argParser(parseWorkerParallel))
-    .option('--repo <clone>', 'a clone of the repository (implement workers; not available yet)')
+    .option(
+      '--repo <clone>',
+      "a clone of a repository (same origin): also run that repository's implement items, pushing each item's branch to origin",
+    )
     .addOption(
       new Option('--lock-duration <seconds>', "how long a dead worker's items wait before another worker takes them over")
         .argParser(parseSeconds)

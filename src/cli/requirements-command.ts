@@ -4,11 +4,12 @@ import { folderCollection, gitHubCollection, type ItemCollection } from '../item
 import { createHttpStack } from '../providers/http-stack.js';
 import { layoutForModels, repositoryFiles } from '../repository/layout.js';
 import type { Workflow } from '../runner/types.js';
-import { createIssueWorkflow } from '../workflows/issue/issue-workflow.js';
+import { createIssueWorkflow, type IssueWorkflow } from '../workflows/issue/issue-workflow.js';
 import { lldDocumentKind } from '../workflows/lld/lld-document-kind.js';
 import { LldWorkflow } from '../workflows/lld/lld-workflow.js';
 import { loadTemplate } from '../workflows/lld/template.js';
 import type { CliIo } from './cli-io.js';
+import { settleIssueJob, type IssueJobSettings } from './fleet-issue.js';
 import { workerModel, type LldJobSettings } from './fleet-lld.js';
 import { fleetFor } from './fleet-choice.js';
 import { executeRun, type ExecuteRunInput, requireRepositoryFolder, requireSelection } from './execute-run.js';
@@ -34,7 +35,7 @@ export async function runRequirementsCommand(flags: RequirementsFlags, io: CliIo
   const registry = modelRegistryFor(options, io);
   const drafterSpec = requireModelSpec(flags.drafter, '--drafter', 'LLDFLOW_DRAFTER', io.env);
   const reviewerSpec = requireModelSpec(flags.reviewer, '--reviewer', 'LLDFLOW_REVIEWER', io.env);
-  const engine = fleetFor(flags.type, flags, io.env, warnings);
+  const engine = fleetFor(flags, io.env);
   // On a fleet the workers call the models, with their own keys.
   const drafter = engine ? workerModel(drafterSpec.spec, drafterSpec.origin) : registry.client(drafterSpec.spec, drafterSpec.origin);
   const reviewer = engine ? workerModel(reviewerSpec.spec, reviewerSpec.origin) : registry.client(reviewerSpec.spec, reviewerSpec.origin);
@@ -53,9 +54,11 @@ export async function runRequirementsCommand(flags: RequirementsFlags, io: CliIo
   const layoutOnce = (): Promise<string[]> => layout;
 
   let workflow: Workflow;
+  // Kept as what it is: on a fleet, the submitter files what the workers approved.
+  let issueWorkflow: IssueWorkflow | undefined;
   if (flags.type === 'issue') {
     const briefs = itemFolder ?? inRepository(options.repo, repositoryPaths.ideasFolder);
-    workflow = await createIssueWorkflow({
+    workflow = issueWorkflow = await createIssueWorkflow({
       repo: options.repo,
       briefsDir: briefs,
       issuesDir,
@@ -104,19 +107,22 @@ export async function runRequirementsCommand(flags: RequirementsFlags, io: CliIo
       ),
   };
   if (!engine) return executeRun(run);
-  const settings: LldJobSettings = {
+  // What every requirements job carries: an issue job's settings; an LLD job's add the file list.
+  const jobSettings: IssueJobSettings = {
     drafter: drafterSpec.spec,
     reviewer: reviewerSpec.spec,
     limits: { ...limits, budgetUsd: limits.budgetUsd ?? null },
     template,
     layout: await layout,
-    files: await files,
     perKeyConcurrency: options.perKeyConcurrency,
     pacing: options.pacing,
     stallTimeoutMs: options.stallTimeoutMs,
   };
   const { submitToFleet } = await import('./fleet-submit.js');
-  return submitToFleet({ ...run, engine, settings, detach: flags.detach ?? false });
+  const detach = flags.detach ?? false;
+  if (issueWorkflow) return submitToFleet({ ...run, engine, settings: jobSettings, detach, settle: settleIssueJob(issueWorkflow) });
+  const settings: LldJobSettings = { ...jobSettings, files: await files };
+  return submitToFleet({ ...run, engine, settings, detach });
 }
 
 /** The item folder as a repository-relative folder to leave out of the layout, when it lies inside. */

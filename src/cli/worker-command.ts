@@ -1,4 +1,10 @@
+import { realpathSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { implementQueueName, QUEUE_NAME, repositoryIdentity } from '../fleet/fleet-names.js';
+import { isGitRepository, repositoryRoot, runGit } from '../git/git.js';
+import type { WorkerClone } from './fleet-implement.js';
+import { maskCredentials } from '../git/git-error.js';
 import { parseEngineUrl } from '../redis/engine-url.js';
 import { checkRedisServer, connectRedis } from '../redis/redis-connection.js';
 import { RedisKeyLedger } from '../keys/redis-key-ledger.js';
@@ -6,7 +12,8 @@ import { runFleetWorker } from '../fleet/fleet-worker.js';
 import { ModelRegistry } from '../providers/resolve-model.js';
 import { ConfigurationError } from '../core/errors.js';
 import type { CliIo } from './cli-io.js';
-import { lldJobWorkflow, poolSettingsOf, type LldJobSettings } from './fleet-lld.js';
+import { jobWorkflowFor } from './fleet-jobs.js';
+import type { PoolSettings } from './fleet-pool-settings.js';
 
 export interface WorkerFlags {
   engine?: string | undefined;
@@ -31,8 +38,7 @@ export async function runWorkerCommand(flags: WorkerFlags, io: CliIo): Promise<n
     throw new ConfigurationError('lldflow worker needs the fleet: pass --engine redis://host:port[/db] or set LLDFLOW_ENGINE');
   }
   const engine = parseEngineUrl(engineValue.trim(), flags.engine === undefined ? 'LLDFLOW_ENGINE' : '--engine');
-  if (flags.repo !== undefined)
-    throw new ConfigurationError('--repo: implement workers are not available yet; requirements workers need no clone');
+  const clone = flags.repo === undefined ? undefined : await workerClone(resolve(io.cwd, flags.repo));
   await checkRedisServer(engine);
   const parallel = flags.parallel ?? DEFAULT_WORKER_PARALLEL;
   const name = `${hostname()}:${process.pid}`;
@@ -49,8 +55,7 @@ export async function runWorkerCommand(flags: WorkerFlags, io: CliIo): Promise<n
   };
   // One registry (one key pool per provider) per distinct pool setting the submitters ask for.
   const registries = new Map<string, ModelRegistry>();
-  const registryFor = (settings: LldJobSettings): ModelRegistry => {
-    const pool = poolSettingsOf(settings);
+  const registryFor = (pool: PoolSettings): ModelRegistry => {
     const signature = JSON.stringify(pool);
     let registry = registries.get(signature);
     if (!registry) {
@@ -59,7 +64,9 @@ export async function runWorkerCommand(flags: WorkerFlags, io: CliIo): Promise<n
     }
     return registry;
   };
-  io.stdout.write(`worker ${name}: ${parallel} at once on ${engine.url}\n`);
+  io.stdout.write(
+    `worker ${name}: ${parallel} at once on ${engine.url}${clone ? `; implement items of ${clone.origin} in ${clone.path}` : ''}\n`,
+  );
   try {
     await runFleetWorker({
       url: engine,
@@ -67,7 +74,8 @@ export async function runWorkerCommand(flags: WorkerFlags, io: CliIo): Promise<n
       clock: io.clock,
       signal: io.signal,
       name,
-      workflowFor: (job, scratch) => Promise.resolve(lldJobWorkflow(job, scratch, registryFor)),
+      queues: clone ? [QUEUE_NAME, implementQueueName(clone.repositoryId)] : [QUEUE_NAME],
+      workflowFor: (job, scratch) => jobWorkflowFor(job, scratch, { registryFor, clone, env: io.env, clock: io.clock }),
       log: (line) => io.stdout.write(`${line}\n`),
       ...(flags.lockDuration === undefined ? {} : { lockDurationMs: Math.round(flags.lockDuration * 1000) }),
     });
@@ -77,4 +85,18 @@ export async function runWorkerCommand(flags: WorkerFlags, io: CliIo): Promise<n
   }
   io.stdout.write(`worker ${name}: stopped\n`);
   return 0;
+}
+
+/** `--repo <clone>`: a git clone with an origin, whose implement items this worker runs (in its worktrees). */
+async function workerClone(path: string): Promise<WorkerClone & { origin: string }> {
+  if (!(await isGitRepository(path)))
+    throw new ConfigurationError(`--repo ${path} is not a git repository: implement workers need a clone`);
+  const origin = await runGit(['remote', 'get-url', 'origin'], { cwd: path }).then(
+    ({ stdout }) => stdout.trim(),
+    () => '',
+  );
+  if (origin === '')
+    throw new ConfigurationError(`--repo ${path} has no origin remote: implement workers push each item's branch to the clone's origin`);
+  const root = realpathSync(await repositoryRoot(path));
+  return { path: root, repositoryId: repositoryIdentity(origin, root), origin: maskCredentials(origin) };
 }

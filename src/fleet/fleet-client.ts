@@ -23,10 +23,11 @@ export class FleetClient {
     this.events = events;
   }
 
-  static async connect(url: string | EngineUrl): Promise<FleetClient> {
+  /** `queueName`: the queue the items go on (see fleet-names.ts: implement items have their repository's). */
+  static async connect(url: string | EngineUrl, queueName = QUEUE_NAME): Promise<FleetClient> {
     const redis = connectRedis(url, { maxRetriesPerRequest: null });
-    const queue = new Queue<FleetJob, FleetResult>(QUEUE_NAME, { connection: redis, prefix: BULL_PREFIX });
-    const events = new QueueEvents(QUEUE_NAME, { connection: connectRedis(url, { maxRetriesPerRequest: null }), prefix: BULL_PREFIX });
+    const queue = new Queue<FleetJob, FleetResult>(queueName, { connection: redis, prefix: BULL_PREFIX });
+    const events = new QueueEvents(queueName, { connection: connectRedis(url, { maxRetriesPerRequest: null }), prefix: BULL_PREFIX });
     await events.waitUntilReady();
     // One listener per item being followed, and as many waits on the queue: dozens are expected.
     events.setMaxListeners(0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jobIdFor, lockKeyOf, repositoryIdentity } from './fleet-names.js';
+import { jobIdFor, lockKeyOf, queueNameFor, repositoryIdentity } from './fleet-names.js';
 
 describe('fleet names', () => {
   it('one repository is one identity, however its origin is written; another repository is another', () => {
@@ -16,6 +16,8 @@ describe('fleet names', () => {
     const id = jobIdFor('abc123', 'lld', '42');
     expect(id).toBe('abc123.lld.42');
     expect(id).not.toContain(':');
-    expect(lockKeyOf(id)).toBe('lldflow:bull:items:abc123.lld.42:lock');
+    expect(lockKeyOf('items', id)).toBe('lldflow:bull:items:abc123.lld.42:lock');
+    expect(queueNameFor('implement', 'abc123')).toBe('implement.abc123');
+    expect(queueNameFor('issue', 'abc123')).toBe('items');
   });
 });

@@ -1,8 +1,22 @@
 import { createHash } from 'node:crypto';
 import type { WorkflowName } from '../core/items.js';
 
-/** The one queue of the fleet: every workflow's items, from every repository and submitter. */
+/**
+ * The fleet's queue of items any worker can run (requirements, `--type issue`): they carry what they
+ * need. Implement items need a clone of their repository, so each repository has a queue of its own,
+ * served only by workers started with `--repo` on a clone of it.
+ */
 export const QUEUE_NAME = 'items';
+
+/** The queue of one repository's implement items (see QUEUE_NAME). */
+export function implementQueueName(repositoryId: string): string {
+  return `implement.${repositoryId}`;
+}
+
+/** The queue a workflow's items of one repository go on. */
+export function queueNameFor(workflow: WorkflowName, repositoryId: string): string {
+  return workflow === 'implement' ? implementQueueName(repositoryId) : QUEUE_NAME;
+}
 
 /** BullMQ's keys live under lldflow's own prefix, beside the checkpoints and the key ledger. */
 export const BULL_PREFIX = 'lldflow:bull';
@@ -19,8 +33,8 @@ export function jobIdFor(repositoryId: string, workflow: WorkflowName, itemId: s
 }
 
 /** The key BullMQ keeps a running job's lock in: its value is the lock token of the worker that holds it. */
-export function lockKeyOf(jobId: string): string {
-  return `${BULL_PREFIX}:${QUEUE_NAME}:${jobId}:lock`;
+export function lockKeyOf(queueName: string, jobId: string): string {
+  return `${BULL_PREFIX}:${queueName}:${jobId}:lock`;
 }
 
 /**

@@ -1,5 +1,5 @@
-import { fleetResultSchema } from './fleet-job.js';
-import type { FleetClient } from './fleet-client.js';
+import type { Queue } from 'bullmq';
+import { fleetResultSchema, type FleetJob, type FleetResult } from './fleet-job.js';
 
 /** One item of a repository as the fleet has it. */
 export interface FleetItemStatus {
@@ -16,11 +16,11 @@ export interface FleetItemStatus {
 
 const STATES = ['waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed'] as const;
 
-/** Every job of one repository in the fleet's queue: queued, running (and where), finished. */
-export async function fleetStatus(client: FleetClient, repositoryId: string): Promise<FleetItemStatus[]> {
+/** Every job of one repository in the fleet's queues: queued, running (and where), finished. */
+export async function fleetStatus(queues: ReadonlyArray<Queue<FleetJob, FleetResult>>, repositoryId: string): Promise<FleetItemStatus[]> {
   const rows: FleetItemStatus[] = [];
   for (const state of STATES) {
-    const jobs = await client.queue.getJobs([state]);
+    const jobs = (await Promise.all(queues.map((queue) => queue.getJobs([state])))).flat();
     for (const job of jobs) {
       if (!job.id?.startsWith(`${repositoryId}.`)) continue;
       const result = state === 'completed' ? fleetResultSchema.safeParse(job.returnvalue) : undefined;

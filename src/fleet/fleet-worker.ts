@@ -14,6 +14,7 @@ import { runOneItem } from '../runner/run-item.js';
 import type { Workflow } from '../runner/types.js';
 import { FLEET_JOB_VERSION, fleetJobSchema, type FleetJob, type FleetProgress, type FleetResult } from './fleet-job.js';
 import { BULL_PREFIX, CANCEL_CHANNEL, lockKeyOf, QUEUE_NAME } from './fleet-names.js';
+import { MachineSlots } from './machine-slots.js';
 import { collectOutputFiles } from './output-files.js';
 
 /** The workflow a job runs, built by the caller (the CLI knows every workflow) in a scratch repository. */
@@ -21,12 +22,16 @@ export interface JobWorkflow {
   workflow: Workflow<WorkItem, unknown>;
   redact: Redact;
   holdsSecret: (text: string) => boolean;
+  /** Called once the item ended, before its outputs are collected from the scratch folder (an agent's processes, a clone's lock). */
+  close?: () => Promise<void>;
 }
 
 export interface FleetWorkerOptions {
   url: string | EngineUrl;
-  /** Items this machine runs at once (`worker --parallel`). */
+  /** Items this machine runs at once (`worker --parallel`), whatever queue they come from. */
   parallel: number;
+  /** The queues served (default the fleet's queue of clone-free items; a worker with a clone adds its repository's implement queue). */
+  queues?: string[];
   clock: Clock;
   /** SIGTERM / Ctrl+C: running items are interrupted (their checkpoints kept) and handed back to the queue. */
   signal: AbortSignal;
@@ -57,20 +62,32 @@ export async function runFleetWorker(options: FleetWorkerOptions): Promise<void>
     running.get(jobId)?.abort(new InterruptedError('stopped by the submitter'));
   });
   const lockDuration = options.lockDurationMs ?? DEFAULT_LOCK_DURATION_MS;
-  const worker = new Worker<FleetJob, FleetResult>(QUEUE_NAME, (job, token) => runJob(job, token), {
-    connection,
-    prefix: BULL_PREFIX,
-    // Recorded on each job it takes (`processedBy`): `lldflow status --engine` shows who runs what.
-    name,
-    concurrency: options.parallel,
-    lockDuration,
-    stalledInterval: Math.max(1000, Math.floor(lockDuration / 2)),
-    // A job taken over from a dead worker resumes from its checkpoint: that is no reason to fail it.
-    maxStalledCount: 1000,
+  const queues = options.queues ?? [QUEUE_NAME];
+  const workers = queues.map((queueName) => {
+    const worker = new Worker<FleetJob, FleetResult>(queueName, (job, token) => runJob(queueName, job, token), {
+      connection,
+      prefix: BULL_PREFIX,
+      // Recorded on each job it takes (`processedBy`): `lldflow status --engine` shows who runs what.
+      name,
+      concurrency: options.parallel,
+      lockDuration,
+      stalledInterval: Math.max(1000, Math.floor(lockDuration / 2)),
+      // A job taken over from a dead worker resumes from its checkpoint: that is no reason to fail it.
+      maxStalledCount: 1000,
+    });
+    worker.on('error', (error) => options.log(`worker error: ${error.message}`));
+    return worker;
   });
-  worker.on('error', (error) => options.log(`worker error: ${error.message}`));
+  // One queue: BullMQ's concurrency is the machine's cap. Several: each fetches only while the machine has room.
+  const slots = new MachineSlots(options.parallel, (full) => {
+    if (workers.length < 2 || stopping) return;
+    for (const worker of workers) {
+      if (full) void worker.pause(true);
+      else void worker.resume();
+    }
+  });
 
-  async function runJob(job: Job<FleetJob, FleetResult>, token: string | undefined): Promise<FleetResult> {
+  async function runJob(queueName: string, job: Job<FleetJob, FleetResult>, token: string | undefined): Promise<FleetResult> {
     const parsed = fleetJobSchema.safeParse(job.data);
     if (!parsed.success) {
       throw new UnrecoverableError(`job ${job.id ?? ''} is not a version ${FLEET_JOB_VERSION} lldflow job: ${parsed.error.message}`);
@@ -81,6 +98,15 @@ export async function runFleetWorker(options: FleetWorkerOptions): Promise<void>
     const controller = new AbortController();
     running.set(jobId, controller);
     if (stopping) controller.abort(new InterruptedError('the worker is stopping'));
+    try {
+      await slots.acquire(controller.signal);
+    } catch (error) {
+      running.delete(jobId);
+      await rm(scratch, { recursive: true, force: true });
+      if (!stopping) throw error;
+      await job.moveToWait(token);
+      throw new WaitingError();
+    }
     // In order, and coalesced: while one update is on its way the next events gather, so a chatty item
     // costs one round trip per batch, not per line. A lost update is never worth failing the item.
     let pending: FleetProgress[] = [];
@@ -97,12 +123,14 @@ export async function runFleetWorker(options: FleetWorkerOptions): Promise<void>
       pending.push(update);
       sending ??= flush();
     };
+    let jobWorkflow: JobWorkflow | undefined;
     try {
       options.log(`[${data.item.id}] taken (${data.workflow}, job ${jobId})`);
       report({ type: 'worker', worker: name });
-      const { workflow, redact, holdsSecret } = await options.workflowFor(data, scratch);
+      jobWorkflow = await options.workflowFor(data, scratch);
+      const { workflow, redact, holdsSecret } = jobWorkflow;
       const checkpoints = new RedisCheckpointStoreFactory({ redis: connection, namespace: data.repositoryId }).fenced({
-        lockKey: lockKeyOf(jobId),
+        lockKey: lockKeyOf(queueName, jobId),
         token: token ?? '',
       });
       const stored = await checkpoints.peek(workflow.name, data.item.id);
@@ -118,6 +146,8 @@ export async function runFleetWorker(options: FleetWorkerOptions): Promise<void>
         holdsSecret,
       });
       await sending;
+      await jobWorkflow.close?.();
+      jobWorkflow = undefined;
       options.log(`[${data.item.id}] ${summary.status}${summary.error ? `: ${summary.error}` : ''}`);
       if (stopping && summary.status === 'interrupted') {
         // Handed back at once: another worker resumes it from the checkpoint this one kept.
@@ -126,7 +156,9 @@ export async function runFleetWorker(options: FleetWorkerOptions): Promise<void>
       }
       return { summary, files: await collectOutputFiles(scratch), worker: name };
     } finally {
+      await jobWorkflow?.close?.().catch(() => undefined);
       running.delete(jobId);
+      slots.release();
       await rm(scratch, { recursive: true, force: true });
     }
   }
@@ -137,7 +169,7 @@ export async function runFleetWorker(options: FleetWorkerOptions): Promise<void>
   });
   stopping = true;
   for (const controller of running.values()) controller.abort(new InterruptedError('the worker is stopping'));
-  await worker.close();
+  await Promise.all(workers.map((worker) => worker.close()));
   await subscriber.quit().catch(() => undefined);
   await connection.quit().catch(() => undefined);
 }

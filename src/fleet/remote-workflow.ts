@@ -7,7 +7,7 @@ import { FLEET_JOB_VERSION, fleetProgressBatchSchema, fleetResultSchema, type Fl
 import { jobIdFor } from './fleet-names.js';
 import { writeOutputFiles } from './output-files.js';
 
-export interface RemoteWorkflowOptions {
+export interface RemoteWorkflowOptions<Item extends WorkItem = WorkItem> {
   fleet: FleetClient;
   /** Where the finished items' outputs are written: the submitter's repository. */
   repo: string;
@@ -15,6 +15,14 @@ export interface RemoteWorkflowOptions {
   /** What a worker needs to build the workflow (models, limits, template, layout). */
   settings: Record<string, unknown>;
   timeoutMs: number;
+  /**
+   * Runs here once a finished job's outputs are in this repository: what only the submitter can do or
+   * should do (file an approved issue with its own token, fetch a branch a worker pushed). Its outcome
+   * is the item's.
+   */
+  /** What the job carries of the item beyond the item itself (implement: its approved design, read here). */
+  jobItem?: (item: Item) => Promise<Record<string, unknown>>;
+  settle?: (item: Item, outcome: ItemOutcome, result: FleetResult, context: ItemContext) => Promise<ItemOutcome>;
 }
 
 /**
@@ -28,7 +36,7 @@ export class RemoteWorkflow<Item extends WorkItem, State> implements Workflow<It
 
   constructor(
     private readonly local: Workflow<Item, State>,
-    private readonly options: RemoteWorkflowOptions,
+    private readonly options: RemoteWorkflowOptions<Item>,
   ) {
     this.name = local.name;
   }
@@ -48,14 +56,14 @@ export class RemoteWorkflow<Item extends WorkItem, State> implements Workflow<It
   /** Puts the item on the fleet's queue (or finds it there) without following it: `--detach`. */
   async enqueue(item: Item, runId: string): Promise<string> {
     const jobId = this.jobIdOf(item);
-    await this.options.fleet.submit(jobId, this.jobFor(item, runId));
+    await this.options.fleet.submit(jobId, await this.jobFor(item, runId));
     return jobId;
   }
 
   async runItem(item: Item, context: ItemContext): Promise<ItemOutcome> {
     const { fleet } = this.options;
     const jobId = this.jobIdOf(item);
-    const data = this.jobFor(item, context.runId);
+    const data = await this.jobFor(item, context.runId);
     const onProgress = ({ jobId: id, data: update }: { jobId: string; data: unknown }): void => {
       if (id !== jobId) return;
       const parsed = fleetProgressBatchSchema.safeParse(update);
@@ -77,7 +85,9 @@ export class RemoteWorkflow<Item extends WorkItem, State> implements Workflow<It
       // Stopped while it was being submitted: the stop found no job yet.
       if (context.signal.aborted) stop();
       const result = await Promise.race([job.waitUntilFinished(fleet.events), aborted(context.signal)]);
-      return await this.finish(fleetResultSchema.parse(result), context);
+      const parsed = fleetResultSchema.parse(result);
+      const outcome = await this.finish(parsed, context);
+      return this.options.settle ? await this.options.settle(item, outcome, parsed, context) : outcome;
     } finally {
       fleet.events.off('progress', onProgress);
       context.signal.removeEventListener('abort', stop);
@@ -88,13 +98,14 @@ export class RemoteWorkflow<Item extends WorkItem, State> implements Workflow<It
     return jobIdFor(this.options.repositoryId, this.name, item.id);
   }
 
-  private jobFor(item: Item, runId: string): FleetJob {
+  private async jobFor(item: Item, runId: string): Promise<FleetJob> {
+    const extra = this.options.jobItem ? await this.options.jobItem(item) : {};
     return {
       version: FLEET_JOB_VERSION,
       repositoryId: this.options.repositoryId,
       workflow: this.name,
       // The item whole (its text, labels): the worker has no source to read it from.
-      item: { ...(item as WorkItem & Record<string, unknown>) },
+      item: { ...extra, ...(item as WorkItem & Record<string, unknown>) },
       runId,
       timeoutMs: this.options.timeoutMs,
       settings: this.options.settings,

@@ -124,7 +124,7 @@ async function findRegisteredWorktree(repo: string, path: string, signal?: Abort
   return undefined;
 }
 
-async function branchExists(repo: string, branch: string, signal?: AbortSignal): Promise<boolean> {
+export async function branchExists(repo: string, branch: string, signal?: AbortSignal): Promise<boolean> {
   try {
     await runGit(['show-ref', '--verify', '--quiet', `refs/heads/${branch}`], { cwd: repo, signal });
     return true;

@@ -12,7 +12,7 @@ import { parseTestScenarios } from '../lld/test-scenarios.js';
 import type { Sandbox } from '../../process/sandbox.js';
 import { parseImplementState, type ImplementLimits, type ImplementState } from './implement-state.js';
 import { runImplementation } from './run-implementation.js';
-import type { Implementer } from './implementation-setup.js';
+import type { ImplementationSetup, Implementer } from './implementation-setup.js';
 
 export interface ImplementWorkflowOptions {
   repo: string;
@@ -30,6 +30,10 @@ export interface ImplementWorkflowOptions {
   commitLineage?: boolean;
   /** Where the test command runs (see process/sandbox.ts); `network` is `--sandbox-network`. */
   sandbox: { sandbox: Sandbox; network: boolean };
+  /** The item's approved design (default: read from `repo`); a fleet worker has it from the job. */
+  loadDesign?: (item: WorkItem) => Promise<{ path: string; document: string }>;
+  shareCommit?: ImplementationSetup['shareCommit'];
+  lineageRoot?: string;
 }
 
 /** `lldflow implement`: every approved `docs/lld/active/LLD-<id>.md` → tests and code on `<id>-implementation`. */
@@ -88,10 +92,10 @@ export class ImplementWorkflow implements Workflow<WorkItem, ImplementState> {
         commitLineage: this.options.commitLineage ?? false,
         sandbox: this.options.sandbox,
         ...(this.options.publish ? { publish: this.options.publish } : {}),
+        ...(this.options.shareCommit ? { shareCommit: this.options.shareCommit } : {}),
+        ...(this.options.lineageRoot === undefined ? {} : { lineageRoot: this.options.lineageRoot }),
         loadLld: async () => {
-          // The file as it is named: a hand-named `LLD-7.md` is item 7's design too.
-          const path = (await readItemDesign(this.options.repo, item.id))?.path ?? repositoryPaths.lld(item.id);
-          const document = await readFile(inRepository(this.options.repo, path), 'utf8');
+          const { path, document } = await (this.options.loadDesign ?? ((wanted) => this.readDesign(wanted)))(item);
           const files = parseFilesChanged(document).changes.filter((change) => !change.directory);
           const scenarios = parseTestScenarios(document).scenarios.map(
             (scenario) => `${scenario.id} ${scenario.scenario}: ${scenario.input} → ${scenario.expected} (pass: ${scenario.criterion})`,
@@ -105,6 +109,12 @@ export class ImplementWorkflow implements Workflow<WorkItem, ImplementState> {
       },
       resumeFrom,
     );
+  }
+
+  /** The item's design as this repository has it: the file as it is named (a hand-named `LLD-7.md` is item 7's design too). */
+  async readDesign(item: WorkItem): Promise<{ path: string; document: string }> {
+    const path = (await readItemDesign(this.options.repo, item.id))?.path ?? repositoryPaths.lld(item.id);
+    return { path, document: await readFile(inRepository(this.options.repo, path), 'utf8') };
   }
 
   /** Git keeps one lock per repository for worktree and ref changes; creating worktrees one at a time avoids lock errors. */

@@ -28,6 +28,13 @@ export interface ImplementationSetup {
   withRepositoryLock: <T>(work: () => Promise<T>) => Promise<T>;
   /** After the final commit of a succeeded item: push, open a pull request. */
   publish?: (state: ImplementState) => Promise<void>;
+  /**
+   * After each commit (the tests, the passing code, the report), before the state that records it is
+   * checkpointed: a fleet worker pushes the branch, so whichever worker resumes the item has its commits.
+   */
+  shareCommit?: (state: ImplementState) => Promise<void>;
+  /** Where the lineage goes when it is not committed (default `repo`): a fleet worker's scratch folder. */
+  lineageRoot?: string;
   /** Where the test command (model-written code) runs: `--sandbox`, and `--sandbox-network`. */
   sandbox: { sandbox: Sandbox; network: boolean };
   /**

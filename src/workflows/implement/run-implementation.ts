@@ -6,7 +6,6 @@ import { writeFileAtomic } from '../../files/atomic-write.js';
 import { commitAll } from '../../git/commit.js';
 import { ensureWorktree } from '../../git/worktree.js';
 import { repositoryLayout } from '../../repository/layout.js';
-import type { ItemContext } from '../../runner/types.js';
 import type { ItemOutcome } from '../../core/items.js';
 import { inRepository, repositoryPaths } from '../../core/paths.js';
 import { callModel } from '../steps/model-step.js';
@@ -64,7 +63,7 @@ export async function runImplementation(setup: ImplementationSetup, resumeFrom: 
  */
 function lineageDirectory(setup: ImplementationSetup, state: ImplementState): string | undefined {
   const folder = repositoryPaths.lineage(setup.context.item.id, 'implement', state.lineageRunId);
-  if (!setup.commitLineage) return inRepository(setup.repo, folder);
+  if (!setup.commitLineage) return inRepository(setup.lineageRoot ?? setup.repo, folder);
   return state.worktree ? inRepository(state.worktree.path, folder) : undefined;
 }
 
@@ -119,7 +118,7 @@ async function performStep(setup: ImplementationSetup, state: ImplementState, st
       if (step.phase !== 'tests' || applied.stage !== 'run-red') return applied;
       return withCommit(
         applied,
-        await commit(applied, `${id}: tests for LLD-${id} (lldflow)`, `Tests written first by ${setup.implementer.label}.`, context),
+        await commit(applied, `${id}: tests for LLD-${id} (lldflow)`, `Tests written first by ${setup.implementer.label}.`, setup),
       );
     }
     case 'run-tests': {
@@ -133,7 +132,7 @@ async function performStep(setup: ImplementationSetup, state: ImplementState, st
       if (!run.passed) return next;
       return withCommit(
         next,
-        await commit(next, `${id}: tests pass (lldflow)`, `Iteration ${next.iteration} by ${setup.implementer.label}.`, context),
+        await commit(next, `${id}: tests pass (lldflow)`, `Iteration ${next.iteration} by ${setup.implementer.label}.`, setup),
       );
     }
     case 'block':
@@ -222,8 +221,17 @@ async function buildCodePrompt(state: ImplementState, setup: ImplementationSetup
   return codePrompt({ state, testCommand: setup.testCommand, files, tests, feedback: state.feedback });
 }
 
-function commit(state: ImplementState, message: string, body: string, context: ItemContext): Promise<string | undefined> {
-  return commitAll({ worktree: state.worktree?.path ?? '', message, body, signal: context.signal, holdsSecret: context.holdsSecret });
+async function commit(state: ImplementState, message: string, body: string, setup: ImplementationSetup): Promise<string | undefined> {
+  const { context } = setup;
+  const sha = await commitAll({
+    worktree: state.worktree?.path ?? '',
+    message,
+    body,
+    signal: context.signal,
+    holdsSecret: context.holdsSecret,
+  });
+  if (sha) await setup.shareCommit?.(state);
+  return sha;
 }
 
 async function finalize(state: ImplementState, setup: ImplementationSetup): Promise<{ path: string; commit: string | undefined }> {
@@ -244,14 +252,5 @@ async function finalize(state: ImplementState, setup: ImplementationSetup): Prom
   const succeeded = state.outcome?.status === 'succeeded';
   const subject = succeeded ? `${id}: implement LLD-${id} (lldflow)` : `${id}: implementation of LLD-${id} blocked (lldflow)`;
   const body = `Implementer: ${setup.implementer.label}\nIterations: ${state.iteration}\nModel calls: ${state.calls}${succeeded ? '' : `\nBlocked: ${state.outcome?.status === 'blocked' ? state.outcome.reason : ''}`}`;
-  return {
-    path,
-    commit: await commitAll({
-      worktree: state.worktree?.path ?? '',
-      message: subject,
-      body,
-      signal: setup.context.signal,
-      holdsSecret: setup.context.holdsSecret,
-    }),
-  };
+  return { path, commit: await commit(state, subject, body, setup) };
 }

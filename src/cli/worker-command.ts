@@ -39,7 +39,8 @@ export async function runWorkerCommand(flags: WorkerFlags, io: CliIo): Promise<n
   }
   const engine = parseEngineUrl(engineValue.trim(), flags.engine === undefined ? 'LLDFLOW_ENGINE' : '--engine');
   const clone = flags.repo === undefined ? undefined : await workerClone(resolve(io.cwd, flags.repo));
-  await checkRedisServer(engine);
+  const { warnings } = await checkRedisServer(engine);
+  for (const warning of warnings) io.stderr.write(`warning: ${warning}\n`);
   const parallel = flags.parallel ?? DEFAULT_WORKER_PARALLEL;
   const name = `${hostname()}:${process.pid}`;
   // One key pool for the fleet: per-key leases, rests and set-aside keys shared through Redis, by fingerprint.

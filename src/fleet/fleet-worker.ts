@@ -14,6 +14,7 @@ import { runOneItem } from '../runner/run-item.js';
 import type { Workflow } from '../runner/types.js';
 import { FLEET_JOB_VERSION, fleetJobSchema, type FleetJob, type FleetProgress, type FleetResult } from './fleet-job.js';
 import { BULL_PREFIX, CANCEL_CHANNEL, lockKeyOf, QUEUE_NAME } from './fleet-names.js';
+import { FleetBlobs, MissingBlobError } from './fleet-blobs.js';
 import { MachineSlots } from './machine-slots.js';
 import { collectOutputFiles } from './output-files.js';
 
@@ -56,6 +57,7 @@ export async function runFleetWorker(options: FleetWorkerOptions): Promise<void>
   const connection = connectRedis(options.url, { maxRetriesPerRequest: null });
   const subscriber = connectRedis(options.url);
   const running = new Map<string, AbortController>();
+  const blobs = new FleetBlobs(connection);
   let stopping = false;
   await subscriber.subscribe(CANCEL_CHANNEL);
   subscriber.on('message', (_channel: string, jobId: string) => {
@@ -92,7 +94,7 @@ export async function runFleetWorker(options: FleetWorkerOptions): Promise<void>
     if (!parsed.success) {
       throw new UnrecoverableError(`job ${job.id ?? ''} is not a version ${FLEET_JOB_VERSION} lldflow job: ${parsed.error.message}`);
     }
-    const data = parsed.data;
+    const data = { ...parsed.data, settings: await blobs.resolve(parsed.data.settings).catch(unrecoverableIfMissing) };
     const jobId = job.id ?? '';
     const scratch = await mkdtemp(join(tmpdir(), 'lldflow-worker-'));
     const controller = new AbortController();
@@ -172,6 +174,12 @@ export async function runFleetWorker(options: FleetWorkerOptions): Promise<void>
   await Promise.all(workers.map((worker) => worker.close()));
   await subscriber.quit().catch(() => undefined);
   await connection.quit().catch(() => undefined);
+}
+
+/** A job whose settings are gone from Redis cannot run as submitted, here or anywhere: no retry. */
+function unrecoverableIfMissing(error: unknown): never {
+  if (error instanceof MissingBlobError) throw new UnrecoverableError(error.message);
+  throw error;
 }
 
 /** The events a submitter shows for the item: what it prints, its stage, its model calls. */

@@ -119,8 +119,24 @@ describe('scanKeys', () => {
 
 describe('checkRedisServer', () => {
   it('says which Redis answers', async () => {
-    const { version } = await checkRedisServer(server.url);
+    const { version, warnings } = await checkRedisServer(server.url);
     expect(version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(warnings).toEqual([]);
+  });
+
+  it('warns of a Redis that evicts keys when full', async () => {
+    const evicting = await startRedisServer();
+    const admin = connectRedis(evicting.url);
+    try {
+      await admin.config('SET', 'maxmemory-policy', 'allkeys-lru');
+      const { warnings } = await checkRedisServer(evicting.url);
+      expect(warnings).toEqual([
+        `the engine at ${evicting.url}/0 evicts keys when its memory is full (maxmemory-policy allkeys-lru): jobs and checkpoints may be lost; set maxmemory-policy noeviction`,
+      ]);
+    } finally {
+      admin.disconnect();
+      await evicting.stop();
+    }
   });
 
   it('refuses a database the server does not have', async () => {

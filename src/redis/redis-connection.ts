@@ -84,14 +84,17 @@ const DEFAULT_CHECK_TIMEOUT_MS = 5_000;
  * Checks that the engine's Redis answers and is recent enough, over a connection of its own that tries
  * once and is closed again; throws a ConfigurationError naming the URL (its password masked) when not.
  */
-export async function checkRedisServer(url: string | EngineUrl, options: { timeoutMs?: number } = {}): Promise<{ version: string }> {
+export async function checkRedisServer(
+  url: string | EngineUrl,
+  options: { timeoutMs?: number } = {},
+): Promise<{ version: string; warnings: string[] }> {
   const engine = typeof url === 'string' ? parseEngineUrl(url) : url;
   const timeoutMs = options.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
   const redis = connectRedis(engine, { maxRetriesPerRequest: 0, maxReconnectAttempts: 0, connectTimeoutMs: timeoutMs });
   let timer: NodeJS.Timeout | undefined;
   try {
     // Selected again by hand: ioredis goes on in database 0 when its own SELECT on connecting fails.
-    const answered = redis.select(engine.db).then(() => redis.info('server'));
+    const answered = redis.select(engine.db).then(async () => `${await redis.info('server')}\n${await redis.info('memory')}`);
     const timedOut = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer within ${formatDuration(timeoutMs, 'prose')}`)), timeoutMs);
     });
@@ -99,11 +102,24 @@ export async function checkRedisServer(url: string | EngineUrl, options: { timeo
       answered.catch(() => undefined);
       throw new ConfigurationError(describeFailure(engine.url, error, lastConnectionError(redis)), { cause: error });
     });
-    return { version: checkVersion(engine.url, info) };
+    return { version: checkVersion(engine.url, info), warnings: evictionWarnings(engine.url, info) };
   } finally {
     clearTimeout(timer);
     redis.disconnect();
   }
+}
+
+/**
+ * A Redis that evicts keys when full may drop a job, a checkpoint or a key hold: work is lost or run
+ * twice, silently. BullMQ needs `noeviction` too. Said, not refused: a managed Redis may not let the
+ * user change it, and a Redis that never fills up never evicts.
+ */
+function evictionWarnings(url: string, info: string): string[] {
+  const policy = /^maxmemory_policy:(\S+)/m.exec(info)?.[1];
+  if (policy === undefined || policy === 'noeviction') return [];
+  return [
+    `the engine at ${url} evicts keys when its memory is full (maxmemory-policy ${policy}): jobs and checkpoints may be lost; set maxmemory-policy noeviction`,
+  ];
 }
 
 function describeFailure(url: string, error: unknown, connectionError: Error | undefined): string {

@@ -22,9 +22,11 @@ const LAYERS = [
   'runner',
   'output',
   'runs',
+  'report', // `lldflow report`: a run's summary and events as one self-contained HTML page (timeline, costs)
   'fleet', // distributed mode: the BullMQ queue, workers, the submitter's remote workflow
   'workflows',
   'status',
+  'config', // the config file (lldflow.config.json / .yaml): its schema and where it is found
   'demo',
   'cli',
 ];

@@ -3,7 +3,7 @@ import { homedir, tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join, relative } from 'node:path';
 import { abortReason } from '../core/abort.js';
 import { ConfigurationError } from '../core/errors.js';
-import { costOf } from '../providers/pricing.js';
+import { costOf, type ExtraPrices } from '../providers/pricing.js';
 import { agentBaseUrl, type AgentSandboxSettings } from './agent-sandbox.js';
 import { OptionalSdk } from './optional-sdk.js';
 import { CODEX_PACKAGE, codexBinary, writeSandboxedCodex } from './codex-binary.js';
@@ -35,6 +35,8 @@ export interface CodexAgentOptions {
   env: Readonly<Record<string, string | undefined>>;
   /** Loads the SDK (tests pass a failing one); default: import it. */
   loadSdk?: () => Promise<CodexSdk>;
+  /** The config file's prices: Codex reports tokens, which lldflow prices. */
+  prices?: ExtraPrices | undefined;
 }
 
 /** Where one turn's Codex keeps its threads, and how its model traffic leaves. */
@@ -167,7 +169,7 @@ export class CodexAgent implements CodingAgent {
       } else if (event.type === 'turn.completed' && sessionId !== undefined) {
         const totals = { threadId: sessionId, inputTokens: event.usage.input_tokens, outputTokens: event.usage.output_tokens };
         const usage = await turnShare(setup.stateDirectory, totals);
-        const costUsd = costOf('openai', this.options.model, usage);
+        const costUsd = costOf('openai', this.options.model, usage, this.options.prices);
         return {
           sessionId,
           text,

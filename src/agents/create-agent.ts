@@ -75,7 +75,11 @@ export async function createCodingAgent(setup: CodingAgentSetup): Promise<Coding
     requireNetworkForLogin(setup, 'the Codex login');
   }
   const { CodexAgent } = await import('./codex-agent.js');
-  const agent = new CodexAgent({ ...common, access: access ? { kind: 'keys', pooled: access } : { kind: 'login' } });
+  const agent = new CodexAgent({
+    ...common,
+    access: access ? { kind: 'keys', pooled: access } : { kind: 'login' },
+    prices: setup.registry.prices,
+  });
   await agent.ready();
   return agent;
 }

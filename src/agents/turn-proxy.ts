@@ -30,7 +30,7 @@ export type TurnProxyAddress = KeyLeasingProxyAddress & { socketPath: string };
  */
 export async function withTurnProxy<T>(
   access: PooledModelAccess,
-  turn: { signal: AbortSignal; log: (message: string) => void },
+  turn: { signal: AbortSignal; log: (message: string) => void; itemId?: string },
   work: (address: TurnProxyAddress) => Promise<T>,
 ): Promise<T> {
   // A short folder of its own: a Unix socket path has about a hundred bytes, and only the agent gets to see it.
@@ -45,6 +45,7 @@ export async function withTurnProxy<T>(
     signal: turn.signal,
     redactor: access.redactor,
     onEvent: (event) => turn.log(describeKeyEvent(event)),
+    ...(turn.itemId === undefined ? {} : { itemId: turn.itemId }),
     onRefused: (error) => {
       refusal ??= error instanceof Error ? error : new Error(String(error));
     },

@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { systemClock, type Clock } from '../clock/clock.js';
@@ -35,7 +35,7 @@ export interface ItemLeases {
   acquire(workflow: WorkflowName, itemId: string): Promise<LeaseAttempt>;
 }
 
-const LEASES_FOLDER = `${repositoryPaths.localState}/leases`;
+const LEASES_FOLDER = repositoryPaths.leasesFolder;
 const WORKFLOWS: readonly WorkflowName[] = ['lld', 'issue', 'implement'];
 /** Read once: `uptime` and the wall clock drift apart by milliseconds between readings. */
 const PROCESS_STARTED_AT = new Date(Date.now() - Math.round(process.uptime() * 1000)).toISOString();
@@ -113,6 +113,41 @@ export function describeHolder(holder: LeaseHolder | undefined): string {
   if (holder === undefined) return 'held by another lldflow run (it has not said which yet)';
   const host = holder.hostname === hostname() ? '' : ` on ${holder.hostname}`;
   return `held by another lldflow run (pid ${holder.pid}${host}, started ${holder.startedAt}, run ${holder.runId})`;
+}
+
+/** An item's lease as its holder file tells it. */
+export interface RecordedLease {
+  workflow: WorkflowName;
+  itemId: string;
+  holder: LeaseHolder;
+  /** The holder is a live process; one on another machine counts as live (it cannot be checked from here). */
+  live: boolean;
+  /** Absolute path of the holder file. */
+  holderFile: string;
+}
+
+/**
+ * The leases the holder files in `<repo>/.lldflow/leases/` name, read without taking a lock (taking one
+ * would make a run starting that moment skip the item). A holder that is no live process died holding
+ * the lease: the OS released its lock, and the next lease of the item replaces its file.
+ */
+export function readRecordedLeases(repoRoot: string): RecordedLease[] {
+  const folder = inRepository(repoRoot, LEASES_FOLDER);
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return [];
+  }
+  return names.sort().flatMap((name) => {
+    const match = /^(lld|issue|implement)-([A-Za-z0-9_][A-Za-z0-9_-]{0,63})\.holder\.json$/.exec(name);
+    if (!match) return [];
+    const holderFile = join(folder, name);
+    const holder = readHolderFile(holderFile);
+    if (holder === undefined) return [];
+    const live = holder.hostname !== hostname() || isProcessAlive(holder.pid);
+    return [{ workflow: match[1] as WorkflowName, itemId: match[2]!, holder, live, holderFile }];
+  });
 }
 
 function writeHolderFile(path: string, holder: LeaseHolder): void {

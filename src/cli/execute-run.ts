@@ -5,8 +5,11 @@ import { SqliteCheckpointStoreFactory } from '../checkpoints/sqlite-store.js';
 import { FileItemLeases } from '../checkpoints/item-lease.js';
 import { ensureLocalStateExcluded } from '../git/worktree.js';
 import { isGitRepository, repositoryRoot } from '../git/git.js';
+import { colorEnabled } from '../output/color-choice.js';
 import { ConsoleReporter } from '../output/console-reporter.js';
+import { atomicFileSink, EventsReporter, fileSink, streamSink, type EventLineSink } from '../output/events-reporter.js';
 import { renderDryRun } from '../output/dry-run-table.js';
+import { GitHubActionsReporter } from '../output/github-actions-reporter.js';
 import { LogFileReporter } from '../output/log-file-reporter.js';
 import { ProgressReporter } from '../output/progress-reporter.js';
 import { combineReporters } from '../output/reporters.js';
@@ -14,12 +17,16 @@ import { renderSummary } from '../output/summary-table.js';
 import { TerminalWriter } from '../output/terminal-writer.js';
 import { ConfigurationError, UsageError } from '../core/errors.js';
 import type { Redact } from '../core/redact.js';
+import type { KeyActivityRelay } from '../keys/key-activity.js';
+import { redactingEmitter } from '../runner/redacting-events.js';
 import type { RunnerOptions } from '../runner/run-options.js';
 import { planRun, runWorkflow } from '../runner/run-workflow.js';
 import { exitCodeFor } from '../runner/summary.js';
 import type { Workflow } from '../runner/types.js';
-import { lastRunStatuses, logsDir, newRunId, saveRunSummary } from '../runs/run-files.js';
+import { lastRunStatuses, logsDir, newRunId, runEventsPath, saveRunSummary } from '../runs/run-files.js';
 import type { CliIo } from './cli-io.js';
+import { blockedCommandsFor, type CommandSelection } from './retry-command.js';
+import { projectedPlanJson, projectPlan } from './dry-run-projection.js';
 
 export interface ExecuteRunInput {
   workflow: Workflow;
@@ -27,7 +34,7 @@ export interface ExecuteRunInput {
   warnings: string[];
   io: CliIo;
   /** The command line that retries the given ids (same options, `--issue` replaced). */
-  retryCommand: (ids: string[]) => string;
+  retryCommand: (selection: CommandSelection) => string;
   /** The run's one redactor (the model registry's): applied to everything shown or stored. */
   redact: Redact;
   /**
@@ -36,6 +43,8 @@ export interface ExecuteRunInput {
    */
   holdsSecret?: (text: string) => boolean;
   checkpoints?: CheckpointStoreFactory;
+  /** What the model registry's key pools report (leases, 429s, rests): joined to the run's events while it runs. */
+  keyActivity?: KeyActivityRelay;
 }
 
 /**
@@ -56,8 +65,8 @@ export async function requireRepositoryFolder(repo: string): Promise<void> {
 }
 
 export function requireSelection(options: RunnerOptions): void {
-  if (!options.ids && !options.all && !options.retryFailed) {
-    throw new ConfigurationError('nothing selected: pass --issue <id>[,<id>…], --all or --retry-failed');
+  if (!options.ids && !options.all && !options.retryFailed && !options.retryBlocked) {
+    throw new ConfigurationError('nothing selected: pass --issue <id>[,<id>…], --all, --retry-failed or --retry-blocked');
   }
 }
 
@@ -67,18 +76,29 @@ export function requireSelection(options: RunnerOptions): void {
  */
 export async function executeRun(input: ExecuteRunInput): Promise<number> {
   const { workflow, options, io } = input;
-  const human = options.json ? io.stderr : io.stdout;
+  const human = options.json || options.events === '-' ? io.stderr : io.stdout;
   const writer = new TerminalWriter(human);
   for (const warning of input.warnings) writer.writeLines([`warning: ${input.redact(warning)}`]);
   const checkpoints = input.checkpoints ?? new SqliteCheckpointStoreFactory(options.repo);
   const previous = await lastRunStatuses(options.repo, workflow.name);
-  const selection = { explicitIds: options.ids, all: options.all, retryFailed: options.retryFailed };
+  const selection = {
+    explicitIds: options.ids,
+    all: options.all,
+    retryFailed: options.retryFailed,
+    retryBlocked: options.retryBlocked ?? false,
+    continueBlocked: options.continueBlocked ?? false,
+    restart: options.restart ?? false,
+  };
 
   // Planning reads the items first: an unknown id or a missing token fails here, before anything is written.
   const plan = await planRun(selection, { workflow, checkpoints, signal: io.signal, lastRunStatuses: previous });
   if (options.dryRun) {
-    if (options.json) io.stdout.write(`${JSON.stringify({ workflow: workflow.name, items: plan.planned }, null, 2)}\n`);
-    else writer.writeLines(renderDryRun(plan.planned, workflow.name).split('\n'));
+    const projections = await projectPlan(workflow, plan, options.prices, input.redact);
+    if (options.json) io.stdout.write(`${JSON.stringify(projectedPlanJson(workflow.name, plan, projections), null, 2)}\n`);
+    else {
+      const width = writer.isTTY ? writer.columns - 1 : undefined;
+      writer.writeLines(renderDryRun(plan.planned, workflow.name, { width, projections }).split('\n'));
+    }
     // Invalid files and refused items would fail the real run: the plan says so in its exit code too.
     return plan.planned.some((entry) => entry.action.kind === 'refuse') ? 1 : 0;
   }
@@ -87,12 +107,28 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
   if (await isGitRepository(options.repo)) await ensureLocalStateExcluded(options.repo);
   // From the clock, and used by no earlier run of this repository nor by one running beside this one.
   const runId = newRunId(options.repo, io.clock.now());
-  const color = !('NO_COLOR' in io.env);
+  const color = colorEnabled(io.env, human);
+  const quiet = options.quiet === true;
+  // Said before the first item starts, on stderr (stdout may be a pipe): where `lldflow logs <id> -f` reads.
+  if (!quiet) {
+    const logsLine = `logs: ${logsDir(options.repo, runId)}`;
+    if (human === io.stderr) writer.writeLines([logsLine]);
+    else io.stderr.write(`${logsLine}\n`);
+  }
   const reporter = combineReporters([
-    new ConsoleReporter({ writer, debug: options.debug, color }),
+    new ConsoleReporter({ writer, debug: options.debug, color, quiet }),
     new LogFileReporter({ logsDir: logsDir(options.repo, runId) }),
-    new ProgressReporter({ writer, now: () => io.clock.now() }),
+    ...(quiet ? [] : [new ProgressReporter({ writer, now: () => io.clock.now() })]),
+    ...(io.env.GITHUB_ACTIONS === 'true'
+      ? [new GitHubActionsReporter({ writer, stepSummaryFile: io.env.GITHUB_STEP_SUMMARY?.trim() || undefined })]
+      : []),
+    // Always, so `lldflow report` can draw any past run.
+    new EventsReporter(atomicFileSink(runEventsPath(options.repo, runId))),
+    ...(options.events === undefined ? [] : [new EventsReporter(eventsSink(options.events, io))]),
   ]);
+  // Key activity happens inside model calls, outside the runner's emitter: redacted here the same way.
+  const emitKeyEvent = redactingEmitter((event) => reporter.onEvent(event), input.redact);
+  const stopKeyActivity = input.keyActivity?.listen((activity) => emitKeyEvent({ type: 'key-event', ...activity }));
   let summary;
   let reporterFailure: unknown;
   try {
@@ -107,6 +143,7 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
         runId,
         lastRunStatuses: previous,
         retryCommand: input.retryCommand,
+        blockedCommands: blockedCommandsFor(input.retryCommand, workflow.name, options.repo),
         redact: input.redact,
         holdsSecret: input.holdsSecret,
         // Another lldflow run on this repository may be working on the same items.
@@ -115,6 +152,7 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
       plan,
     );
   } finally {
+    stopKeyActivity?.();
     // Item logs a full disk cut short cost a warning, never the run summary.
     reporterFailure = await reporter.close().then(
       () => undefined,
@@ -129,7 +167,7 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
   );
   if (options.json) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   writer.writeLines([
-    ...renderSummary(summary, { color: color && human.isTTY === true }).split('\n'),
+    ...renderSummary(summary, { color }).split('\n'),
     ...(saved.path === undefined ? [] : [`summary: ${saved.path}`]),
     `logs: ${logsDir(options.repo, runId)}`,
     ...(saved.path === undefined ? [`summary: not written: ${input.redact(errorMessage(saved.error))}`] : []),
@@ -137,6 +175,10 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
   writer.close();
   const code = exitCodeFor(summary, io.signal.aborted);
   return saved.path === undefined && code === 0 ? 1 : code;
+}
+
+function eventsSink(target: string, io: CliIo): EventLineSink {
+  return target === '-' ? streamSink(io.stdout) : fileSink(target);
 }
 
 function errorMessage(error: unknown): string {

@@ -5,11 +5,17 @@ import { parseEngineUrl, type EngineUrl } from '../redis/engine-url.js';
 
 /** The fleet to run on, checked: `--engine`, else LLDFLOW_ENGINE; undefined runs locally. `--detach` needs a fleet. */
 export function fleetFor(
-  flags: { engine?: string | undefined; detach?: boolean | undefined },
+  flags: { engine?: string | undefined; detach?: boolean | undefined; continue?: boolean | undefined; restart?: boolean | undefined },
   env: Readonly<Record<string, string | undefined>>,
 ): EngineUrl | undefined {
   const engine = engineOf(flags.engine, env);
   if (flags.detach && !engine) throw new UsageError('--detach enqueues items on a fleet: pass --engine redis://host:port too');
+  // A fleet's workers resume items from the checkpoints in Redis as they find them: they take neither flag.
+  if (engine && (flags.continue || flags.restart)) {
+    throw new UsageError(
+      `${flags.continue ? '--continue' : '--restart'} runs items on this machine only: leave out --engine (and LLDFLOW_ENGINE)`,
+    );
+  }
   return engine;
 }
 

@@ -9,6 +9,8 @@ export const poolSettingsSchema = z.object({
   perKeyConcurrency: z.number(),
   pacing: z.boolean(),
   stallTimeoutMs: z.number(),
+  /** The submitter's config-file prices: the worker's calls are priced as the submitter's would be. */
+  prices: z.record(z.string(), z.object({ inputPerMillion: z.number(), outputPerMillion: z.number() })).optional(),
 });
 export type PoolSettings = z.infer<typeof poolSettingsSchema>;
 

@@ -1,5 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { RedisCheckpointStoreFactory } from '../checkpoints/redis-store.js';
+import { FleetBlobs } from '../fleet/fleet-blobs.js';
 import { FleetClient } from '../fleet/fleet-client.js';
 import { BULL_PREFIX, implementQueueName, QUEUE_NAME, queueNameFor, repositoryIdentity } from '../fleet/fleet-names.js';
 import { readOnlyCheckpoints } from '../fleet/read-only-checkpoints.js';
@@ -35,15 +36,17 @@ export async function submitToFleet(
     detach: boolean;
     settle?: RemoteWorkflowOptions['settle'];
     jobItem?: RemoteWorkflowOptions['jobItem'];
+    /** Settings stored once in Redis (see fleet-blobs.ts), each job carrying a reference: large ones, like the file list. */
+    blobKeys?: readonly string[];
   },
 ): Promise<number> {
   const { options } = input;
-  await checkRedisServer(input.engine);
+  const server = await checkRedisServer(input.engine);
   const repositoryId = await repositoryIdOf(options.repo);
   const fleet = await FleetClient.connect(input.engine, queueNameFor(input.workflow.name, repositoryId));
   try {
     await fleet.setFleetCap(options.parallel);
-    const warnings = [...input.warnings];
+    const warnings = [...input.warnings, ...server.warnings];
     if ((await fleet.queue.getWorkersCount()) === 0) {
       warnings.push(
         input.workflow.name === 'implement'
@@ -51,11 +54,14 @@ export async function submitToFleet(
           : `no lldflow worker is connected to ${input.engine.url} yet: the items wait in the queue until one joins`,
       );
     }
+    const settings = { ...input.settings };
+    const blobs = new FleetBlobs(fleet.redis);
+    for (const key of input.blobKeys ?? []) if (key in settings) settings[key] = await blobs.put(settings[key]);
     const workflow = new RemoteWorkflow(input.workflow, {
       fleet,
       repo: options.repo,
       repositoryId,
-      settings: input.settings,
+      settings,
       timeoutMs: options.timeoutMs,
       ...(input.settle ? { settle: input.settle } : {}),
       ...(input.jobItem ? { jobItem: input.jobItem } : {}),
@@ -75,7 +81,12 @@ async function enqueueOnly(
   input: { options: RunnerOptions; io: CliIo; engine: EngineUrl },
 ): Promise<number> {
   const { options, io } = input;
-  const selection = { explicitIds: options.ids, all: options.all, retryFailed: options.retryFailed };
+  const selection = {
+    explicitIds: options.ids,
+    all: options.all,
+    retryFailed: options.retryFailed,
+    retryBlocked: options.retryBlocked ?? false,
+  };
   const plan = await planRun(selection, { workflow, checkpoints, signal: io.signal });
   const runId = newRunId(options.repo, io.clock.now());
   const lines: string[] = [];

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { currentHead, isGitRepository, isWorkingTreeClean, resolveRef, runGit } from '../git/git.js';
+import { currentHead, isGitRepository, resolveRef, runGit, uncommittedPaths } from '../git/git.js';
 import { pushBranch } from '../git/commit.js';
 import { gitHubCollection } from '../items/collect-items.js';
 import { createHttpStack } from '../providers/http-stack.js';
@@ -19,6 +19,7 @@ import type { CliIo } from './cli-io.js';
 import { fleetFor } from './fleet-choice.js';
 import { executeRun, requireRepositoryFolder, requireSelection, type ExecuteRunInput } from './execute-run.js';
 import { budgetWarnings, modelRegistryFor, requireModelSpec } from './model-options.js';
+import { KeyActivityRelay } from '../keys/key-activity.js';
 import { DEFAULT_MAX_ITERATIONS } from './requirements-command.js';
 import { buildRetryCommand } from './retry-command.js';
 import { resolveRunnerOptions, type RawRunnerOptions } from './runner-options.js';
@@ -43,16 +44,20 @@ const TEST_RUN_TIMEOUT_MS = 10 * 60_000;
  * working tree without --base, or without a test command; unapproved designs are refused by the workflow.
  */
 export async function runImplementCommand(flags: ImplementFlags, io: CliIo): Promise<number> {
+  if (flags.source !== undefined) {
+    throw new UsageError(
+      `--source ${flags.source}: implement takes no item folder; it works on the approved designs in ${repositoryPaths.lldFolder}/ (--issue <id> picks them by id)`,
+    );
+  }
   const { options, warnings } = resolveRunnerOptions(flags, io.cwd);
   const engine = fleetFor(flags, io.env);
   await requireRepositoryFolder(options.repo);
   requireSelection(options);
   if (!(await isGitRepository(options.repo)))
     throw new ConfigurationError(`--repo ${options.repo} is not a git repository: implement works in git worktrees`);
-  if (flags.base === undefined && !(await isWorkingTreeClean(options.repo))) {
-    throw new ConfigurationError(
-      `${options.repo} has uncommitted changes: commit or stash them, or pass --base <ref> to branch from a named commit`,
-    );
+  if (flags.base === undefined) {
+    const uncommitted = await uncommittedPaths(options.repo);
+    if (uncommitted.length > 0) throw dirtyTreeError(options.repo, uncommitted);
   }
   const baseRef = flags.base === undefined ? await currentHead(options.repo) : await resolveRef(options.repo, flags.base);
   if (engine && !(await isOnOrigin(options.repo, baseRef))) {
@@ -69,7 +74,8 @@ export async function runImplementCommand(flags: ImplementFlags, io: CliIo): Pro
   const sandbox = resolveSandbox(engine ? 'none' : sandboxMode, { env: io.env });
   if (sandbox.kind === 'none' && !engine) warnings.push(sandbox.description);
 
-  const registry = modelRegistryFor(options, io);
+  const keyActivity = new KeyActivityRelay();
+  const registry = modelRegistryFor(options, io, keyActivity);
   const implementerSpec = requireModelSpec(flags.implementer, '--implementer', 'LLDFLOW_IMPLEMENTER', io.env);
   const implementer = engine
     ? workerModel(implementerSpec.spec, implementerSpec.origin)
@@ -88,7 +94,7 @@ export async function runImplementCommand(flags: ImplementFlags, io: CliIo): Pro
           },
         })
       : registry.client(implementerSpec.spec, implementerSpec.origin);
-  warnings.push(...budgetWarnings(options.budgetUsd, [implementer]));
+  warnings.push(...budgetWarnings(options.budgetUsd, [implementer], options.prices));
   const openPullRequest = flags.pr ? await pullRequestOpener(options.repo, io) : undefined;
   const limits = { maxIterations: options.maxIterations ?? DEFAULT_MAX_ITERATIONS, maxTestAttempts: 3, budgetUsd: options.budgetUsd };
   const testTimeoutMs = Math.min(TEST_RUN_TIMEOUT_MS, options.timeoutMs);
@@ -110,6 +116,7 @@ export async function runImplementCommand(flags: ImplementFlags, io: CliIo): Pro
     warnings,
     io,
     redact: registry.redactor.redact,
+    keyActivity,
     holdsSecret: registry.redactor.holdsKnownSecret,
     retryCommand: (ids) =>
       buildRetryCommand(
@@ -142,6 +149,7 @@ export async function runImplementCommand(flags: ImplementFlags, io: CliIo): Pro
     perKeyConcurrency: options.perKeyConcurrency,
     pacing: options.pacing,
     stallTimeoutMs: options.stallTimeoutMs,
+    ...(options.prices ? { prices: { ...options.prices } } : {}),
   };
   const { submitToFleet } = await import('./fleet-submit.js');
   return submitToFleet({
@@ -168,6 +176,27 @@ export async function runImplementCommand(flags: ImplementFlags, io: CliIo): Pro
       return outcome;
     },
   });
+}
+
+/** Paths a refusal names before it says how many more there are. */
+const SHOWN_PATHS = 3;
+
+/**
+ * Implement branches each item from a commit, so uncommitted work would be missing from it (or lost
+ * under it): the error names what is uncommitted and, when it is the designs `requirements` wrote,
+ * the commands that commit them.
+ */
+function dirtyTreeError(repo: string, paths: readonly string[]): ConfigurationError {
+  const shown = paths.slice(0, SHOWN_PATHS).join(', ');
+  const more = paths.length > SHOWN_PATHS ? ` and ${paths.length - SHOWN_PATHS} more` : '';
+  const documents = `${repositoryPaths.documents}/`;
+  const designsOnly = paths.every((path) => path.startsWith(documents));
+  const fix = designsOnly
+    ? `commit the designs first: git add ${repositoryPaths.documents} && git commit -m "Reviewed designs"`
+    : 'commit or stash them';
+  return new ConfigurationError(
+    `${repo} has uncommitted changes (${shown}${more}): implement branches from a commit, so ${fix}; or pass --base <ref> to branch from a named commit`,
+  );
 }
 
 /** `--sandbox` as a mode, checked where the submitter cannot check for the sandbox itself. */

@@ -1,12 +1,18 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import { ConfigurationError, UsageError } from '../core/errors.js';
 import { lldflowPackage } from '../core/lldflow-package.js';
+import { runApproveCommand } from './approve-command.js';
 import type { CliIo } from './cli-io.js';
 import { runDemoCommand } from './demo-command.js';
 import { runImplementCommand } from './implement-command.js';
 import { runRequirementsCommand } from './requirements-command.js';
+import { runReportCommand } from './report-command.js';
 import { addRunnerOptions } from './runner-options.js';
+import { withConfig, withEnvFile } from './apply-config.js';
 import { runStatusCommand } from './status-command.js';
+import { runCleanCommand } from './clean-command.js';
+import { runLogsCommand } from './logs-command.js';
+import { STATUS_RESULTS, WORKFLOW_ORDER } from '../status/status-row.js';
 
 /** Parses argv and runs the command; returns the exit code. Never exits the process itself. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -28,8 +34,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       .option('--reviewer <provider:model>', 'model that reviews (env LLDFLOW_REVIEWER)')
       .option('--template <file>', 'markdown template to draft from instead of the built-in one')
       .option('--issues-dir <dir>', '--type issue: write issues as <dir>/<slug>.md instead of filing them on GitHub'),
-  ).action(async (options) => {
-    exitCode = await runRequirementsCommand(options, io);
+  ).action(async (options, command) => {
+    const settled = await withConfig(command, options, io);
+    exitCode = await runRequirementsCommand(settled.flags, settled.io);
   });
 
   addRunnerOptions(
@@ -44,8 +51,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       .option('--commit-lineage', 'commit the lineage (prompts, answers, test output) on the implementation branch', false)
       .option('--sandbox <mode>', 'where model-written code runs: auto (bubblewrap, or refuse), bwrap, none (unconfined)', 'auto')
       .option('--sandbox-network', 'let sandboxed test runs reach the network', false),
-  ).action(async (options) => {
-    exitCode = await runImplementCommand(options, io);
+    'implement',
+  ).action(async (options, command) => {
+    const settled = await withConfig(command, options, io);
+    exitCode = await runImplementCommand(settled.flags, settled.io);
   });
 
   program
@@ -62,19 +71,66 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         .argParser(parseSeconds)
         .default(30),
     )
+    .option('--env-file <file>', 'variables to load (NAME=value lines; the environment wins)')
     .action(async (options) => {
       // Loaded only for a worker: BullMQ and the Redis client are no cost of a local run.
-      exitCode = await (await import('./worker-command.js')).runWorkerCommand(options, io);
+      exitCode = await (await import('./worker-command.js')).runWorkerCommand(options, await withEnvFile(io, options.envFile));
     });
 
   program
     .command('status')
-    .description('every known item, its stage and last result')
+    .description('every known item: the stage where it ended, its last result, cost and output')
     .option('--repo <path>', 'target git repository (default: the current directory)')
     .option('--json', 'as JSON on stdout', false)
+    .addOption(new Option('--workflow <workflow>', 'only the items of one workflow').choices(WORKFLOW_ORDER))
+    .addOption(new Option('--status <result>', 'only the items whose last result is this one').choices(STATUS_RESULTS))
     .option('--engine <url>', "the fleet's queue instead: queued, running (on which worker) and finished items (env LLDFLOW_ENGINE)")
     .action(async (options) => {
       exitCode = await runStatusCommand(options, io);
+    });
+
+  program
+    .command('approve')
+    .description(
+      'approve a blocked (or draft) design by hand: its status line, review log and lineage name you (the git user) and the date',
+    )
+    .argument('<id>', 'the item whose docs/lld/active/LLD-<id>.md to approve')
+    .option('--reason <text>', 'why, recorded in the design and its lineage')
+    .option('--repo <path>', 'target git repository (default: the current directory)')
+    .action(async (id, options) => {
+      exitCode = await runApproveCommand(id, options, io);
+    });
+
+  program
+    .command('logs')
+    .description("one item's log from the latest run that has one; -f follows it until that run ends")
+    .argument('<id>', 'the item')
+    .option('-f, --follow', 'keep printing what the item writes, until its run ends (or Ctrl+C)', false)
+    .option('--repo <path>', 'target git repository (default: the current directory)')
+    .addOption(
+      new Option('--workflow <workflow>', 'from the latest run of this workflow (one id may be two items)').choices(WORKFLOW_ORDER),
+    )
+    .action(async (id, options) => {
+      exitCode = await runLogsCommand(id, options, io);
+    });
+
+  program
+    .command('clean')
+    .description("removes lldflow's stale local state; with --worktrees also the worktrees of finished implementations")
+    .option('--worktrees', 'also remove the worktrees of finished implement items (their branches stay)', false)
+    .option('--dry-run', 'list what would be removed, remove nothing', false)
+    .option('--repo <path>', 'target git repository (default: the current directory)')
+    .action(async (options) => {
+      exitCode = await runCleanCommand(options, io);
+    });
+
+  program
+    .command('report')
+    .description('one run as a self-contained HTML file: a timeline of its items and keys, and the summary with costs')
+    .argument('[run-id]', 'a run id (see .lldflow/runs/), or latest', 'latest')
+    .option('--repo <path>', 'target git repository (default: the current directory)')
+    .action(async (runId, options) => {
+      exitCode = await runReportCommand(runId, options, io);
     });
 
   program

@@ -13,7 +13,9 @@ import { settleIssueJob, type IssueJobSettings } from './fleet-issue.js';
 import { workerModel, type LldJobSettings } from './fleet-lld.js';
 import { fleetFor } from './fleet-choice.js';
 import { executeRun, type ExecuteRunInput, requireRepositoryFolder, requireSelection } from './execute-run.js';
-import { budgetWarnings, modelRegistryFor, requireModelSpec } from './model-options.js';
+import { requireKeysFor } from '../providers/missing-keys.js';
+import { budgetWarnings, modelRegistryFor, requireModelSpecs } from './model-options.js';
+import { KeyActivityRelay } from '../keys/key-activity.js';
 import { buildRetryCommand } from './retry-command.js';
 import { resolveRunnerOptions, type RawRunnerOptions } from './runner-options.js';
 
@@ -32,14 +34,19 @@ export async function runRequirementsCommand(flags: RequirementsFlags, io: CliIo
   const { options, warnings } = resolveRunnerOptions(flags, io.cwd);
   await requireRepositoryFolder(options.repo);
   requireSelection(options);
-  const registry = modelRegistryFor(options, io);
-  const drafterSpec = requireModelSpec(flags.drafter, '--drafter', 'LLDFLOW_DRAFTER', io.env);
-  const reviewerSpec = requireModelSpec(flags.reviewer, '--reviewer', 'LLDFLOW_REVIEWER', io.env);
+  const keyActivity = new KeyActivityRelay();
+  const registry = modelRegistryFor(options, io, keyActivity);
+  const { drafter: drafterSpec, reviewer: reviewerSpec } = requireModelSpecs(
+    { drafter: [flags.drafter, '--drafter', 'LLDFLOW_DRAFTER'], reviewer: [flags.reviewer, '--reviewer', 'LLDFLOW_REVIEWER'] },
+    io.env,
+  );
   const engine = fleetFor(flags, io.env);
+  // Every missing key in one error, before the first client names only its own; on a fleet the workers bring the keys.
+  if (!engine) requireKeysFor([drafterSpec, reviewerSpec], io.env);
   // On a fleet the workers call the models, with their own keys.
   const drafter = engine ? workerModel(drafterSpec.spec, drafterSpec.origin) : registry.client(drafterSpec.spec, drafterSpec.origin);
   const reviewer = engine ? workerModel(reviewerSpec.spec, reviewerSpec.origin) : registry.client(reviewerSpec.spec, reviewerSpec.origin);
-  warnings.push(...budgetWarnings(options.budgetUsd, [drafter, reviewer]));
+  warnings.push(...budgetWarnings(options.budgetUsd, [drafter, reviewer], options.prices));
   const limits = { maxIterations: options.maxIterations ?? DEFAULT_MAX_ITERATIONS, budgetUsd: options.budgetUsd, maxValidationFailures: 3 };
   // Like --source and --repo: against the working directory, or absolute as given.
   const templatePath = flags.template === undefined ? undefined : resolve(io.cwd, flags.template);
@@ -91,6 +98,7 @@ export async function runRequirementsCommand(flags: RequirementsFlags, io: CliIo
     warnings,
     io,
     redact: registry.redactor.redact,
+    keyActivity,
     holdsSecret: registry.redactor.holdsKnownSecret,
     retryCommand: (ids) =>
       buildRetryCommand(
@@ -117,12 +125,16 @@ export async function runRequirementsCommand(flags: RequirementsFlags, io: CliIo
     perKeyConcurrency: options.perKeyConcurrency,
     pacing: options.pacing,
     stallTimeoutMs: options.stallTimeoutMs,
+    ...(options.prices ? { prices: { ...options.prices } } : {}),
   };
   const { submitToFleet } = await import('./fleet-submit.js');
   const detach = flags.detach ?? false;
-  if (issueWorkflow) return submitToFleet({ ...run, engine, settings: jobSettings, detach, settle: settleIssueJob(issueWorkflow) });
+  // Kept once in Redis, not in each of the repository's jobs.
+  const blobKeys = ['layout', 'files'];
+  if (issueWorkflow)
+    return submitToFleet({ ...run, engine, settings: jobSettings, blobKeys, detach, settle: settleIssueJob(issueWorkflow) });
   const settings: LldJobSettings = { ...jobSettings, files: await files };
-  return submitToFleet({ ...run, engine, settings, detach });
+  return submitToFleet({ ...run, engine, settings, blobKeys, detach });
 }
 
 /** The item folder as a repository-relative folder to leave out of the layout, when it lies inside. */

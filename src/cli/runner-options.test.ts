@@ -81,3 +81,19 @@ describe('runner options', () => {
     expect(parse(['--all', '--per-key-concurrency', '0']).error).toContain('--per-key-concurrency takes a whole number');
   });
 });
+
+describe('blocked items: --retry-blocked, --continue, --restart', () => {
+  it('parses each, off by default', () => {
+    expect(parse(['--all']).parsed?.options).toMatchObject({ retryBlocked: false, continueBlocked: false, restart: false });
+    expect(parse(['--retry-blocked', '--continue']).parsed?.options).toMatchObject({
+      retryBlocked: true,
+      continueBlocked: true,
+      restart: false,
+    });
+    expect(parse(['--all', '--restart']).parsed?.options).toMatchObject({ restart: true, continueBlocked: false });
+  });
+
+  it('refuses --continue with --restart, naming both', () => {
+    expect(() => parse(['--all', '--continue', '--restart'])).toThrow(/--continue .* --restart .*: pass one of them/);
+  });
+});

@@ -46,12 +46,35 @@ export interface ItemOutcome {
   output?: string;
   /** Why the item is blocked. */
   reason?: string;
+  /** What a human needs to act on a blocked item. */
+  blocked?: BlockedDetail;
+}
+
+/** What stops a blocked item, as a human needs it to decide what to do. */
+export interface BlockedDetail {
+  /** The questions the reviewer asked a human to decide (DISCUSS), unresolved ones only. */
+  questions: string[];
+  /** What the reviewer or the mechanical checks found blocking, in their words. */
+  blockingItems: string[];
+  /** implement: the last failing test run, as the short failure summary the implementer saw. */
+  failingTests?: string;
+  /** implement: the item's worktree, absolute, where its work stays. */
+  worktree?: string;
+}
+
+/** A blocked item in the run summary: its detail and the commands that act on it. */
+export interface BlockedSummary extends BlockedDetail {
+  /** Continues the item with its history and more rounds (`… --issue <id> --continue`); set by the command that ran it. */
+  continueCommand?: string;
+  /** Approves its design by hand (`lldflow approve <id>`), where the workflow has designs to approve. */
+  approveCommand?: string;
 }
 
 /** What the runner knows about an item before running it. */
 export type ItemPlanAction =
   | { kind: 'start' }
-  | { kind: 'resume'; stage: string }
+  /** `continueBlocked`: a blocked item continued by --continue, its outcome cleared and its limits counted afresh. */
+  | { kind: 'resume'; stage: string; continueBlocked?: boolean }
   | { kind: 'skip'; reason: string }
   | { kind: 'refuse'; status: RefusedItem['status']; reason: string };
 
@@ -66,6 +89,8 @@ export interface ItemSummary {
   costUsd: number;
   output: string | null;
   error: string | null;
+  /** Only for a blocked item: what blocks it and how to continue it. */
+  blocked?: BlockedSummary;
 }
 
 export interface RunSummary {
@@ -77,4 +102,6 @@ export interface RunSummary {
   counts: Record<ItemStatus, number>;
   items: ItemSummary[];
   retryCommand: string | null;
+  /** Continues every item whose last run ended blocked (`… --retry-blocked --continue`); null when none is. */
+  retryBlockedCommand?: string | null;
 }

@@ -13,6 +13,7 @@ const RUNS_FOLDER = `${LOCAL_STATE}/runs`;
 const WORKTREES_FOLDER = `${LOCAL_STATE}/worktrees`;
 const HTML_REPORTS_FOLDER = `${LOCAL_STATE}/reports`;
 const AGENTS_FOLDER = `${LOCAL_STATE}/agents`;
+const LEASES_FOLDER = `${LOCAL_STATE}/leases`;
 
 /**
  * Every path lldflow writes inside a target repository (DESIGN.md, "Outputs"), relative to the
@@ -49,12 +50,16 @@ export const repositoryPaths = {
   runsFolder: RUNS_FOLDER,
   /** The run summary, the same JSON as `--json`: `.lldflow/runs/<run-id>.json`. */
   runSummary: (runId: string): string => `${RUNS_FOLDER}/${runSummaryFileName(runId)}`,
+  /** Every event of the run, one JSON object a line, for `lldflow report`: `.lldflow/runs/<run-id>.events.ndjson`. */
+  runEvents: (runId: string): string => `${RUNS_FOLDER}/${runId}.events.ndjson`,
   worktreesFolder: WORKTREES_FOLDER,
   /** The implement workflow's git worktree for an item: `.lldflow/worktrees/<id>`. */
   worktree: (id: string): string => `${WORKTREES_FOLDER}/${validateItemId(id, 'worktree')}`,
   agentsFolder: AGENTS_FOLDER,
   /** A coding agent's own folder for an item (its sessions, kept between runs): `.lldflow/agents/<id>`. */
   agentState: (id: string): string => `${AGENTS_FOLDER}/${validateItemId(id, 'agent folder')}`,
+  /** Which process works on which item: `.lldflow/leases/<workflow>-<id>.lock` and `.holder.json`. */
+  leasesFolder: LEASES_FOLDER,
   htmlReportsFolder: HTML_REPORTS_FOLDER,
   /** `lldflow report`: the run's timeline and summary, `.lldflow/reports/<run-id>.html`. */
   htmlReport: (runId: string): string => `${HTML_REPORTS_FOLDER}/${runId}.html`,

@@ -53,6 +53,11 @@ export class RemoteWorkflow<Item extends WorkItem, State> implements Workflow<It
     return this.local.completedOutput(item);
   }
 
+  /** The workers run the same calls: the local workflow's projection (undefined when it has none). */
+  get expectedCalls(): Workflow<Item, State>['expectedCalls'] {
+    return this.local.expectedCalls?.bind(this.local);
+  }
+
   /** Puts the item on the fleet's queue (or finds it there) without following it: `--detach`. */
   async enqueue(item: Item, runId: string): Promise<string> {
     const jobId = this.jobIdOf(item);

@@ -144,8 +144,14 @@ export async function repositoryRoot(path: string, signal?: AbortSignal): Promis
 const UNTRACKED_LLDFLOW_OUTPUT = [repositoryPaths.localState, posix.dirname(repositoryPaths.lineageFolder)];
 
 export async function isWorkingTreeClean(repo: string, signal?: AbortSignal): Promise<boolean> {
+  return (await uncommittedPaths(repo, signal)).length === 0;
+}
+
+/** The paths that make the working tree dirty (as isWorkingTreeClean counts them), relative to the top level. */
+export async function uncommittedPaths(repo: string, signal?: AbortSignal): Promise<string[]> {
   const { stdout } = await runGit(['status', '--porcelain=v1', '-z', '--untracked-files=all'], { cwd: repo, signal });
   const entries = stdout.split('\0');
+  const paths: string[] = [];
   for (let index = 0; index < entries.length; index++) {
     const entry = entries[index]!;
     if (entry === '') continue;
@@ -154,9 +160,9 @@ export async function isWorkingTreeClean(repo: string, signal?: AbortSignal): Pr
     // A rename or copy is followed by its source path as a separate entry.
     if (status.includes('R') || status.includes('C')) index++;
     if (status === '??' && UNTRACKED_LLDFLOW_OUTPUT.some((folder) => path === folder || path.startsWith(`${folder}/`))) continue;
-    return false;
+    paths.push(path);
   }
-  return true;
+  return paths;
 }
 
 /** The commit HEAD points at. */

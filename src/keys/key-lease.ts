@@ -69,6 +69,8 @@ export interface KeyDemand {
    * budget for one model says nothing about another's. Calls without one share a budget.
    */
   model?: string;
+  /** The item the call is for: named in the run's key activity (see observed-key-source.ts), never used to choose a key. */
+  itemId?: string;
 }
 
 /** Why an acquire waits, for the one "waiting for a key" line. */

@@ -22,7 +22,12 @@ export function estimateRequestDemand(request: Pick<ModelRequest, 'system' | 'me
 function estimateInputTokens(request: Pick<ModelRequest, 'system' | 'messages'>): number {
   let characters = request.system?.length ?? 0;
   for (const message of request.messages) characters += message.content.length;
-  return Math.ceil(characters / CHARACTERS_PER_TOKEN);
+  return tokensOfCharacters(characters);
+}
+
+/** Tokens that many characters of prompt take, as lldflow estimates them everywhere (pacing, projected costs). */
+export function tokensOfCharacters(characters: number): number {
+  return Math.ceil(Math.max(0, characters) / CHARACTERS_PER_TOKEN);
 }
 
 function outputReservation(request: Pick<ModelRequest, 'maxOutputTokens'>): number {

@@ -21,10 +21,12 @@ function itemResult(id: string, overrides: Partial<ItemSummary> = {}): ItemSumma
   };
 }
 
-function setup(options: { isTTY?: boolean; debug?: boolean; color?: boolean; items?: PlannedItem[] } = {}) {
+function setup(options: { isTTY?: boolean; debug?: boolean; color?: boolean; quiet?: boolean; items?: PlannedItem[] } = {}) {
   const stream = new CaptureStream({ isTTY: options.isTTY ?? false });
   const writer = new TerminalWriter(stream);
-  const reporter = new ConsoleReporter({ writer, debug: options.debug ?? false, color: options.color ?? true });
+  // Colour as the CLI decides it when nothing in the environment says otherwise: on a TTY only.
+  const color = options.color ?? options.isTTY ?? false;
+  const reporter = new ConsoleReporter({ writer, debug: options.debug ?? false, color, quiet: options.quiet ?? false });
   const items = options.items ?? [
     { id: '7', title: 'Seven', action: { kind: 'start' } },
     { id: '1234', title: 'Long', action: { kind: 'resume', stage: 'review' } },
@@ -240,10 +242,19 @@ describe('ConsoleReporter colours', () => {
     reporter.onEvent({ type: 'item-end', at: 0, id: '7', result: itemResult('7', { status: 'failed', error: 'boom' }) });
   }
 
-  it('writes no escape codes at all when the stream is not a TTY, even with colour wanted', () => {
-    const { stream, reporter } = setup({ isTTY: false, color: true });
+  it('writes no escape codes when the stream is not a TTY and colour is off', () => {
+    const { stream, reporter } = setup({ isTTY: false });
     emitSome(reporter);
     expect(hasEscapeCodes(stream.text)).toBe(false);
+  });
+
+  it('colours a pipe when the caller forces colour (FORCE_COLOR), without any cursor code', () => {
+    const { stream, reporter } = setup({ isTTY: false, color: true });
+    emitSome(reporter);
+    expect(hasEscapeCodes(stream.text)).toBe(true);
+    // Colour codes only: the pipe gets no cursor movement or erasing.
+    expect(stream.text.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '')).toBe(stripEscapeCodes(stream.text));
+    expect(stripEscapeCodes(stream.text)).toContain('[7]    failed after 1.2s: boom');
   });
 
   it('colours each item prefix differently on a TTY', () => {
@@ -264,5 +275,47 @@ describe('ConsoleReporter colours', () => {
     const { stream, reporter } = setup({ isTTY: true, color: false });
     emitSome(reporter);
     expect(hasEscapeCodes(stream.text)).toBe(false);
+  });
+});
+
+describe('ConsoleReporter --quiet', () => {
+  it('prints only warnings, errors and the ends of items that did not succeed', () => {
+    const { reporter, lines } = setup({ quiet: true });
+    reporter.onEvent({ type: 'item-start', at: 0, id: '7', title: 'Seven', action: { kind: 'start' } });
+    reporter.onEvent({ type: 'item-stage', at: 0, id: '7', stage: 'draft' });
+    reporter.onEvent({ type: 'item-output', at: 0, id: '7', text: 'drafting with openai:gpt-4.1\n', debug: false });
+    reporter.onEvent({ type: 'item-start', at: 0, id: '1234', title: 'Long', action: { kind: 'resume', stage: 'review' } });
+    reporter.onEvent({ type: 'item-end', at: 0, id: '1234', result: itemResult('1234') });
+    reporter.onEvent({ type: 'run-warning', at: 0, message: 'openai#2 rejected (401 invalid_api_key): not used again this run' });
+    reporter.onEvent({ type: 'item-end', at: 0, id: '7', result: itemResult('7', { status: 'failed', error: 'boom' }) });
+    reporter.onEvent({ type: 'run-stopping', at: 0, id: '7', reason: 'unknown model' });
+    expect(lines()).toEqual([
+      'warning: openai#2 rejected (401 invalid_api_key): not used again this run',
+      '[7]    failed after 1.2s: boom',
+      'stopping: unknown model — no further item starts',
+    ]);
+  });
+
+  it('still prints blocked items, aligned on the longest planned id', () => {
+    const { reporter, lines } = setup({ quiet: true });
+    reporter.onEvent({ type: 'item-end', at: 0, id: '7', result: itemResult('7', { status: 'blocked', error: 'a human decides' }) });
+    expect(lines()).toEqual(['[7]    blocked after 1.2s: a human decides']);
+  });
+});
+
+describe('ConsoleReporter on a narrow TTY', () => {
+  it('folds long item lines under the prefix instead of letting the terminal wrap them', () => {
+    const stream = new CaptureStream({ isTTY: true, columns: 30 });
+    const reporter = new ConsoleReporter({ writer: new TerminalWriter(stream), debug: false, color: false });
+    reporter.onEvent({ type: 'run-start', at: 0, runId: 'r', workflow: 'lld', parallel: 1, items: [] });
+    reporter.onEvent({ type: 'item-output', at: 0, id: '7', text: 'one two three four five six seven eight\n', debug: false });
+    expect(stream.text.split('\n').slice(-3, -1)).toEqual(['[7] one two three four five', '    six seven eight']);
+  });
+
+  it('keeps lines whole in a pipe, whatever their length', () => {
+    const { stream, reporter } = setup({ isTTY: false });
+    const text = 'word '.repeat(60).trim();
+    reporter.onEvent({ type: 'item-output', at: 0, id: '7', text: `${text}\n`, debug: false });
+    expect(stream.text.split('\n')).toContain(`[7]    ${text}`);
   });
 });

@@ -2,6 +2,7 @@ import picocolors from 'picocolors';
 import type { ItemSummary } from '../core/items.js';
 import type { Reporter, RunEvent } from '../runner/events.js';
 import { formatDuration, plural } from '../core/format.js';
+import { displayWidth } from './display-width.js';
 import { formatCost } from './format.js';
 import { LinePrefixer } from './line-prefixer.js';
 import { styledStatus, type Colors } from './status-style.js';
@@ -12,8 +13,13 @@ export interface ConsoleReporterOptions {
   writer: TerminalWriter;
   /** Show items' debug output and model calls. */
   debug: boolean;
-  /** Colour wanted (for example: not NO_COLOR); colours still only appear on a TTY. */
+  /** Colour codes in the output: the caller's decision (see color-choice.ts), a TTY or not. */
   color: boolean;
+  /**
+   * `--quiet`: only warnings, errors and items that did not succeed; no run header, no per-item lines,
+   * no start or stage lines. Default false.
+   */
+  quiet?: boolean;
 }
 
 type ColorName =
@@ -44,8 +50,23 @@ const ITEM_COLORS: readonly ColorName[] = [
   'redBright',
 ];
 
+/** What `--quiet` still prints: warnings, errors, and the ends of items (only those that did not succeed). */
+const QUIET_EVENTS: ReadonlySet<RunEvent['type']> = new Set([
+  'run-start',
+  'item-end',
+  'run-warning',
+  'run-stopping',
+  'run-interrupting',
+  'run-end',
+]);
+
+/** Where a folded run line (a warning) continues. */
+const RUN_LINE_INDENT = 2;
+
 interface ItemLines {
   prefix: string;
+  /** The prefix's width on screen: where a folded line continues. */
+  indent: number;
   output: LinePrefixer;
   // Debug messages get their own buffer so a hidden or dimmed debug line never merges into a partial output line.
   debugOutput: LinePrefixer;
@@ -61,14 +82,16 @@ export class ConsoleReporter implements Reporter {
   private idWidth = 0;
 
   constructor(private readonly options: ConsoleReporterOptions) {
-    this.colors = picocolors.createColors(options.color && options.writer.isTTY);
+    this.colors = picocolors.createColors(options.color);
   }
 
   onEvent(event: RunEvent): void {
+    if (this.options.quiet === true && !QUIET_EVENTS.has(event.type)) return;
     switch (event.type) {
       case 'run-start': {
         this.idWidth = Math.max(this.idWidth, ...event.items.map((item) => item.id.length));
         const count = event.items.length;
+        if (this.options.quiet === true) return;
         this.print(
           `${event.workflow} run ${event.runId}: ${count} ${plural(count, 'item')}, ${event.parallel > 1 ? `parallel ${event.parallel}` : 'sequential'}`,
         );
@@ -78,7 +101,9 @@ export class ConsoleReporter implements Reporter {
         const action = event.action;
         const text =
           action.kind === 'resume'
-            ? `resuming at stage ${action.stage}`
+            ? action.continueBlocked
+              ? 'continuing where it was blocked'
+              : `resuming at stage ${action.stage}`
             : action.kind === 'skip'
               ? `skipping (${action.reason})`
               : 'starting';
@@ -130,6 +155,7 @@ export class ConsoleReporter implements Reporter {
   }
 
   private endItem(id: string, result: ItemSummary): void {
+    if (this.options.quiet === true && (result.status === 'succeeded' || result.status === 'skipped')) return;
     const lines = this.lines(id);
     lines.debugOutput.flush();
     lines.output.flush();
@@ -140,18 +166,19 @@ export class ConsoleReporter implements Reporter {
     const output = result.output === null ? '' : ` → ${result.output}`;
     const [firstErrorLine, ...moreErrorLines] = (result.error ?? '').split(/\r?\n/);
     const error = firstErrorLine ? `: ${firstErrorLine}` : '';
-    this.options.writer.writeLines([
-      `${lines.prefix}${summary}${output}${error}`,
-      ...moreErrorLines.map((line) => `${lines.prefix}  ${line}`),
-    ]);
+    this.options.writer.writeLines(
+      [`${lines.prefix}${summary}${output}${error}`, ...moreErrorLines.map((line) => `${lines.prefix}  ${line}`)],
+      { foldIndent: lines.indent },
+    );
   }
 
   private itemLine(id: string, text: string): void {
-    this.options.writer.writeLines([this.lines(id).prefix + text]);
+    const lines = this.lines(id);
+    this.options.writer.writeLines([lines.prefix + text], { foldIndent: lines.indent });
   }
 
   private print(line: string): void {
-    this.options.writer.writeLines([line]);
+    this.options.writer.writeLines([line], { foldIndent: RUN_LINE_INDENT });
   }
 
   private lines(id: string): ItemLines {
@@ -160,11 +187,13 @@ export class ConsoleReporter implements Reporter {
     const colorName = ITEM_COLORS[this.items.size % ITEM_COLORS.length] ?? 'cyan';
     const label = `[${id}]`.padEnd(Math.max(this.idWidth, id.length) + 2);
     const prefix = `${this.colors[colorName](label)} `;
+    const indent = displayWidth(label) + 1;
     const writer = this.options.writer;
     const created: ItemLines = {
       prefix,
-      output: new LinePrefixer(prefix, (line) => writer.writeLines([line])),
-      debugOutput: new LinePrefixer('', (line) => writer.writeLines([prefix + this.colors.dim(line)])),
+      indent,
+      output: new LinePrefixer(prefix, (line) => writer.writeLines([line], { foldIndent: indent })),
+      debugOutput: new LinePrefixer('', (line) => writer.writeLines([prefix + this.colors.dim(line)], { foldIndent: indent })),
     };
     this.items.set(id, created);
     return created;

@@ -59,14 +59,14 @@ describe('ProgressReporter on a TTY', () => {
     reporter.onEvent({ type: 'item-stage', at: clock.now(), id: '1', stage: 'draft' });
     await clock.advance(1000);
     ticker.tick();
-    expect(screen()).toEqual(['[1]  draft · 2.5s', '[22] review · 2.5s', 'done 1 · failed 0 · running 2 · queued 2 · ETA —']);
+    expect(screen()).toEqual(['[1]  draft · 2.5s · one', '[22] review · 2.5s · two', 'done 1 · failed 0 · running 2 · queued 2 · ETA —']);
 
     reporter.onEvent({ type: 'item-end', at: clock.now(), id: '1', result: result('1', 'succeeded', 10_000) });
     reporter.onEvent({ type: 'item-end', at: clock.now(), id: '22', result: result('22', 'failed', 30_000) });
     reporter.onEvent({ type: 'item-start', at: clock.now(), id: '3', title: 'three', action: { kind: 'start' } });
     ticker.tick();
     // Remaining 2 (3 running, 4 queued) × mean 20 s / 2 workers = 20 s.
-    expect(screen()).toEqual(['[3] starting · 0ms', 'done 2 · failed 1 · running 1 · queued 1 · ETA ~20.0s']);
+    expect(screen()).toEqual(['[3] starting · 0ms · three', 'done 2 · failed 1 · running 1 · queued 1 · ETA ~20.0s']);
   });
 
   it('redraws at most once per tick however many events arrive', () => {

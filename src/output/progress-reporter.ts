@@ -21,7 +21,7 @@ const DEFAULT_PLAIN_INTERVAL_MS = 5000;
 
 type ItemProgress =
   | { state: 'queued' }
-  | { state: 'running'; startedAt: number; stage: string }
+  | { state: 'running'; startedAt: number; stage: string; title: string }
   | { state: 'finished'; status: ItemStatus; ran: boolean; durationMs: number };
 
 /**
@@ -65,6 +65,7 @@ export class ProgressReporter implements Reporter {
           state: 'running',
           startedAt: event.at,
           stage: event.action.kind === 'resume' ? event.action.stage : 'starting',
+          title: event.title,
         });
         this.startTicking();
         return;
@@ -117,12 +118,24 @@ export class ProgressReporter implements Reporter {
     return parts.join(' · ');
   }
 
-  /** The rows of the live area: one per running item, then the counts. */
+  /**
+   * The rows of the live area: one per running item (its stage, time so far and title, which the writer
+   * cuts to the terminal's width), then the counts. When the terminal has fewer rows than that, the
+   * items that started first are shown and one row says how many more run.
+   */
   describeArea(): string[] {
     const now = this.now();
     const running = [...this.items].flatMap(([id, item]) => (item.state === 'running' ? [{ id, item }] : []));
     const width = Math.max(0, ...running.map(({ id }) => id.length)) + 2;
-    const rows = running.map(({ id, item }) => `${`[${id}]`.padEnd(width)} ${item.stage} · ${formatDuration(now - item.startedAt)}`);
+    const rows = running.map(
+      ({ id, item }) => `${`[${id}]`.padEnd(width)} ${item.stage} · ${formatDuration(now - item.startedAt)}${withSeparator(item.title)}`,
+    );
+    // One row of the terminal stays for the cursor below the area.
+    const room = Math.max(1, this.options.writer.rows - 1);
+    if (rows.length + 1 > room) {
+      const shown = Math.max(0, room - 2);
+      return [...rows.slice(0, shown), `… and ${rows.length - shown} more running`, this.describeCounts()];
+    }
     return [...rows, this.describeCounts()];
   }
 
@@ -145,6 +158,12 @@ export class ProgressReporter implements Reporter {
     this.timer = undefined;
     this.options.writer.setStatusArea([]);
   }
+}
+
+/** ` · <title>` on one line, or nothing for an item without a title. */
+function withSeparator(title: string): string {
+  const flat = title.replace(/\s+/g, ' ').trim();
+  return flat === '' ? '' : ` · ${flat}`;
 }
 
 /** Remaining items × mean duration of items that ran, shared among the workers still busy. */

@@ -149,6 +149,64 @@ describe('renderSummary', () => {
     expect(text).not.toContain('retry:');
   });
 
+  it('under each blocked item: its questions or blocking items, failing tests, worktree, and the commands that act on it', () => {
+    const failing = Array.from({ length: 14 }, (_, index) => `not ok ${index + 1} - case ${index + 1}`).join('\n');
+    const text = renderSummary(
+      {
+        ...SUMMARY,
+        counts: { ...SUMMARY.counts, succeeded: 0, failed: 0, blocked: 2, skipped: 0, interrupted: 0 },
+        items: [
+          item('3', {
+            status: 'blocked',
+            error: 'the reviewer asked for a human decision (DISCUSS)',
+            blocked: {
+              questions: ['Split long words by default?', 'Keep URLs whole?'],
+              blockingItems: [],
+              approveCommand: 'lldflow approve 3 --repo /r',
+              continueCommand: 'lldflow requirements --type lld --repo /r --issue 3 --continue',
+            },
+          }),
+          item('5', {
+            status: 'blocked',
+            error: 'tests still failing after 5 iterations (--max-iterations 5)',
+            blocked: {
+              questions: [],
+              blockingItems: ['one', 'two', 'three', 'four', 'five', 'six', 'seven'],
+              failingTests: failing,
+              worktree: '/r/.lldflow/worktrees/5',
+              continueCommand: 'lldflow implement --repo /r --issue 5 --continue',
+            },
+          }),
+        ],
+        retryCommand: null,
+        retryBlockedCommand: 'lldflow requirements --type lld --repo /r --retry-blocked --continue',
+      },
+      { color: false },
+    );
+    const lines = text.split('\n');
+    const from = lines.indexOf('blocked: 3, 5');
+    expect(lines.slice(from, from + 5)).toEqual([
+      'blocked: 3, 5',
+      '  3: the reviewer asked for a human decision (DISCUSS)',
+      '    question: Split long words by default?',
+      '    question: Keep URLs whole?',
+      '    approve: lldflow approve 3 --repo /r',
+    ]);
+    expect(lines).toContain('    continue: lldflow requirements --type lld --repo /r --issue 3 --continue');
+    expect(lines).toContain('    blocking: five');
+    expect(lines).not.toContain('    blocking: six');
+    expect(lines).toContain('    (2 more blocking items in the run summary)');
+    const tests = lines.indexOf('    failing tests:');
+    expect(lines.slice(tests + 1, tests + 3)).toEqual(['      not ok 1 - case 1', '      not ok 2 - case 2']);
+    expect(lines).toContain('      not ok 12 - case 12');
+    expect(lines).not.toContain('      not ok 13 - case 13');
+    expect(lines).toContain('      (2 more lines in the run summary)');
+    expect(lines).toContain('    worktree: /r/.lldflow/worktrees/5');
+    expect(lines).toContain('    continue: lldflow implement --repo /r --issue 5 --continue');
+    expect(lines.at(-1)).toBe('continue blocked: lldflow requirements --type lld --repo /r --retry-blocked --continue');
+    expect(lines.at(-2)).toBe('');
+  });
+
   it('colours statuses only when asked, keeping the same visible text', () => {
     const coloured = renderSummary(SUMMARY, { color: true });
     expect(hasEscapeCodes(coloured)).toBe(true);

@@ -1,5 +1,5 @@
 import picocolors from 'picocolors';
-import type { ItemSummary, RunSummary } from '../core/items.js';
+import type { BlockedSummary, ItemSummary, RunSummary } from '../core/items.js';
 import { formatDuration } from '../core/format.js';
 import { formatCost } from './format.js';
 import { ATTENTION_STATUSES, STATUS_ORDER, statusColor, styledStatus, type Colors } from './status-style.js';
@@ -10,6 +10,9 @@ export interface SummaryOptions {
 }
 
 const ERROR_WIDTH = 160;
+/** A blocked item shows this many questions or blocking items, and this many lines of failing tests; the run summary JSON has all. */
+const LISTED_ENTRIES = 5;
+const FAILING_TEST_LINES = 12;
 
 /** The end-of-run report: one row per item, the totals, what needs attention and how to retry it. */
 export function renderSummary(summary: RunSummary, options: SummaryOptions): string {
@@ -49,10 +52,45 @@ export function renderSummary(summary: RunSummary, options: SummaryOptions): str
     for (const item of items) {
       const reason = firstLine(item);
       if (reason !== undefined) lines.push(`  ${item.id}: ${reason}`);
+      if (item.status === 'blocked' && item.blocked) lines.push(...blockedLines(item.blocked, colors));
     }
   }
   if (summary.retryCommand !== null) lines.push('', `retry: ${colors.bold(summary.retryCommand)}`);
+  if (summary.retryBlockedCommand) {
+    lines.push(...(summary.retryCommand === null ? [''] : []), `continue blocked: ${colors.bold(summary.retryBlockedCommand)}`);
+  }
   return lines.join('\n');
+}
+
+/** Under a blocked item: what a human must decide or fix, where its work is, and the commands that act on it. */
+function blockedLines(blocked: BlockedSummary, colors: Colors): string[] {
+  const lines = [
+    ...listed('question', blocked.questions),
+    ...listed('blocking', blocked.blockingItems),
+    ...failingTestLines(blocked.failingTests),
+    ...(blocked.worktree === undefined ? [] : [`    worktree: ${blocked.worktree}`]),
+  ];
+  if (blocked.approveCommand !== undefined) lines.push(`    approve: ${colors.bold(blocked.approveCommand)}`);
+  if (blocked.continueCommand !== undefined) lines.push(`    continue: ${colors.bold(blocked.continueCommand)}`);
+  return lines;
+}
+
+function listed(label: string, entries: readonly string[]): string[] {
+  const shown = entries.slice(0, LISTED_ENTRIES).map((entry) => `    ${label}: ${clip(entry)}`);
+  const more = entries.length - shown.length;
+  return more > 0 ? [...shown, `    (${more} more ${label === 'question' ? 'questions' : 'blocking items'} in the run summary)`] : shown;
+}
+
+function failingTestLines(failingTests: string | undefined): string[] {
+  if (failingTests === undefined || failingTests.trim() === '') return [];
+  const all = failingTests.split(/\r?\n/).filter((line) => line.trim() !== '');
+  const shown = all.slice(0, FAILING_TEST_LINES).map((line) => `      ${clip(line)}`);
+  const more = all.length - shown.length;
+  return ['    failing tests:', ...shown, ...(more > 0 ? [`      (${more} more lines in the run summary)`] : [])];
+}
+
+function clip(line: string): string {
+  return line.length > ERROR_WIDTH ? `${line.slice(0, ERROR_WIDTH - 1)}…` : line;
 }
 
 function totalsLine(summary: RunSummary, colors: Colors): string {

@@ -1,8 +1,22 @@
+import { foldToWidth, truncateToWidth } from './display-width.js';
+
+export { truncateToWidth } from './display-width.js';
+
 /** The part of a Node stream (process.stderr, a test capture) the writer needs. */
 export interface OutputStream {
   write(chunk: string): unknown;
   isTTY?: boolean;
   columns?: number;
+  rows?: number;
+}
+
+export interface WriteOptions {
+  /**
+   * On a TTY, lines wider than the terminal are broken at its width (at a space where there is one) and
+   * continue this many columns in, under the line's prefix; elsewhere lines stay whole. Without it,
+   * lines are written as they are (a table, a command to copy).
+   */
+  foldIndent?: number;
 }
 
 const ESCAPE = String.fromCharCode(27);
@@ -11,10 +25,8 @@ const CURSOR_UP = `${CONTROL}1A`;
 const ERASE_LINE = `${CONTROL}2K`;
 const HIDE_CURSOR = `${CONTROL}?25l`;
 const SHOW_CURSOR = `${CONTROL}?25h`;
-const RESET = `${CONTROL}0m`;
 const DEFAULT_COLUMNS = 80;
-// Built from a string: a regex literal with the escape character trips no-control-regex.
-const ESCAPE_SEQUENCE = new RegExp(`${ESCAPE}\\[[0-9;?]*[A-Za-z]`, 'y');
+const DEFAULT_ROWS = 24;
 
 /**
  * The one owner of an output stream. Everything that prints goes through here, so whole lines are
@@ -38,10 +50,17 @@ export class TerminalWriter {
     return columns !== undefined && columns > 0 ? columns : DEFAULT_COLUMNS;
   }
 
+  get rows(): number {
+    const rows = this.stream.rows;
+    return rows !== undefined && rows > 0 ? rows : DEFAULT_ROWS;
+  }
+
   /** Writes whole lines (a newline is added to each) above the status area. */
-  writeLines(lines: readonly string[]): void {
+  writeLines(lines: readonly string[], options: WriteOptions = {}): void {
     if (lines.length === 0) return;
-    const body = lines.map((line) => `${line}\n`).join('');
+    const { foldIndent } = options;
+    const fitted = foldIndent === undefined || !this.isTTY ? lines : lines.flatMap((line) => foldToWidth(line, this.lineWidth, foldIndent));
+    const body = fitted.map((line) => `${line}\n`).join('');
     if (this.drawnRows === 0) {
       this.stream.write(body);
       return;
@@ -53,8 +72,8 @@ export class TerminalWriter {
   setStatusArea(lines: readonly string[]): void {
     if (!this.isTTY || this.closed) return;
     // Rows wider than the terminal would wrap and break the count of rows to erase next time.
-    const width = Math.max(1, this.columns - 1);
-    const next = lines.map((line) => truncateToWidth(line.replace(/[\r\n]+/g, ' '), width));
+    // So do more rows than the terminal has: the cursor cannot go back above its top row. The last rows are kept.
+    const next = lines.slice(-Math.max(1, this.rows - 1)).map((line) => truncateToWidth(line.replace(/[\r\n]+/g, ' '), this.lineWidth));
     if (next.length === this.area.length && next.every((line, index) => line === this.area[index])) return;
     this.area = next;
     let chunk = this.takeErase() + this.takeDraw();
@@ -78,6 +97,14 @@ export class TerminalWriter {
     if (chunk.length > 0) this.stream.write(chunk);
   }
 
+  /**
+   * The widest line written: one column short of the terminal, as some terminals move to the next row
+   * as soon as the last column is written.
+   */
+  private get lineWidth(): number {
+    return Math.max(1, this.columns - 1);
+  }
+
   /** The codes that erase the drawn area, leaving the cursor where its first row was. */
   private takeErase(): string {
     const codes = (CURSOR_UP + ERASE_LINE).repeat(this.drawnRows);
@@ -89,39 +116,4 @@ export class TerminalWriter {
     this.drawnRows = this.area.length;
     return this.area.map((line) => `${line}\n`).join('');
   }
-}
-
-/** Cuts a line to `width` visible characters, skipping colour codes, and marks the cut with `…`. */
-export function truncateToWidth(line: string, width: number): string {
-  let visible = 0;
-  let index = 0;
-  let sawEscape = false;
-  while (index < line.length) {
-    ESCAPE_SEQUENCE.lastIndex = index;
-    const escape = ESCAPE_SEQUENCE.exec(line);
-    if (escape) {
-      sawEscape = true;
-      index += escape[0].length;
-      continue;
-    }
-    const codePoint = line.codePointAt(index) ?? 0;
-    const length = codePoint > 0xffff ? 2 : 1;
-    if (visible === width - 1 && hasVisibleAfter(line, index + length)) {
-      return `${line.slice(0, index)}…${sawEscape ? RESET : ''}`;
-    }
-    visible += 1;
-    index += length;
-  }
-  return line;
-}
-
-function hasVisibleAfter(line: string, start: number): boolean {
-  let index = start;
-  while (index < line.length) {
-    ESCAPE_SEQUENCE.lastIndex = index;
-    const escape = ESCAPE_SEQUENCE.exec(line);
-    if (!escape) return true;
-    index += escape[0].length;
-  }
-  return false;
 }

@@ -1,6 +1,7 @@
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { sharedDirectFetch } from './http-stack.js';
 import type { CallObserver, ModelReply, ModelRequest, ProviderTransport } from '../model-call/model-client.js';
+import { endpointOf } from './endpoint.js';
 import { streamWithSdk, perKey, requireKey, type HttpTransportOptions } from './sdk-generate.js';
 
 export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com/v1';
@@ -24,6 +25,12 @@ export class AnthropicTransport implements ProviderTransport {
 
   async call(request: ModelRequest, apiKey: string | undefined, signal: AbortSignal, observer?: CallObserver): Promise<ModelReply> {
     const label = `anthropic:${this.model}`;
-    return streamWithSdk(this.modelFor(requireKey(label, apiKey)), request, { label, signal, now: this.options.now, observer });
+    return streamWithSdk(this.modelFor(requireKey(label, apiKey)), request, {
+      label,
+      signal,
+      now: this.options.now,
+      observer,
+      endpoint: endpointOf(this.options, this.baseUrl),
+    });
   }
 }

@@ -1,6 +1,7 @@
 import { createGoogleGenerativeAI } from '@ai-sdk/google';
 import { sharedDirectFetch } from './http-stack.js';
 import type { CallObserver, ModelReply, ModelRequest, ProviderTransport } from '../model-call/model-client.js';
+import { endpointOf } from './endpoint.js';
 import { streamWithSdk, perKey, requireKey, type HttpTransportOptions } from './sdk-generate.js';
 
 export const GOOGLE_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com/v1beta';
@@ -23,6 +24,12 @@ export class GoogleTransport implements ProviderTransport {
 
   async call(request: ModelRequest, apiKey: string | undefined, signal: AbortSignal, observer?: CallObserver): Promise<ModelReply> {
     const label = `google:${this.model}`;
-    return streamWithSdk(this.modelFor(requireKey(label, apiKey)), request, { label, signal, now: this.options.now, observer });
+    return streamWithSdk(this.modelFor(requireKey(label, apiKey)), request, {
+      label,
+      signal,
+      now: this.options.now,
+      observer,
+      endpoint: endpointOf(this.options, this.baseUrl),
+    });
   }
 }

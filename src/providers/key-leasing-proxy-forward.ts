@@ -22,6 +22,8 @@ export interface ForwardContext {
   redact: Redact;
   onEvent?: (event: KeyEvent) => void;
   onRefused?: ((error: unknown) => void) | undefined;
+  /** The item whose agent sends the requests, named with each lease. */
+  itemId?: string | undefined;
 }
 
 /** One request of the agent, its body read in full: a 429 or a rejected key sends it again. */
@@ -72,7 +74,7 @@ export async function forwardRequest(
   signal: AbortSignal,
 ): Promise<void> {
   const { pool, onEvent } = context;
-  const demand = requestDemand(request.body);
+  const demand = { ...requestDemand(request.body), ...(context.itemId === undefined ? {} : { itemId: context.itemId }) };
   for (;;) {
     let lease: KeyLease;
     try {

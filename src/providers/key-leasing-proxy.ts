@@ -35,6 +35,8 @@ export interface KeyLeasingProxyOptions {
   onEvent?: (event: KeyEvent) => void;
   /** The pool refused a request (every key set aside, none free in time): the error the agent was answered with. */
   onRefused?: (error: unknown) => void;
+  /** The item whose agent this is: its leases name it in the run's key activity. */
+  itemId?: string;
 }
 
 /** Where the agent's SDK is pointed, and the stand-in key it is given instead of a real one. */
@@ -78,6 +80,7 @@ export class KeyLeasingProxy {
       redact: options.redactor?.redactKnownSecrets ?? noRedaction,
       onEvent: options.onEvent,
       onRefused: options.onRefused,
+      itemId: options.itemId,
     };
     this.server = createServer((request, response) => this.track(request, response));
   }

@@ -2,6 +2,7 @@ import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortEr
 import { abortReason } from '../core/abort.js';
 import { ModelCallError, TransientModelError } from '../model-call/errors.js';
 import { classifyHttpFailure } from './http-failure.js';
+import { connectionFailure } from './endpoint.js';
 import {
   causeChain,
   errorMessage,
@@ -31,7 +32,11 @@ export function translateOpenAIError(error: unknown, context: SdkErrorContext): 
   if (error instanceof APIConnectionError) {
     const code = networkCode(error);
     if (code !== undefined && FETCH_TIMEOUT_CODES.has(code)) return fail('timeout', `the server did not answer in time (${code})`);
-    return new TransientModelError(`${context.label}: connection failed (${code ?? innermostMessage(error)})`, undefined, { cause: error });
+    const message =
+      code === undefined
+        ? `${context.label}: connection failed (${innermostMessage(error)})`
+        : connectionFailure(context.label, code, context.endpoint);
+    return new TransientModelError(message, undefined, { cause: error });
   }
   if (error instanceof APIError) {
     const { status, headers } = error as APIError<number | undefined, Headers | undefined>;

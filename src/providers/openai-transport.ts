@@ -5,6 +5,7 @@ import { ModelCallError, TransientModelError } from '../model-call/errors.js';
 import { sharedDirectFetch } from './http-stack.js';
 import type { CallObserver, ModelReply, ModelRequest, ModelUsage, ProviderTransport } from '../model-call/model-client.js';
 import { translateOpenAIError } from './openai-errors.js';
+import { endpointOf } from './endpoint.js';
 import type { HttpTransportOptions } from './sdk-generate.js';
 import { translateStreamError } from './stream-errors.js';
 
@@ -72,7 +73,7 @@ export class OpenAITransport implements ProviderTransport {
         const { status, headers } = error as APIError<number | undefined, Headers | undefined>;
         if (status !== undefined && headers) observer?.onResponse({ status, headers: Object.fromEntries(headers) });
       }
-      const context = { label, signal, nowMs: (this.options.now ?? Date.now)() };
+      const context = { label, signal, nowMs: (this.options.now ?? Date.now)(), endpoint: endpointOf(this.options, this.baseUrl) };
       throw translateStreamError(error, context) ?? translateOpenAIError(error, context);
     }
     // The SDK ends its iteration quietly when the signal aborts: what was collected is not an answer.

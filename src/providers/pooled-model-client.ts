@@ -17,7 +17,7 @@ import type {
   ModelResponse,
   ProviderTransport,
 } from '../model-call/model-client.js';
-import { costOf, isPriced, type ReplyWithCost } from './pricing.js';
+import { costOf, isPriced, type ExtraPrices, type ReplyWithCost } from './pricing.js';
 import { StallWatchdog } from './stall-watchdog.js';
 
 /** Built once: aborting without a reason would build a DOMException on every call. */
@@ -34,6 +34,8 @@ export const DEFAULT_MAX_ANSWER_BYTES = 1_000_000;
 
 export interface PooledModelClientOptions {
   transport: ProviderTransport;
+  /** The config file's prices, for models the built-in table lacks. */
+  prices?: ExtraPrices | undefined;
   /** The provider's shared pool; every client of one provider leases from the same one. */
   pool: KeySource;
   clock: Clock;
@@ -123,7 +125,7 @@ export class PooledModelClient implements ModelClient {
           maxTransientAttempts: this.options.maxTransientAttempts,
           transientBackoff: this.options.transientBackoff,
           redact: this.options.redactor?.redact,
-          demand: { ...estimateRequestDemand(request), model: this.model },
+          demand: { ...estimateRequestDemand(request), model: this.model, itemId: request.trace.itemId },
         },
         async (lease) => ({
           reply: await this.attempt(request, lease),
@@ -206,8 +208,9 @@ export class PooledModelClient implements ModelClient {
   private costOf(reply: ReplyWithCost): number {
     if (typeof reply.costUsd === 'number' && Number.isFinite(reply.costUsd)) return reply.costUsd;
     // The answering model's id is usually more precise; a proxy may rename it, so fall back to ours.
-    const model = isPriced(this.provider, reply.model) ? reply.model : this.model;
-    return costOf(this.provider, model, reply.usage);
+    const { prices } = this.options;
+    const model = isPriced(this.provider, reply.model, prices) ? reply.model : this.model;
+    return costOf(this.provider, model, reply.usage, prices);
   }
 }
 

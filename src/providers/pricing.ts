@@ -51,12 +51,20 @@ const PRICES: ReadonlyArray<readonly [prefix: string, input: number, output: num
 /** Providers whose calls never cost money, whatever their model is called. */
 const FREE_PROVIDERS = new Set(['replay']);
 
-export function priceOf(provider: string, model: string): ModelPrice | undefined {
+/**
+ * Prices the user gave (the config file's `prices`), by `provider:model`: matched like the table, by the
+ * longest prefix of the model id, and before it — a negotiated price beats the list price.
+ */
+export type ExtraPrices = Readonly<Record<string, ModelPrice>>;
+
+export function priceOf(provider: string, model: string, extra?: ExtraPrices): ModelPrice | undefined {
   if (FREE_PROVIDERS.has(provider)) return undefined;
   const id = model
     .trim()
     .toLowerCase()
     .replace(/^models\//, '');
+  const given = extra ? extraPriceOf(provider, id, extra) : undefined;
+  if (given) return given;
   let best: (typeof PRICES)[number] | undefined;
   for (const entry of PRICES) {
     if (id.startsWith(entry[0]) && (!best || entry[0].length > best[0].length)) best = entry;
@@ -64,13 +72,27 @@ export function priceOf(provider: string, model: string): ModelPrice | undefined
   return best ? { inputPerMillion: best[1], outputPerMillion: best[2] } : undefined;
 }
 
-export function isPriced(provider: string, model: string): boolean {
-  return priceOf(provider, model) !== undefined;
+function extraPriceOf(provider: string, id: string, extra: ExtraPrices): ModelPrice | undefined {
+  let best: { length: number; price: ModelPrice } | undefined;
+  for (const [spec, price] of Object.entries(extra)) {
+    const separator = spec.indexOf(':');
+    if (spec.slice(0, separator).trim().toLowerCase() !== provider) continue;
+    const prefix = spec
+      .slice(separator + 1)
+      .trim()
+      .toLowerCase();
+    if (id.startsWith(prefix) && (!best || prefix.length > best.length)) best = { length: prefix.length, price };
+  }
+  return best?.price;
+}
+
+export function isPriced(provider: string, model: string, extra?: ExtraPrices): boolean {
+  return priceOf(provider, model, extra) !== undefined;
 }
 
 /** What `usage` cost in US dollars; 0 for models without a known price. */
-export function costOf(provider: string, model: string, usage: ModelUsage): number {
-  const price = priceOf(provider, model);
+export function costOf(provider: string, model: string, usage: ModelUsage, extra?: ExtraPrices): number {
+  const price = priceOf(provider, model, extra);
   if (!price) return 0;
   return (usage.inputTokens * price.inputPerMillion + usage.outputTokens * price.outputPerMillion) / 1_000_000;
 }

@@ -5,6 +5,8 @@ import type { Clock } from '../clock/clock.js';
 import { FleetKeyPool } from '../keys/fleet-key-pool.js';
 import type { KeyPoolOptions, KeySource } from '../keys/key-lease.js';
 import { KeyPool } from '../keys/key-pool.js';
+import type { KeyActivityListener } from '../keys/key-activity.js';
+import { ObservedKeySource } from '../keys/observed-key-source.js';
 import type { SharedKeyLedger } from '../keys/shared-key-ledger.js';
 import { loadKeys } from '../keys/load-keys.js';
 import { SecretRedactor } from '../keys/redact.js';
@@ -14,8 +16,10 @@ import { ClaudeCliTransport } from './claude-cli-transport.js';
 import type { ModelClient, ProviderTransport } from '../model-call/model-client.js';
 import { PooledModelClient } from './pooled-model-client.js';
 import { HTTP_PROVIDERS, PROVIDERS, type HttpProvider, type HttpProviderName } from './provider-table.js';
+import { missingKeyAdvice } from './missing-keys.js';
 import { loadReplaySettings, ReplayTransport } from './replay-transport.js';
 import type { FetchFunction } from './sdk-generate.js';
+import type { ExtraPrices } from './pricing.js';
 
 /** Claude Code's subscription login (`claude setup-token`), which a `claude-agent:` implementer may use instead of keys. */
 export const CLAUDE_LOGIN_VARIABLE = 'CLAUDE_CODE_OAUTH_TOKEN';
@@ -65,6 +69,8 @@ export interface ModelRegistryOptions {
   maxAnswerBytes?: number;
   /** `replay:<dir>` is relative to this. Default the current directory. */
   replayBaseDir?: string;
+  /** The config file's prices, for models the built-in table lacks (see pricing.ts). */
+  prices?: ExtraPrices | undefined;
   random?: () => number;
   /** Longest wait for a free key. Default: the pool's (10 minutes). */
   maxKeyWaitMs?: number;
@@ -79,6 +85,11 @@ export interface ModelRegistryOptions {
   keyHolderPrefix?: string;
   /** A `keyLedger` call failed; the pool went on with its own limits. Default: ignored. */
   onKeyLedgerError?: (error: Error) => void;
+  /**
+   * Told of every lease, rest after a 429 and key set aside, by key name (never its value), for the
+   * run's events and timeline. Default: nobody; the pools are then the bare KeyPool / FleetKeyPool.
+   */
+  onKeyActivity?: KeyActivityListener;
 }
 
 /**
@@ -99,6 +110,11 @@ export class ModelRegistry {
 
   /** Shared by every HTTP provider of this registry: one pool of kept-alive connections, the run's proxies (see http-stack.ts). */
   private readonly fetch: FetchFunction;
+
+  /** The config file's prices, for what prices tokens outside a client (a coding agent's turns). */
+  get prices(): ExtraPrices | undefined {
+    return this.options.prices;
+  }
 
   constructor(private readonly options: ModelRegistryOptions) {
     this.fetch = options.fetch ?? createHttpStack({ env: options.env });
@@ -124,6 +140,7 @@ export class ModelRegistry {
       stallTimeoutMs: this.options.stallTimeoutMs,
       maxAnswerBytes: this.options.maxAnswerBytes,
       random: this.options.random,
+      prices: this.options.prices,
     });
     this.clients.set(cacheKey, client);
     return client;
@@ -132,12 +149,19 @@ export class ModelRegistry {
   /** Every configured key (and a coding agent's login token) with its masked name, for redaction of anything lldflow writes. */
   secrets(): Array<{ value: string; name: string }> {
     const login = nonEmpty(this.options.env[CLAUDE_LOGIN_VARIABLE]);
-    return [
-      ...Object.entries(HTTP_PROVIDERS).flatMap(([provider, facts]) =>
-        loadKeys(facts.keyVariables, this.options.env).map((value, index) => ({ value, name: `${provider}#${index + 1}` })),
-      ),
-      ...(login ? [{ value: login, name: 'claude-login' }] : []),
-    ];
+    // Every variable's problem at once: one run shows them all, not one per attempt.
+    const problems: string[] = [];
+    const keys = Object.entries(HTTP_PROVIDERS).flatMap(([provider, facts]) => {
+      try {
+        return loadKeys(facts.keyVariables, this.options.env).map((value, index) => ({ value, name: `${provider}#${index + 1}` }));
+      } catch (error) {
+        if (!(error instanceof ConfigurationError)) throw error;
+        problems.push(error.message);
+        return [];
+      }
+    });
+    if (problems.length > 0) throw new ConfigurationError(problems.join('; '));
+    return [...keys, ...(login ? [{ value: login, name: 'claude-login' }] : [])];
   }
 
   /**
@@ -161,7 +185,12 @@ export class ModelRegistry {
       case 'openai': {
         const provider = spec.provider;
         const facts = HTTP_PROVIDERS[provider];
-        const transport = facts.transport({ model: spec.model, baseUrl: nonEmpty(env[facts.baseUrlVariable]), fetch: this.fetch });
+        const transport = facts.transport({
+          model: spec.model,
+          baseUrl: nonEmpty(env[facts.baseUrlVariable]),
+          baseUrlVariable: facts.baseUrlVariable,
+          fetch: this.fetch,
+        });
         return { transport, pool: this.pool(provider, () => this.keysFor(provider)) };
       }
       case 'claude-cli':
@@ -204,6 +233,8 @@ export class ModelRegistry {
             onLedgerError: this.options.onKeyLedgerError,
           })
         : new KeyPool(options);
+      const { onKeyActivity } = this.options;
+      if (onKeyActivity) pool = new ObservedKeySource(pool, this.options.clock, onKeyActivity);
       this.pools.set(poolKey, pool);
     }
     return pool;
@@ -213,13 +244,10 @@ export class ModelRegistry {
     const facts: HttpProvider = HTTP_PROVIDERS[provider];
     const keys = loadKeys(facts.keyVariables, this.options.env);
     if (keys.length > 0) return keys;
-    const [plural, singular] = facts.keyVariables;
     // A local OpenAI-compatible server (vLLM, Ollama, llama.cpp) usually needs no key.
-    if (facts.keylessWithBaseUrl && nonEmpty(this.options.env[facts.baseUrlVariable])) return [];
-    const hint = facts.keylessWithBaseUrl
-      ? `, or set ${facts.baseUrlVariable} to a local ${facts.title}-compatible server that needs none`
-      : '';
-    throw new ConfigurationError(`no ${facts.title} API key: set ${plural} (comma-separated) or ${singular}${hint}`);
+    const advice = missingKeyAdvice(provider, this.options.env);
+    if (advice === undefined) return [];
+    throw new ConfigurationError(`no ${facts.title} API key: ${advice}`);
   }
 
   private replayDir(model: string): string {

@@ -135,7 +135,7 @@ describe('connection failures through the real SDK', () => {
       .catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(TransientModelError);
-    expect((error as Error).message).toContain('ECONNREFUSED');
+    expect((error as Error).message).toBe(`openai:gpt-4o: connection refused at ${baseUrl}`);
     expect((error as Error).message).not.toContain(KEY);
   });
 

@@ -9,11 +9,14 @@ import {
 } from 'ai';
 import { abortReason } from '../core/abort.js';
 import { ModelCallError, TransientModelError } from '../model-call/errors.js';
+import { connectionFailure, type Endpoint } from './endpoint.js';
 import { classifyHttpFailure } from './http-failure.js';
 
 export interface SdkErrorContext {
   /** `provider:model`, the start of every message. */
   label: string;
+  /** Where the call went: a connection failure names it, and the variable that set it. */
+  endpoint?: Endpoint;
   /** The caller's signal: when it aborted, its reason is what the caller expects back. */
   signal: AbortSignal;
   /** Wall-clock now for `retry-after` HTTP dates (they are real dates, not the injected clock's). */
@@ -65,7 +68,7 @@ export function translateSdkError(error: unknown, context: SdkErrorContext): Err
   }
   const code = networkCode(cause);
   if (code !== undefined && FETCH_TIMEOUT_CODES.has(code)) return fail('timeout', `the server did not answer in time (${code})`);
-  if (code !== undefined) return new TransientModelError(`${context.label}: connection failed (${code})`, undefined, { cause });
+  if (code !== undefined) return new TransientModelError(connectionFailure(context.label, code, context.endpoint), undefined, { cause });
   return fail('bad-request', `the call could not be made: ${errorMessage(cause)}`);
 }
 
@@ -81,7 +84,11 @@ function fromApiCallError(error: APICallError, context: SdkErrorContext): Error 
     const code = networkCode(error);
     if (code !== undefined && FETCH_TIMEOUT_CODES.has(code))
       return new ModelCallError('timeout', message(`the server did not answer in time (${code})`), options);
-    return new TransientModelError(message(`connection failed (${code ?? detail})`), status, options);
+    return new TransientModelError(
+      code === undefined ? message(`connection failed (${detail})`) : connectionFailure(context.label, code, context.endpoint),
+      status,
+      options,
+    );
   }
   return classifyHttpFailure({ status, detail, headers: error.responseHeaders, body: error.responseBody ?? error.data }, context, options);
 }

@@ -3,6 +3,7 @@ import { abortReason } from '../core/abort.js';
 import { ModelCallError, TransientModelError } from '../model-call/errors.js';
 import type { CallObserver, ModelReply, ModelRequest } from '../model-call/model-client.js';
 import type { FetchFunction } from './http-stack.js';
+import type { Endpoint } from './endpoint.js';
 import { translateSdkError } from './sdk-errors.js';
 import { translateStreamError } from './stream-errors.js';
 
@@ -12,6 +13,8 @@ export interface HttpTransportOptions {
   model: string;
   /** The API root the SDK appends its paths to. Default: the provider's official endpoint. */
   baseUrl?: string;
+  /** The variable `baseUrl` comes from (`OPENAI_BASE_URL`), for messages; the registry passes it. */
+  baseUrlVariable?: string;
   /** Default: a direct connection (sharedDirectFetch); the registry passes the run's HTTP stack. */
   fetch?: FetchFunction;
   /** Wall-clock now, for `retry-after` HTTP dates. Default Date.now. */
@@ -24,6 +27,8 @@ export interface SdkCallOptions {
   /** Extra provider settings (`{ openai: { … } }`). */
   providerOptions?: Parameters<typeof streamText>[0]['providerOptions'];
   now?: () => number;
+  /** Where the call goes, for connection failures. */
+  endpoint?: Endpoint;
   /** Told of every part of the stream, and of the response headers (the SDK hands them over with the step's end, or with its error). */
   observer?: CallObserver;
 }
@@ -72,7 +77,7 @@ export async function streamWithSdk(model: LanguageModel, request: ModelRequest,
     if (APICallError.isInstance(error) && error.statusCode !== undefined && error.responseHeaders) {
       observer?.onResponse({ status: error.statusCode, headers: error.responseHeaders });
     }
-    const context = { label: options.label, signal, nowMs: (options.now ?? Date.now)() };
+    const context = { label: options.label, signal, nowMs: (options.now ?? Date.now)(), endpoint: options.endpoint };
     throw translateStreamError(error, context) ?? translateSdkError(error, context);
   }
   if (signal.aborted) throw abortReason(signal);

@@ -1,6 +1,7 @@
 import { APICallError } from 'ai';
 import { APIError } from 'openai';
 import { ModelCallError, RateLimitedError, TransientModelError } from '../model-call/errors.js';
+import { connectionFailure } from './endpoint.js';
 import { FETCH_TIMEOUT_CODES, networkCode, serverMessage, type SdkErrorContext } from './sdk-errors.js';
 
 /**
@@ -32,7 +33,7 @@ export function translateStreamError(error: unknown, context: SdkErrorContext): 
   if (error instanceof APIError || !(error instanceof TypeError)) return undefined;
   const code = networkCode(error);
   if (code === undefined || FETCH_TIMEOUT_CODES.has(code)) return undefined;
-  return new TransientModelError(`${context.label}: connection failed (${code})`, undefined, options);
+  return new TransientModelError(connectionFailure(context.label, code, context.endpoint), undefined, options);
 }
 
 interface ErrorEvent {

@@ -1,4 +1,5 @@
 import type { ItemPlanAction, ItemSummary, ModelCallRecord, RunSummary, WorkflowName } from '../core/items.js';
+import type { KeyActivity } from '../keys/key-activity.js';
 
 /**
  * Everything a run reports. Logic emits these; reporters (console, log files, progress, JSON) print.
@@ -15,6 +16,8 @@ export type RunEvent =
   | { type: 'run-interrupting'; at: number }
   /** An item failed in a way every other item would (see stopsRun): no further item starts. */
   | { type: 'run-stopping'; at: number; id: string; reason: string }
+  /** What a call did with a key: a lease, a 429 and its rest, a key set aside (by name, never its value). */
+  | ({ type: 'key-event' } & KeyActivity)
   | { type: 'run-end'; at: number; summary: RunSummary };
 
 export interface PlannedItem {

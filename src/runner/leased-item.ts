@@ -1,13 +1,15 @@
 import { isFinishedCheckpoint, type Checkpoint } from '../checkpoints/store.js';
 import { describeHolder, type ItemLeases } from '../checkpoints/item-lease.js';
 import type { ItemPlanAction, ItemSummary, WorkItem } from '../core/items.js';
-import { actionFor } from './plan.js';
+import { actionFor, type ResumeChoice } from './plan.js';
 import { runOneItem, type RunItemDependencies } from './run-item.js';
 
 export interface Leasing {
   leases: ItemLeases;
   /** When this run started (clock time): a checkpoint written since was written by another run. */
   runStartedAt: number;
+  /** --continue / --restart, as the plan applied them. */
+  choice?: ResumeChoice;
 }
 
 /**
@@ -39,7 +41,7 @@ export async function runLeasedItem<Item extends WorkItem, State>(
     return ended(item, dependencies, { status: 'skipped', stage: plannedStage(planned), error: describeHolder(attempt.holder) });
   }
   try {
-    const current = await currentAction(item, planned, dependencies, leasing.runStartedAt);
+    const current = await currentAction(item, planned, dependencies, leasing);
     if ('skipped' in current) return ended(item, dependencies, current.skipped);
     return await runOneItem(item, current.action, dependencies);
   } finally {
@@ -53,7 +55,7 @@ async function currentAction<Item extends WorkItem, State>(
   item: Item,
   planned: ItemPlanAction,
   dependencies: RunItemDependencies<Item, State>,
-  runStartedAt: number,
+  { runStartedAt, choice }: Leasing,
 ): Promise<{ action: ItemPlanAction } | { skipped: Ending }> {
   let completedOutput: string | undefined;
   let checkpoint: Checkpoint | undefined;
@@ -76,7 +78,7 @@ async function currentAction<Item extends WorkItem, State>(
       },
     };
   }
-  return { action: actionFor({ item, completedOutput, checkpoint, lastRunStatus: undefined }) };
+  return { action: actionFor({ item, completedOutput, checkpoint, lastRunStatus: undefined }, choice) };
 }
 
 /** The summary of an item that did not run here, announced with one line (its `item-end`). */

@@ -18,45 +18,69 @@ export interface Selection {
   explicitIds: string[] | undefined;
   all: boolean;
   retryFailed: boolean;
+  /** --retry-blocked: only the items whose last run ended blocked (with --retry-failed: either). */
+  retryBlocked?: boolean;
+  /** --continue: a blocked item resumes with its history and more rounds, instead of starting over. */
+  continueBlocked?: boolean;
+  /** --restart: the selected items start afresh, their checkpoints discarded, instead of resuming. */
+  restart?: boolean;
 }
+
+/** How an item with a checkpoint is taken up again: the part of the selection `actionFor` reads. */
+export type ResumeChoice = Pick<Selection, 'continueBlocked' | 'restart'>;
 
 /**
  * Decides, without side effects, what happens to each candidate: start, resume at a stage, or skip.
- * Items left out by --retry-failed are dropped from the plan entirely (they are not part of the run).
+ * Items left out by --retry-failed / --retry-blocked are dropped from the plan entirely (they are not part of the run).
  */
 export function planItems(candidates: ItemFacts[], selection: Selection): PlannedItem[] {
   const planned: PlannedItem[] = [];
   for (const facts of candidates) {
-    if (selection.retryFailed && !lastRunFailed(facts)) continue;
-    planned.push({ id: facts.item.id, title: facts.item.title, action: actionFor(facts) });
+    if (!retrySelects(selection, facts)) continue;
+    planned.push({ id: facts.item.id, title: facts.item.title, action: actionFor(facts, selection) });
   }
   return planned;
 }
 
+/** Under --retry-failed and --retry-blocked, whether the item's last run ended the way they ask for. */
+function retrySelects(selection: Selection, facts: ItemFacts): boolean {
+  if (!selection.retryFailed && !selection.retryBlocked) return true;
+  return (selection.retryFailed && lastRunFailed(facts)) || (selection.retryBlocked === true && lastRunBlocked(facts));
+}
+
 /**
  * What the source refused, after the items: invalid files and failed items are listed so they do not
- * vanish. Under --retry-failed only the failed ones whose last run failed stay (invalid files wait for a human).
+ * vanish. Under --retry-failed only the failed ones whose last run failed stay (invalid files wait for a
+ * human); --retry-blocked alone keeps none (a refused item never ran, so it never ended blocked).
  */
 export function planRefused(
   refused: readonly RefusedItem[],
   selection: Selection,
   lastRunStatuses: ReadonlyMap<string, ItemStatus> | undefined,
 ): PlannedItem[] {
+  const retrying = selection.retryFailed || selection.retryBlocked === true;
   return refused
-    .filter((entry) => !selection.retryFailed || (entry.status === 'failed' && isRetryable(lastRunStatuses?.get(entry.id))))
+    .filter((entry) => !retrying || (selection.retryFailed && entry.status === 'failed' && isRetryable(lastRunStatuses?.get(entry.id))))
     .sort((left, right) => compareItemIds(left.id, right.id))
     .map((entry) => ({ id: entry.id, title: entry.title, action: { kind: 'refuse', status: entry.status, reason: entry.reason } }));
 }
 
 /** What happens to one item given its facts (also asked again under the item's lease: see leased-item.ts). */
-export function actionFor(facts: ItemFacts): ItemPlanAction {
+export function actionFor(facts: ItemFacts, choice: ResumeChoice = {}): ItemPlanAction {
   const checkpoint = facts.checkpoint;
   // A finished item's checkpoint that outlived it (a kill before its deletion) is resumed at its end: that completes its lineage and removes it.
   if (facts.completedOutput !== undefined && !isFinishedCheckpoint(checkpoint))
     return { kind: 'skip', reason: `done: ${facts.completedOutput}` };
-  // A blocked item waits for a human; running it again starts over from the (possibly edited) input.
-  if (checkpoint && checkpoint.status !== 'blocked') return { kind: 'resume', stage: checkpoint.stage };
-  return { kind: 'start' };
+  if (!checkpoint) return { kind: 'start' };
+  // Even --restart completes a finished item instead of doing it again: its output is there.
+  if (isFinishedCheckpoint(checkpoint)) return { kind: 'resume', stage: checkpoint.stage };
+  if (choice.restart) return { kind: 'start' };
+  // A blocked item waits for a human: run again, it starts over from the (possibly edited) input, unless
+  // --continue takes it up where it stopped.
+  if (checkpoint.status === 'blocked') {
+    return choice.continueBlocked ? { kind: 'resume', stage: checkpoint.stage, continueBlocked: true } : { kind: 'start' };
+  }
+  return { kind: 'resume', stage: checkpoint.stage };
 }
 
 /**
@@ -67,6 +91,15 @@ export function lastRunFailed(facts: ItemFacts): boolean {
   const status = facts.checkpoint?.status;
   if (status === 'failed' || status === 'interrupted' || status === 'running') return true;
   return isRetryable(facts.lastRunStatus);
+}
+
+/**
+ * Blocked last time: the checkpoint, which every later run of the item replaces, says so; an item
+ * without one (blocked on a fleet, or its checkpoint removed) by its last run summary.
+ */
+export function lastRunBlocked(facts: ItemFacts): boolean {
+  if (facts.checkpoint) return facts.checkpoint.status === 'blocked';
+  return facts.lastRunStatus === 'blocked';
 }
 
 function isRetryable(last: ItemStatus | undefined): boolean {

@@ -1,4 +1,4 @@
-import type { ItemPlanAction, ItemSummary, ModelCallRecord, RunSummary } from '../core/items.js';
+import type { BlockedSummary, ItemPlanAction, ItemSummary, ModelCallRecord, RunSummary } from '../core/items.js';
 import type { Redact } from '../core/redact.js';
 import type { EmitEvent, PlannedItem, RunEvent } from './events.js';
 
@@ -34,6 +34,8 @@ export function redactEvent(event: RunEvent, redact: Redact): RunEvent {
       return { ...event, reason: redact(event.reason) };
     case 'run-end':
       return { ...event, summary: redactRunSummary(event.summary, redact) };
+    case 'key-event':
+      return { ...event, key: redact(event.key), ...(event.reason === undefined ? {} : { reason: redact(event.reason) }) };
   }
 }
 
@@ -43,6 +45,9 @@ export function redactRunSummary(summary: RunSummary, redact: Redact): RunSummar
     ...summary,
     items: summary.items.map((item) => redactItemSummary(item, redact)),
     retryCommand: summary.retryCommand === null ? null : redact(summary.retryCommand),
+    ...(summary.retryBlockedCommand === undefined
+      ? {}
+      : { retryBlockedCommand: summary.retryBlockedCommand === null ? null : redact(summary.retryBlockedCommand) }),
   };
 }
 
@@ -53,6 +58,24 @@ export function redactItemSummary(item: ItemSummary, redact: Redact): ItemSummar
     stage: redact(item.stage),
     output: item.output === null ? null : redact(item.output),
     error: item.error === null ? null : redact(item.error),
+    ...(item.blocked ? { blocked: redactBlocked(item.blocked, redact) } : {}),
+  };
+}
+
+/** Questions and failing tests quote model answers and test output; commands hold paths. */
+function redactBlocked(blocked: BlockedSummary, redact: Redact): BlockedSummary {
+  const optional = (key: 'failingTests' | 'worktree' | 'continueCommand' | 'approveCommand') => {
+    const value = blocked[key];
+    return value === undefined ? {} : { [key]: redact(value) };
+  };
+  return {
+    ...blocked,
+    questions: blocked.questions.map(redact),
+    blockingItems: blocked.blockingItems.map(redact),
+    ...optional('failingTests'),
+    ...optional('worktree'),
+    ...optional('continueCommand'),
+    ...optional('approveCommand'),
   };
 }
 

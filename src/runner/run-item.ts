@@ -4,6 +4,7 @@ import { raceWithAbort } from '../cancellation/race-with-abort.js';
 import { abortReason } from '../core/abort.js';
 import { CheckpointStateError, InterruptedError, ItemTimeoutError, stopsRun } from '../core/errors.js';
 import type { EmitEvent } from './events.js';
+import { continuesBlocked, reopenBlockedItem } from './continue-blocked.js';
 import { RedactingCheckpointStore } from './redacting-store.js';
 import type { ItemContext, Workflow } from './types.js';
 import type { ItemPlanAction, ItemStatus, ItemSummary, WorkItem } from '../core/items.js';
@@ -74,10 +75,22 @@ export async function runOneItem<Item extends WorkItem, State>(
     if (resumeFrom instanceof CheckpointStateError) resumeFrom = await setAside(store, resumeFrom, warn);
     if (action.kind === 'resume' && resumeFrom === undefined) summary.stage = 'start';
     const context = createContext(item, store, controller.signal, summary, dependencies);
+    if (resumeFrom !== undefined && checkpoint !== undefined && continuesBlocked(action, checkpoint)) {
+      resumeFrom = await reopenBlockedItem({
+        workflow,
+        item,
+        state: resumeFrom,
+        checkpoint,
+        store,
+        clock,
+        log: (message) => context.log(message),
+      });
+    }
     const outcome = await raceWithAbort(workflow.runItem(item, context, resumeFrom), controller.signal);
     summary.status = outcome.status;
     summary.output = outcome.output ?? null;
     summary.error = outcome.reason ?? null;
+    if (outcome.status === 'blocked' && outcome.blocked) summary.blocked = outcome.blocked;
     if (outcome.status === 'succeeded') {
       // A checkpoint left behind (a crash before this, a failed delete) is resumed at its end next time and removed then.
       await store.remove().catch((error: unknown) => {

@@ -6,6 +6,12 @@ export interface RunnerOptions {
   ids: string[] | undefined;
   all: boolean;
   retryFailed: boolean;
+  /** `--retry-blocked`: only the items whose last run ended blocked. */
+  retryBlocked?: boolean;
+  /** `--continue`: a blocked item resumes with its history and more rounds instead of starting over. */
+  continueBlocked?: boolean;
+  /** `--restart`: the selected items start afresh, their checkpoints discarded, instead of resuming. */
+  restart?: boolean;
   /** Local item folder instead of GitHub. */
   source: string | undefined;
   /** Items at once; 1 = sequential. Already capped at MAX_PARALLEL. */
@@ -23,7 +29,13 @@ export interface RunnerOptions {
   /** Items above this many bytes are refused as failed, named (`--max-item-size <kb>`). */
   maxItemBytes: number;
   json: boolean;
+  /** `--events`: every run event as NDJSON to this absolute path, or to stdout (`-`). */
+  events?: string | undefined;
+  /** `--quiet`: only warnings, errors and the summary (no per-item lines, no progress). */
+  quiet?: boolean;
   debug: boolean;
+  /** Prices (US dollars per million tokens) by `provider:model`, for models lldflow has none for: the config file's `prices`. */
+  prices?: Readonly<Record<string, { inputPerMillion: number; outputPerMillion: number }>>;
 }
 
 export const MAX_PARALLEL = 10;

@@ -46,7 +46,13 @@ class LeakyWorkflow implements Workflow<WorkItem, unknown> {
     });
     await context.checkpoint.commit({ stage: `draft ${KEY}`, state: { document: `# LLD\n${KEY}\n` } });
     this.redactedByContext.push(context.redact(`lineage ${KEY}`));
-    if (item.id === '2') return { status: 'blocked', reason: `reviewer wants ${KEY} gone` };
+    if (item.id === '2') {
+      return {
+        status: 'blocked',
+        reason: `reviewer wants ${KEY} gone`,
+        blocked: { questions: [`Keep ${KEY}?`], blockingItems: [`uses ${KEY}`], failingTests: `expected ${KEY}`, worktree: `/w/${KEY}` },
+      };
+    }
     throw new Error(`HTTP 401: Incorrect API key provided: ${KEY}`);
   }
 }
@@ -65,6 +71,11 @@ async function run() {
       signal: new AbortController().signal,
       runId: 'r1',
       retryCommand: (ids) => `lldflow requirements --issue ${ids.join(',')} # ${KEY}`,
+      blockedCommands: {
+        continueItems: (ids) => `lldflow requirements --issue ${ids.join(',')} --continue # ${KEY}`,
+        continueAllBlocked: () => `lldflow requirements --retry-blocked --continue # ${KEY}`,
+        approve: (id) => `lldflow approve ${id} # ${KEY}`,
+      },
       redact,
     },
   );
@@ -84,6 +95,15 @@ describe('runWorkflow redaction', () => {
     });
     expect(summary.items.find((item) => item.id === '2')).toMatchObject({ status: 'blocked', error: 'reviewer wants openai#1 gone' });
     expect(summary.retryCommand).toBe('lldflow requirements --issue 1 # openai#1');
+    expect(summary.retryBlockedCommand).toBe('lldflow requirements --retry-blocked --continue # openai#1');
+    expect(summary.items.find((item) => item.id === '2')?.blocked).toEqual({
+      questions: ['Keep openai#1?'],
+      blockingItems: ['uses openai#1'],
+      failingTests: 'expected openai#1',
+      worktree: '/w/openai#1',
+      continueCommand: 'lldflow requirements --issue 2 --continue # openai#1',
+      approveCommand: 'lldflow approve 2 # openai#1',
+    });
     const outputs = events.flatMap((event) => (event.type === 'item-output' ? [event.text] : []));
     expect(outputs).toContain('the model echoed openai#1\n');
     expect(outputs).toContain('request header Bearer openai#1\n');
@@ -182,6 +202,24 @@ describe('redactEvent', () => {
         { id: '2', action: { kind: 'resume', stage: 'review openai#1' } },
         { id: '3', action: { kind: 'start' } },
       ],
+    });
+  });
+
+  it("redacts a key event's key name and reason, and keeps its times", () => {
+    const event: RunEvent = {
+      type: 'key-event',
+      at: 5,
+      key: KEY,
+      kind: 'set-aside',
+      id: '4',
+      lease: 2,
+      untilMs: 9,
+      reason: `401 Incorrect API key provided: ${KEY}`,
+    };
+    expect(redactEvent(event, redact)).toEqual({
+      ...event,
+      key: 'openai#1',
+      reason: '401 Incorrect API key provided: openai#1',
     });
   });
 });

@@ -9,7 +9,7 @@ import { planItems, planRefused, type ItemFacts, type Selection } from './plan.j
 import { redactingEmitter, redactRunSummary } from './redacting-events.js';
 import { runLeasedItem } from './leased-item.js';
 import { runOneItem } from './run-item.js';
-import { buildSummary } from './summary.js';
+import { buildSummary, type BlockedCommands } from './summary.js';
 import type { ItemPlanAction, ItemStatus, ItemSummary, RefusedItem, RunSummary, WorkItem } from '../core/items.js';
 import type { Workflow } from './types.js';
 
@@ -25,6 +25,8 @@ export interface RunWorkflowDependencies<Item extends WorkItem = WorkItem, State
   lastRunStatuses?: ReadonlyMap<string, ItemStatus>;
   /** Builds the copy-paste command that retries these ids. */
   retryCommand: (ids: string[]) => string;
+  /** Builds the commands that continue (or approve) blocked items, shown with each in the summary. */
+  blockedCommands?: BlockedCommands;
   /**
    * The run's redactor, applied where text leaves the run: every event, the returned summary, every
    * checkpoint write and (through ItemContext.redact) what workflows write themselves. Default: none.
@@ -150,7 +152,7 @@ export async function runWorkflow<Item extends WorkItem, State>(
       };
       const leases = dependencies.leases;
       const summary = leases
-        ? await runLeasedItem(item, entry.action, itemDependencies, { leases, runStartedAt: startedAt })
+        ? await runLeasedItem(item, entry.action, itemDependencies, { leases, runStartedAt: startedAt, choice: settings })
         : await runOneItem(item, entry.action, itemDependencies);
       results.set(entry.id, summary);
     }
@@ -171,6 +173,7 @@ export async function runWorkflow<Item extends WorkItem, State>(
     parallel: settings.parallel,
     items: planned.map((entry) => results.get(entry.id)!),
     retryCommand: dependencies.retryCommand,
+    ...(dependencies.blockedCommands ? { blockedCommands: dependencies.blockedCommands } : {}),
   });
   emit({ type: 'run-end', at: clock.now(), summary });
   // What is saved to .lldflow/runs/ and printed as JSON.

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock/clock.js';
 import type { CheckpointStore } from '../checkpoints/store.js';
 import type { ItemOutcome, ModelCallRecord, RefusedItem, WorkflowName, WorkItem } from '../core/items.js';
+import type { ExpectedCalls } from './expected-calls.js';
 
 /** Everything one running item needs; travels explicitly, never through module state. */
 export interface ItemContext {
@@ -50,4 +51,16 @@ export interface Workflow<Item extends WorkItem = WorkItem, State = unknown> {
   parseState(state: unknown): State;
   /** Runs one item, or resumes it from its parsed state. Throws on failure; returns blocked when a human must decide. */
   runItem(item: Item, context: ItemContext, resumeFrom: State | undefined): Promise<ItemOutcome>;
+  /**
+   * `--continue`: a blocked item's state taken up again, pure: its outcome cleared, its limits (rounds,
+   * iterations, budget) counted afresh from here, and its history kept, so it goes on where it stopped.
+   * `item` is the item as collected now (a human may have answered the question in it); `date` is today.
+   * Absent: the workflow cannot continue a blocked item, and the item fails saying so.
+   */
+  reopenBlocked?(state: State, item: Item, date: string): State;
+  /**
+   * The model calls a typical run of the item makes (its prompts measured, the answers and rounds
+   * assumed), for `--dry-run`'s projected cost; reads, never writes. Absent: no projection.
+   */
+  expectedCalls?(item: Item): Promise<ExpectedCalls>;
 }

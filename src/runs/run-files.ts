@@ -39,6 +39,11 @@ function reserve(folder: string): boolean {
   }
 }
 
+/** The run's events, one JSON object a line (`repositoryPaths.runEvents`), what `lldflow report` draws. */
+export function runEventsPath(repo: string, runId: string): string {
+  return inRepository(repo, repositoryPaths.runEvents(runId));
+}
+
 export async function saveRunSummary(repo: string, summary: RunSummary): Promise<string> {
   const path = inRepository(repo, repositoryPaths.runSummary(summary.runId));
   await writeFileAtomic(path, `${JSON.stringify(summary, null, 2)}\n`);

@@ -1,45 +1,22 @@
-import { join, relative } from 'node:path';
-import { isFinishedCheckpoint, type CheckpointStoreFactory } from '../checkpoints/store.js';
+import { existsSync, statSync } from 'node:fs';
+import { relative } from 'node:path';
+import { readRecordedLeases } from '../checkpoints/item-lease.js';
+import { isFinishedCheckpoint, type Checkpoint, type CheckpointStoreFactory } from '../checkpoints/store.js';
 import { compareItemIds } from '../core/compare-item-ids.js';
-import type { ItemStatus, WorkflowName } from '../core/items.js';
+import type { WorkflowName } from '../core/items.js';
 import { inRepository, repositoryPaths } from '../core/paths.js';
 import { findTemporaries } from '../files/atomic-write.js';
+import { isGitRepository, runGit } from '../git/git.js';
+import { implementationBranch } from '../git/worktree.js';
 import { readRunSummaries, runsDir, unreadableRunSummaries } from '../runs/run-files.js';
 import { listDesigns } from '../workflows/lld/lld-designs.js';
-import { checkStateOf, CLOSING_RECORD, lineageRunIdOf, readFolder } from './state-files.js';
+import { inspectLineage } from './lineage-inspection.js';
+import { checkStateOf, lineageRunIdOf } from './state-files.js';
+import { temporaryProblem, type FoundProblem, type StatusProblem } from './status-problem.js';
+import { compareRows, statusRow, WORKFLOW_ORDER, type ItemFacts, type ItemStatusRow } from './status-row.js';
 
-export interface ItemStatusRow {
-  workflow: WorkflowName;
-  id: string;
-  title: string;
-  /** Where the item stands now: `done`, the stage its checkpoint is at, or `damaged checkpoint`. */
-  stage: string;
-  /** How its last run ended, or what its files say when no run of this repository is recorded. */
-  lastResult: ItemStatus | 'approved' | 'blocked' | 'unknown';
-  output: string | null;
-  lastRunId: string | null;
-  error: string | null;
-}
-
-/** Damaged or left-over state `lldflow status` found, each with the file it is about and what happens to it. */
-export interface StatusProblem {
-  kind:
-    | 'checkpoint-unreadable'
-    | 'checkpoint-newer'
-    | 'checkpoint-io'
-    | 'checkpoint-state'
-    | 'checkpoint-stale'
-    | 'checkpoint-set-aside'
-    | 'temporary-file'
-    | 'unfinished-lineage'
-    | 'run-summary-unreadable'
-    | 'unreadable';
-  workflow: WorkflowName | null;
-  id: string | null;
-  /** Relative to the repository. */
-  path: string;
-  message: string;
-}
+export type { StatusProblem } from './status-problem.js';
+export type { ItemStatusRow } from './status-row.js';
 
 export interface StatusReport {
   items: ItemStatusRow[];
@@ -47,8 +24,9 @@ export interface StatusReport {
 }
 
 /**
- * Every item the repository knows of, from three sources merged: the saved run summaries (last result),
- * the checkpoints (where an unfinished item stands) and the LLD files (approved or blocked designs).
+ * Every item the repository knows of, from what lldflow's files say about it: the run summaries, the
+ * checkpoints, the LLD files, the lineage, the leases of live runs, the implementation branches and
+ * worktrees (see `statusRow` for how they are weighed).
  */
 export async function collectStatus(repo: string, checkpoints: CheckpointStoreFactory): Promise<ItemStatusRow[]> {
   return (await collectStatusReport(repo, checkpoints)).items;
@@ -61,10 +39,10 @@ export async function collectStatus(repo: string, checkpoints: CheckpointStoreFa
  * summaries that cannot be read. Never throws for what it finds on disk: what it cannot read is a problem.
  */
 export async function collectStatusReport(repo: string, checkpoints: CheckpointStoreFactory): Promise<StatusReport> {
-  const rows = new Map<string, ItemStatusRow>();
+  const known = new Map<string, ItemFacts>();
   const problems: StatusProblem[] = [];
   const shown = (path: string): string => relative(repo, path) || path;
-  const problem = (entry: Found): void => {
+  const problem = (entry: FoundProblem): void => {
     problems.push({
       workflow: entry.workflow ?? null,
       id: entry.id ?? null,
@@ -73,12 +51,12 @@ export async function collectStatusReport(repo: string, checkpoints: CheckpointS
       message: entry.message,
     });
   };
-  const row = (workflow: WorkflowName, id: string): ItemStatusRow => {
+  const facts = (workflow: WorkflowName, id: string): ItemFacts => {
     const key = `${workflow}:${id}`;
-    let existing = rows.get(key);
+    let existing = known.get(key);
     if (!existing) {
-      existing = { workflow, id, title: '', stage: 'unknown', lastResult: 'unknown', output: null, lastRunId: null, error: null };
-      rows.set(key, existing);
+      existing = { workflow, id, runs: [] };
+      known.set(key, existing);
     }
     return existing;
   };
@@ -87,24 +65,12 @@ export async function collectStatusReport(repo: string, checkpoints: CheckpointS
 
   try {
     for (const summary of await readRunSummaries(repo)) {
+      if (!WORKFLOW_ORDER.includes(summary.workflow)) continue;
+      const started = Date.parse(summary.startedAt);
+      const endedAt = (Number.isFinite(started) ? started : 0) + (Number.isFinite(summary.durationMs) ? summary.durationMs : 0);
       for (const item of summary.items) {
         if (typeof item?.id !== 'string') continue;
-        // A skip says nothing new about how the item went (another run had it, or an earlier run did
-        // it): the last meaningful result stays, whichever of two runs of one second sorts later.
-        const known = rows.get(`${summary.workflow}:${item.id}`);
-        if (known && item.status === 'skipped') {
-          if (item.output) known.output = item.output;
-          continue;
-        }
-        const entry = row(summary.workflow, item.id);
-        Object.assign(entry, {
-          title: item.title,
-          stage: item.stage,
-          lastResult: item.status,
-          lastRunId: summary.runId,
-          error: item.error,
-        });
-        if (item.output) entry.output = item.output;
+        facts(summary.workflow, item.id).runs.push({ runId: summary.runId, endedAt, item });
       }
     }
     for (const path of unreadableRunSummaries(repo)) {
@@ -122,13 +88,8 @@ export async function collectStatusReport(repo: string, checkpoints: CheckpointS
   const approved = new Set<string>();
   try {
     for (const design of await listDesigns(repo)) {
-      const entry = row('lld', design.id);
-      entry.output = design.path;
-      const status = design.status;
-      if (status === 'approved') approved.add(design.id);
-      if (entry.lastResult === 'unknown' && (status === 'approved' || status === 'blocked')) entry.lastResult = status;
-      // A finalized document (approved or blocked) means its run reached the end.
-      if (status === 'approved' || (status === 'blocked' && entry.stage === 'unknown')) entry.stage = 'done';
+      if (design.status === 'approved') approved.add(design.id);
+      facts('lld', design.id).design = { ...design, modifiedAt: modifiedAt(inRepository(repo, design.path)) };
     }
   } catch (error) {
     unreadable(inRepository(repo, repositoryPaths.lldFolder), error);
@@ -152,10 +113,9 @@ export async function collectStatusReport(repo: string, checkpoints: CheckpointS
       continue;
     }
     if (inspection.kind === 'none') continue;
-    const entry = row(workflow, itemId);
+    const entry = facts(workflow, itemId);
     if (inspection.kind === 'damaged') {
-      entry.stage = 'damaged checkpoint';
-      entry.error = inspection.message;
+      entry.checkpoint = { kind: 'damaged', message: inspection.message };
       const next =
         inspection.problem === 'unreadable'
           ? 'the next run of the item moves it aside and starts the item afresh'
@@ -181,8 +141,7 @@ export async function collectStatusReport(repo: string, checkpoints: CheckpointS
     if (runId !== undefined) resumedFolders.add(`${itemId}-${workflow}/${runId}`);
     const stateProblem = checkStateOf(checkpoint);
     if (stateProblem) {
-      entry.stage = 'damaged checkpoint';
-      entry.error = stateProblem.message;
+      entry.checkpoint = { kind: 'damaged', message: stateProblem.message };
       problem({
         kind: 'checkpoint-state',
         workflow,
@@ -192,9 +151,8 @@ export async function collectStatusReport(repo: string, checkpoints: CheckpointS
       });
       continue;
     }
-    if (isFinishedCheckpoint(checkpoint)) {
-      // Killed between its end and the checkpoint's deletion: the item is done.
-      entry.stage = 'done';
+    const finished = isFinishedCheckpoint(checkpoint);
+    if (finished) {
       problem({
         kind: 'checkpoint-stale',
         workflow,
@@ -202,9 +160,8 @@ export async function collectStatusReport(repo: string, checkpoints: CheckpointS
         path,
         message: 'checkpoint of a finished item that was never removed; the next run of the item completes its lineage and removes it',
       });
-      continue;
-    }
-    if (workflow === 'lld' && approved.has(itemId) && checkpoint.status !== 'blocked') {
+    } else if (workflow === 'lld' && approved.has(itemId) && checkpoint.status !== 'blocked') {
+      // Runs skip an approved design: this checkpoint says nothing about the item any more.
       problem({
         kind: 'checkpoint-stale',
         workflow,
@@ -214,9 +171,15 @@ export async function collectStatusReport(repo: string, checkpoints: CheckpointS
       });
       continue;
     }
-    // A blocked item's run has ended; its checkpoint only keeps the state for a human to look at.
-    if (checkpoint.status !== 'blocked' || entry.stage === 'unknown') entry.stage = checkpoint.stage;
-    if (checkpoint.status === 'running' && entry.lastResult === 'unknown') entry.lastResult = 'interrupted';
+    entry.checkpoint = {
+      kind: 'ok',
+      stage: checkpoint.stage,
+      status: checkpoint.status,
+      finished,
+      updatedAt: Date.parse(checkpoint.updatedAt) || 0,
+      lineageNames: lineageNamesOf(checkpoint),
+      ...titleOf(checkpoint),
+    };
   }
 
   try {
@@ -233,56 +196,64 @@ export async function collectStatusReport(repo: string, checkpoints: CheckpointS
     unreadable(inRepository(repo, repositoryPaths.checkpointsFolder), error);
   }
 
-  const lineage = inspectLineage(repo, resumedFolders);
-  for (const found of lineage) problem(found);
+  const lineage = inspectLineage(repo, resumedFolders, shown);
+  for (const found of lineage.problems) problem(found);
   for (const folder of [inRepository(repo, repositoryPaths.lldFolder), runsDir(repo)]) {
-    for (const temporary of findTemporaries(folder)) problem(temporaryProblem(temporary));
+    for (const temporary of findTemporaries(folder)) problem(temporaryProblem(temporary, shown));
   }
 
-  const items = [...rows.values()].sort((left, right) => left.workflow.localeCompare(right.workflow) || compareItemIds(left.id, right.id));
+  for (const lease of readRecordedLeases(repo)) {
+    const entry = known.get(`${lease.workflow}:${lease.itemId}`);
+    if (entry && lease.live) entry.heldBy = { runId: lease.holder.runId };
+  }
+  const branches = await implementationBranches(repo);
+  for (const entry of known.values()) {
+    const trail = lineage.newestRuns.get(`${entry.workflow}:${entry.id}`);
+    if (trail) entry.lineageNames = trail;
+    if (entry.workflow !== 'implement') continue;
+    if (branches.has(implementationBranch(entry.id))) entry.branch = implementationBranch(entry.id);
+    if (existsSync(inRepository(repo, repositoryPaths.worktree(entry.id)))) entry.worktree = repositoryPaths.worktree(entry.id);
+  }
+
+  const items = [...known.values()].map(statusRow).sort(compareRows(compareItemIds));
   // One line per thing wrong: two readers of one unreadable folder report it once.
   const unique = [...new Map(problems.map((entry) => [`${entry.kind}\0${entry.path}\0${entry.message}`, entry])).values()];
   unique.sort((left, right) => left.path.localeCompare(right.path));
   return { items, problems: unique };
+}
 
-  function temporaryProblem(temporary: { path: string; target: string; stale: boolean }): Found {
-    return {
-      kind: 'temporary-file',
-      workflow: null,
-      id: null,
-      path: temporary.path,
-      message: temporary.stale
-        ? `temporary file of a write that never finished (for ${shown(temporary.target)}); the next write into its folder removes it, or delete it`
-        : `temporary file of a write in progress (for ${shown(temporary.target)})`,
-    };
-  }
-
-  /** Run folders under docs/lineage/active/: temporary files, and runs that never finished and that no checkpoint resumes. */
-  function inspectLineage(root: string, resumed: ReadonlySet<string>): Array<Found> {
-    const found: Array<Found> = [];
-    const base = inRepository(root, repositoryPaths.lineageFolder);
-    for (const itemFolder of readFolder(base)) {
-      const match = /^([A-Za-z0-9_-]+)-(lld|issue|implement)$/.exec(itemFolder);
-      for (const runFolder of readFolder(join(base, itemFolder))) {
-        const directory = join(base, itemFolder, runFolder);
-        const names = readFolder(directory);
-        for (const temporary of findTemporaries(directory)) found.push(temporaryProblem(temporary));
-        if (!match || match[2] === 'implement') continue;
-        const entries = names.filter((name) => /^\d{3,}-/.test(name) && !name.endsWith('.tmp')).sort();
-        if (entries.length === 0 || entries.some((name) => CLOSING_RECORD.test(name)) || resumed.has(`${itemFolder}/${runFolder}`))
-          continue;
-        found.push({
-          kind: 'unfinished-lineage',
-          workflow: match[2] as WorkflowName,
-          id: match[1]!,
-          path: directory,
-          message: `lineage of a run that never finished (last entry ${entries.at(-1)}) and that no checkpoint resumes`,
-        });
-      }
-    }
-    return found;
+function modifiedAt(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
   }
 }
 
-/** A problem as found: the path absolute, the item when there is one. */
-type Found = Omit<StatusProblem, 'workflow' | 'id'> & { workflow?: WorkflowName | null; id?: string | null };
+/** The repository's local branches, for the implement rows; none outside a git repository. */
+async function implementationBranches(repo: string): Promise<Set<string>> {
+  if (!(await isGitRepository(repo))) return new Set();
+  try {
+    const { stdout } = await runGit(['for-each-ref', '--format=%(refname:short)', 'refs/heads/'], { cwd: repo });
+    return new Set(stdout.split('\n').filter((line) => line.endsWith('-implementation')));
+  } catch {
+    return new Set();
+  }
+}
+
+/** The names of the lineage entries a checkpoint's state holds, in order. */
+function lineageNamesOf(checkpoint: Checkpoint): string[] {
+  const state = checkpoint.state;
+  const lineage = typeof state === 'object' && state !== null && 'lineage' in state ? state.lineage : undefined;
+  if (!Array.isArray(lineage)) return [];
+  return lineage.flatMap((entry: unknown) =>
+    typeof entry === 'object' && entry !== null && 'name' in entry && typeof entry.name === 'string' ? [entry.name] : [],
+  );
+}
+
+/** The item's title as the state keeps it (review loops keep the loaded item, implement its LLD). */
+function titleOf(checkpoint: Checkpoint): { title?: string } {
+  const state = checkpoint.state as { item?: { title?: unknown }; lld?: { title?: unknown } } | null;
+  const title = state?.item?.title ?? state?.lld?.title;
+  return typeof title === 'string' ? { title } : {};
+}

@@ -1,5 +1,5 @@
 import { plural } from '../core/format.js';
-import type { StatusProblem } from './collect-status.js';
+import type { StatusProblem } from './status-problem.js';
 
 /** The damaged and left-over state `lldflow status` found, one line each after a heading; none when there is none. */
 export function renderProblems(problems: readonly StatusProblem[]): string[] {

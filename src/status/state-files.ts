@@ -4,8 +4,8 @@ import { CheckpointStateError } from '../core/errors.js';
 import { parseImplementState } from '../workflows/implement/implement-state.js';
 import { parseLoopState } from '../workflows/review-loop/state.js';
 
-/** The lineage files that close a run's trail: approved, blocked, filed, failed. */
-export const CLOSING_RECORD = /^\d{3,}-(approved|blocked|filed|failed)\.json$/;
+/** The lineage files that close a run's trail: approved, blocked, filed, failed, and a human approval. */
+export const CLOSING_RECORD = /^\d{3,}-(approved|blocked|filed|failed|human-approval)\.json$/;
 
 export function readFolder(path: string): string[] {
   try {

@@ -75,7 +75,7 @@ describe('API keys never appear in any output', () => {
 
     // The keys really were used and echoed back, so the checks below are meaningful.
     expect(new Set(server.requests.map((request) => request.apiKey))).toEqual(new Set(KEYS));
-    const summaryFile = readdirSync(join(repo, '.lldflow', 'runs'))[0]!;
+    const summaryFile = readdirSync(join(repo, '.lldflow', 'runs')).find((name) => name.endsWith('.json'))!;
     const summary = JSON.parse(readFileSync(join(repo, '.lldflow', 'runs', summaryFile), 'utf8')) as RunSummary;
     expect(summary.items.find((item) => item.id === '3')?.error).toMatch(/Incorrect API key provided: openai#\d+\b/);
     expect(run.stdout + run.stderr).toMatch(/openai#\d rate limited/);
@@ -83,6 +83,8 @@ describe('API keys never appear in any output', () => {
     const written = filesUnder(repo).map((path) => ({ path, content: readFileSync(path).toString('latin1') }));
     expect(written.some((file) => file.path.endsWith('.sqlite'))).toBe(true);
     expect(written.some((file) => file.path.endsWith('.log'))).toBe(true);
+    // The run's events file, with the key events of the 429 and the rejected key, is searched too.
+    expect(written.some((file) => file.path.endsWith('.events.ndjson') && file.content.includes('"kind":"set-aside"'))).toBe(true);
     // The echoed key was redacted where the answer entered lldflow: the LLDs, their lineage and item 3's checkpoint
     // hold the sentence with the key's masked name.
     const echoed = new RegExp(`${ECHO} openai#[12]\\.`);

@@ -11,6 +11,7 @@ import {
   type GovernanceReport,
 } from './agent-transitions.js';
 import type { ImplementationSetup } from './implementation-setup.js';
+import { budgetLeft } from './implement-transitions.js';
 import type { ImplementState } from './implement-state.js';
 import { disallowedChanges, phasePolicy, restoreBranch, revertChanges, worktreeChanges } from './worktree-governance.js';
 
@@ -47,7 +48,7 @@ export async function performAgentTurn(
     instructions: AGENT_INSTRUCTIONS,
     sessionId: state.agentSessionId,
     sessionCostUsd: state.agentSessionCostUsd,
-    maxBudgetUsd: limits.budgetUsd === undefined ? undefined : Math.max(0, limits.budgetUsd - state.costUsd),
+    maxBudgetUsd: budgetLeft(state, limits),
     signal: context.signal,
     onSession: checkpointSession,
     log: (message) => context.log(message),

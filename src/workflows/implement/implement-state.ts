@@ -54,9 +54,14 @@ const agentTurnSchema = z.object({
 });
 export type AgentTurnRecord = z.infer<typeof agentTurnSchema>;
 
+/** Where `--continue` takes a blocked implementation up: writing the tests again, or the code. */
+const implementContinueAtSchema = z.enum(['write-tests', 'write-code']);
+export type ImplementContinueAt = z.infer<typeof implementContinueAtSchema>;
+
 const implementOutcomeSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('succeeded') }),
-  z.object({ status: z.literal('blocked'), reason: z.string() }),
+  /** `continueAt`: absent in states of lldflow versions before --continue (reopen infers it). */
+  z.object({ status: z.literal('blocked'), reason: z.string(), continueAt: implementContinueAtSchema.optional() }),
 ]);
 export type ImplementOutcome = z.infer<typeof implementOutcomeSchema>;
 
@@ -94,6 +99,9 @@ const implementStateSchema = z.object({
   agentTurns: z.array(agentTurnSchema).default([]),
   calls: z.number(),
   costUsd: z.number(),
+  /** Code iterations and cost before the latest `--continue`: the iteration limit and the budget count from there. */
+  iterationsBeforeContinue: z.number().default(0),
+  costBeforeContinue: z.number().default(0),
   startedAt: z.string(),
   outcome: implementOutcomeSchema.optional(),
   report: z.string().optional(),
@@ -140,6 +148,8 @@ export function initialImplementState(lineageRunId: string, startedAt: string): 
     agentTurns: [],
     calls: 0,
     costUsd: 0,
+    iterationsBeforeContinue: 0,
+    costBeforeContinue: 0,
     startedAt,
     outcome: undefined,
     report: undefined,

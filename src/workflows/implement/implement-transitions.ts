@@ -1,5 +1,5 @@
 import { withLineage } from '../steps/lineage.js';
-import type { ImplementLimits, ImplementState, PlannedFile, TestRunRecord } from './implement-state.js';
+import type { ImplementContinueAt, ImplementLimits, ImplementState, PlannedFile, TestRunRecord } from './implement-state.js';
 
 /** What the executor must do next, decided purely from the state. */
 export type ImplementStep =
@@ -48,16 +48,36 @@ export function decideImplementStep(state: ImplementState, limits: ImplementLimi
 }
 
 function overBudget(state: ImplementState, limits: ImplementLimits): boolean {
-  return limits.budgetUsd !== undefined && state.costUsd >= limits.budgetUsd;
+  return limits.budgetUsd !== undefined && spentSinceContinue(state) >= limits.budgetUsd;
 }
 
 function budgetBlock(state: ImplementState, limits: ImplementLimits): ImplementStep {
-  return { kind: 'block', reason: `budget of $${limits.budgetUsd} reached ($${state.costUsd.toFixed(4)} spent)` };
+  const since = state.costBeforeContinue > 0 ? ' since --continue' : '';
+  return { kind: 'block', reason: `budget of $${limits.budgetUsd} reached ($${spentSinceContinue(state).toFixed(4)} spent${since})` };
 }
 
-export function blockImplementation(state: ImplementState, reason: string): ImplementState {
-  return { ...state, stage: 'finalize', outcome: { status: 'blocked', reason } };
+/** What the budget still allows (a coding agent's own spending limit): it caps what was spent since the latest --continue. */
+export function budgetLeft(state: ImplementState, limits: ImplementLimits): number | undefined {
+  return limits.budgetUsd === undefined ? undefined : Math.max(0, limits.budgetUsd - spentSinceContinue(state));
 }
+
+function spentSinceContinue(state: ImplementState): number {
+  return state.costUsd - state.costBeforeContinue;
+}
+
+/**
+ * Ends the item as blocked. `continueAt` is where `--continue` takes it up; by default the phase the
+ * item was in (a budget stop before writing tests or code).
+ */
+export function blockImplementation(
+  state: ImplementState,
+  reason: string,
+  continueAt: ImplementContinueAt = TEST_PHASE_STAGES.has(state.stage) ? 'write-tests' : 'write-code',
+): ImplementState {
+  return { ...state, stage: 'finalize', outcome: { status: 'blocked', reason, continueAt } };
+}
+
+const TEST_PHASE_STAGES: ReadonlySet<ImplementState['stage']> = new Set(['load', 'worktree', 'write-tests', 'apply-tests', 'run-red']);
 
 export function afterLoadLld(
   state: ImplementState,
@@ -111,7 +131,8 @@ export function afterApply(
   if (phase === 'code') return { ...recorded, stage: 'run-tests', feedback };
   if (report.testFiles.length === 0) {
     const attempts = state.testAttempts + 1;
-    if (attempts >= limits.maxTestAttempts) return blockImplementation(recorded, `no usable test file after ${attempts} attempts`);
+    if (attempts >= limits.maxTestAttempts)
+      return blockImplementation(recorded, `no usable test file after ${attempts} attempts`, 'write-tests');
     return { ...recorded, testAttempts: attempts, stage: 'write-tests', feedback: `No test file was written. ${feedback ?? ''}`.trim() };
   }
   return { ...recorded, testFiles: union(state.testFiles, report.testFiles), stage: 'run-red', feedback };
@@ -129,6 +150,7 @@ export function afterRedRun(state: ImplementState, run: TestRunRecord, collectio
       return blockImplementation(
         recorded,
         run.passed ? 'the tests never failed before the implementation (no RED)' : 'the tests could not be loaded',
+        'write-tests',
       );
     return { ...recorded, testAttempts: attempts, stage: 'write-tests', feedback: why };
   }
@@ -151,9 +173,17 @@ export function afterGreenRun(state: ImplementState, run: TestRunRecord, signatu
     return { ...recorded, stage: 'finalize', outcome: { status: 'succeeded' }, lastFailureSignature: undefined, sameFailureRuns: 0 };
   const sameFailureRuns = signature === state.lastFailureSignature ? state.sameFailureRuns + 1 : 1;
   const next = { ...recorded, lastFailureSignature: signature, sameFailureRuns };
-  if (sameFailureRuns >= 3) return blockImplementation(next, 'the same tests failed with the same errors three times in a row');
-  if (state.iteration >= limits.maxIterations)
-    return blockImplementation(next, `tests still failing after ${state.iteration} iterations (--max-iterations ${limits.maxIterations})`);
+  if (sameFailureRuns >= 3)
+    return blockImplementation(next, 'the same tests failed with the same errors three times in a row', 'write-code');
+  const iterationsThisTime = state.iteration - state.iterationsBeforeContinue;
+  if (iterationsThisTime >= limits.maxIterations) {
+    const since = state.iterationsBeforeContinue > 0 ? `, ${iterationsThisTime} since --continue` : '';
+    return blockImplementation(
+      next,
+      `tests still failing after ${state.iteration} iterations${since} (--max-iterations ${limits.maxIterations})`,
+      'write-code',
+    );
+  }
   const frozen = state.testsFrozen || sameFailureRuns >= 2;
   const frozenNote =
     frozen && !state.testsFrozen

@@ -10,8 +10,12 @@ import { parseFilesChanged } from '../lld/files-changed.js';
 import { listDesigns, readItemDesign, requireOneDesign } from '../lld/lld-designs.js';
 import { parseTestScenarios } from '../lld/test-scenarios.js';
 import type { Sandbox } from '../../process/sandbox.js';
+import { reopenBlockedImplementation } from './blocked-implementation.js';
 import { parseImplementState, type ImplementLimits, type ImplementState } from './implement-state.js';
 import { runImplementation } from './run-implementation.js';
+import { expectedImplementCalls } from './expected-calls.js';
+import type { ExpectedCalls } from '../../runner/expected-calls.js';
+import { repositoryLayout } from '../../repository/layout.js';
 import type { ImplementationSetup, Implementer } from './implementation-setup.js';
 
 export interface ImplementWorkflowOptions {
@@ -40,6 +44,7 @@ export interface ImplementWorkflowOptions {
 export class ImplementWorkflow implements Workflow<WorkItem, ImplementState> {
   readonly name = 'implement' as const;
   private lock: Promise<unknown> = Promise.resolve();
+  private layoutCharacters: Promise<number> | undefined;
 
   constructor(private readonly options: ImplementWorkflowOptions) {}
 
@@ -64,6 +69,18 @@ export class ImplementWorkflow implements Workflow<WorkItem, ImplementState> {
 
   parseState(state: unknown): ImplementState {
     return parseImplementState(state);
+  }
+
+  reopenBlocked(state: ImplementState, _item: WorkItem, date: string): ImplementState {
+    return reopenBlockedImplementation(state, date);
+  }
+
+  /** For `--dry-run`'s projected cost: a tests call and a code call over the item's approved design. */
+  async expectedCalls(item: WorkItem): Promise<ExpectedCalls> {
+    // The paths shown with the tests prompt: measured once for every item of the run.
+    this.layoutCharacters ??= repositoryLayout(this.options.repo).then((paths) => paths.slice(0, 500).join('\n').length);
+    const [{ document }, layoutCharacters] = await Promise.all([this.readDesign(item), this.layoutCharacters]);
+    return expectedImplementCalls({ repo: this.options.repo, implementer: this.options.implementer, design: document, layoutCharacters });
   }
 
   /** Done when the branch carries the implementation report of a succeeded run. */

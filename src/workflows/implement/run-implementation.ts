@@ -10,6 +10,7 @@ import type { ItemOutcome } from '../../core/items.js';
 import { inRepository, repositoryPaths } from '../../core/paths.js';
 import { callModel } from '../steps/model-step.js';
 import { driveSteps, type StepMachine } from '../steps/step-driver.js';
+import { implementBlockedDetail } from './blocked-implementation.js';
 import { summarizeTestFailures } from './failure-summary.js';
 import { applyAnswer } from './apply-answer.js';
 import { codePrompt, IMPLEMENTER_SYSTEM_PROMPT, testsPrompt, type FileView } from './implement-prompts.js';
@@ -54,7 +55,11 @@ export async function runImplementation(setup: ImplementationSetup, resumeFrom: 
   const finished = await driveSteps(context, machine, state);
   return finished.outcome?.status === 'succeeded'
     ? { status: 'succeeded', output: `${finished.worktree?.branch ?? ''}:${finished.report ?? ''}` }
-    : { status: 'blocked', reason: finished.outcome?.status === 'blocked' ? finished.outcome.reason : 'ended without an outcome' };
+    : {
+        status: 'blocked',
+        reason: finished.outcome?.status === 'blocked' ? finished.outcome.reason : 'ended without an outcome',
+        blocked: implementBlockedDetail(finished),
+      };
 }
 
 /**

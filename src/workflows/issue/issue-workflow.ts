@@ -11,7 +11,10 @@ import type { ItemContext, Workflow } from '../../runner/types.js';
 import type { ItemOutcome, RefusedItem } from '../../core/items.js';
 import { repositoryPaths } from '../../core/paths.js';
 import { runReviewLoop } from '../review-loop/run-review-loop.js';
-import { parseLoopState, type LoopLimits, type LoopState } from '../review-loop/state.js';
+import { reopenBlockedLoop } from '../review-loop/reopen-blocked.js';
+import type { ExpectedCalls } from '../../runner/expected-calls.js';
+import { expectedReviewLoopCalls } from '../review-loop/expected-calls.js';
+import { loadedItem, parseLoopState, type LoopLimits, type LoopState } from '../review-loop/state.js';
 import { lineageFileName } from '../steps/lineage.js';
 import { documentTitle } from '../lld/sections.js';
 import { finalRecord } from '../lld/finalize-lld.js';
@@ -80,6 +83,9 @@ export function createDeferredIssueWorkflow(options: IssueReviewOptions): IssueW
   return new IssueWorkflow(options, { kind: 'deferred' });
 }
 
+/** A filed issue: context, what to build, acceptance criteria; about 5 KB. */
+const TYPICAL_ISSUE_TOKENS = 1_200;
+
 /** `lldflow requirements --type issue`: idea brief → reviewed issue, filed, brief moved to done/. */
 export class IssueWorkflow implements Workflow<SourceItem, LoopState> {
   readonly name = 'issue' as const;
@@ -101,14 +107,29 @@ export class IssueWorkflow implements Workflow<SourceItem, LoopState> {
     return parseLoopState(state, this.name);
   }
 
+  private kind() {
+    return issueDocumentKind({ template: this.options.template, repositoryLayout: this.options.repositoryLayout });
+  }
+
   /** A filed brief has moved to done/ and is no longer collected; one still in active/ is pending. */
   completedOutput(): Promise<string | undefined> {
     return Promise.resolve(undefined);
   }
 
+  reopenBlocked(state: LoopState, item: SourceItem, date: string): LoopState {
+    const current = loadedItem(item);
+    return reopenBlockedLoop(state, { item: current, markdown: this.kind().itemMarkdown(current) }, date);
+  }
+
+  /** For `--dry-run`'s projected cost: the review loop's typical calls, around an issue of a page or two. */
+  expectedCalls(item: SourceItem): Promise<ExpectedCalls> {
+    const { drafter, reviewer } = this.options;
+    return expectedReviewLoopCalls({ kind: this.kind(), item: loadedItem(item), drafter, reviewer, documentTokens: TYPICAL_ISSUE_TOKENS });
+  }
+
   runItem(item: SourceItem, context: ItemContext, resumeFrom: LoopState | undefined): Promise<ItemOutcome> {
     const { repo, drafter, reviewer, limits } = this.options;
-    const kind = issueDocumentKind({ template: this.options.template, repositoryLayout: this.options.repositoryLayout });
+    const kind = this.kind();
     return runReviewLoop(
       {
         context,

@@ -9,8 +9,11 @@ import type { ItemOutcome, RefusedItem } from '../../core/items.js';
 import { inRepository, repositoryPaths } from '../../core/paths.js';
 import type { DocumentKind } from '../review-loop/document-kind.js';
 import { runReviewLoop } from '../review-loop/run-review-loop.js';
-import { parseLoopState, type LoopLimits, type LoopState } from '../review-loop/state.js';
+import { reopenBlockedLoop } from '../review-loop/reopen-blocked.js';
+import { loadedItem, parseLoopState, type LoopLimits, type LoopState } from '../review-loop/state.js';
 import { finalDocument, finalRecord } from './finalize-lld.js';
+import type { ExpectedCalls } from '../../runner/expected-calls.js';
+import { expectedReviewLoopCalls } from '../review-loop/expected-calls.js';
 import { readItemDesign } from './lld-designs.js';
 
 export interface LldWorkflowOptions {
@@ -34,6 +37,9 @@ async function publishDesign(repo: string, state: LoopState, redact: (text: stri
   if (existing !== content) await writeFileAtomic(path, content);
 }
 
+/** A finished LLD of sections 1–12 with its tables: about 16 KB. */
+const TYPICAL_LLD_TOKENS = 4_000;
+
 /** `lldflow requirements --type lld`: issue → reviewed LLD in docs/lld/active/, with its lineage. */
 export class LldWorkflow implements Workflow<SourceItem, LoopState> {
   readonly name = 'lld' as const;
@@ -52,6 +58,17 @@ export class LldWorkflow implements Workflow<SourceItem, LoopState> {
   async completedOutput(item: SourceItem): Promise<string | undefined> {
     const design = await readItemDesign(this.options.repo, item.id);
     return design?.status === 'approved' ? design.path : undefined;
+  }
+
+  reopenBlocked(state: LoopState, item: SourceItem, date: string): LoopState {
+    const current = loadedItem(item);
+    return reopenBlockedLoop(state, { item: current, markdown: this.options.kind.itemMarkdown(current) }, date);
+  }
+
+  /** For `--dry-run`'s projected cost: the review loop's typical calls, around an LLD of sections 1–12. */
+  expectedCalls(item: SourceItem): Promise<ExpectedCalls> {
+    const { kind, drafter, reviewer } = this.options;
+    return expectedReviewLoopCalls({ kind, item: loadedItem(item), drafter, reviewer, documentTokens: TYPICAL_LLD_TOKENS });
   }
 
   runItem(item: SourceItem, context: ItemContext, resumeFrom: LoopState | undefined): Promise<ItemOutcome> {

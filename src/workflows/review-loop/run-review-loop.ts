@@ -8,6 +8,7 @@ import type { ItemContext } from '../../runner/types.js';
 import { callModel } from '../steps/model-step.js';
 import { driveSteps, type StepMachine } from '../steps/step-driver.js';
 import { summariseFixes } from './autofix.js';
+import { loopBlockedDetail } from './blocked-detail.js';
 import { conversation, type DocumentKind, type PromptPair } from './document-kind.js';
 import { initialState, loadedItem, type LoadedItem, type LoopLimits, type LoopState } from './state.js';
 import {
@@ -162,6 +163,7 @@ function outcomeOf(state: LoopState): ItemOutcome {
     status: 'blocked',
     reason: state.outcome?.status === 'blocked' ? state.outcome.reason : 'ended without an outcome',
     ...(output ? { output } : {}),
+    blocked: loopBlockedDetail(state),
   };
 }
 

@@ -50,9 +50,17 @@ export const lineageEntrySchema = z.object({ number: z.number(), name: z.string(
 const pendingRejectionSchema = z.object({ reason: z.string(), response: z.string() });
 export type PendingRejection = z.infer<typeof pendingRejectionSchema>;
 
+/** Where a blocked item goes on when `--continue` takes it up: the step that would have come next. */
+const continueAtSchema = z.object({
+  stage: z.enum(['draft', 'revise', 'review']),
+  drafterPurpose: z.enum(['draft', 'fix-validation', 'revise']),
+});
+export type ContinueAt = z.infer<typeof continueAtSchema>;
+
 const loopOutcomeSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('approved') }),
-  z.object({ status: z.literal('blocked'), reason: z.string() }),
+  /** `continueAt`: absent in states of lldflow versions before --continue (reopen infers it). */
+  z.object({ status: z.literal('blocked'), reason: z.string(), continueAt: continueAtSchema.optional() }),
 ]);
 export type LoopOutcome = z.infer<typeof loopOutcomeSchema>;
 
@@ -76,6 +84,9 @@ const loopStateSchema = z.object({
   /** Model calls and cost over every run of this item. */
   calls: z.number(),
   costUsd: z.number(),
+  /** Review rounds and cost before the latest `--continue`: the round limit and the budget count from there. */
+  roundsBeforeContinue: z.number().default(0),
+  costBeforeContinue: z.number().default(0),
   drafterCalls: z.number(),
   reviewerCalls: z.number(),
   startedAt: z.string(),
@@ -118,6 +129,8 @@ export function initialState(lineageRunId: string, startedAt: string): LoopState
     verdicts: [],
     calls: 0,
     costUsd: 0,
+    roundsBeforeContinue: 0,
+    costBeforeContinue: 0,
     drafterCalls: 0,
     reviewerCalls: 0,
     startedAt,

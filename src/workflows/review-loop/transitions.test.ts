@@ -60,7 +60,11 @@ describe('review loop transitions', () => {
 
   it('DISCUSS ends the item as blocked', () => {
     const state = afterReviewer(drafted(), verdict('DISCUSS'), review, limits);
-    expect(state.outcome).toEqual({ status: 'blocked', reason: expect.stringContaining('DISCUSS') as string });
+    expect(state.outcome).toEqual({
+      status: 'blocked',
+      reason: expect.stringContaining('DISCUSS') as string,
+      continueAt: { stage: 'revise', drafterPurpose: 'revise' },
+    });
   });
 
   it('the same blocking items in two REVISE verdicts in a row end it as blocked', () => {
@@ -76,7 +80,11 @@ describe('review loop transitions', () => {
     expect(state.stage).toBe('revise');
     state = afterValidation(afterDrafter(state, { ok: true, document: '# 7 v2' }, call), [], twoRounds);
     state = afterReviewer(state, verdict('REVISE', ['c']), review, twoRounds);
-    expect(state.outcome).toEqual({ status: 'blocked', reason: expect.stringContaining('2 review rounds') as string });
+    expect(state.outcome).toEqual({
+      status: 'blocked',
+      reason: expect.stringContaining('2 review rounds') as string,
+      continueAt: { stage: 'revise', drafterPurpose: 'revise' },
+    });
   });
 
   it('blocks before a model call once the budget is spent', () => {
@@ -114,7 +122,11 @@ describe('review loop transitions', () => {
     state = afterValidation(afterDrafter(state, { ok: true, document: '# bad 2' }, call), ['x'], limits);
     expect(state).toMatchObject({ stage: 'draft', validationFailures: 2 });
     state = afterValidation(afterDrafter(state, { ok: true, document: '# bad 3' }, call), ['x'], limits);
-    expect(state.outcome).toEqual({ status: 'blocked', reason: 'the draft still fails mechanical validation after 3 attempts: x' });
+    expect(state.outcome).toEqual({
+      status: 'blocked',
+      reason: 'the draft still fails mechanical validation after 3 attempts: x',
+      continueAt: { stage: 'draft', drafterPurpose: 'fix-validation' },
+    });
     expect(state.stage).toBe('finalize');
   });
 
@@ -177,6 +189,7 @@ describe('a drafter that cannot fix the mechanical problems', () => {
     expect(state.outcome).toEqual({
       status: 'blocked',
       reason: 'the drafter could not fix the mechanical problems (it sent the same document back): section 3 is missing; no title',
+      continueAt: { stage: 'draft', drafterPurpose: 'fix-validation' },
     });
     expect(state.validationErrors).toEqual(['section 3 is missing', 'no title']);
     expect(state.lineage.at(-1)).toMatchObject({
@@ -210,7 +223,11 @@ describe('a drafter that cannot fix the mechanical problems', () => {
     const first = failedOnce();
     const state = afterValidation(afterDrafter(first, { ok: true, document: '# bad' }, call), ['section 3 is missing'], limits);
     expect(state.stage).toBe('finalize');
-    expect(state.outcome).toEqual({ status: 'blocked', reason: expect.stringMatching(reason) as string });
+    expect(state.outcome).toEqual({
+      status: 'blocked',
+      reason: expect.stringMatching(reason) as string,
+      continueAt: { stage: 'draft', drafterPurpose: 'fix-validation' },
+    });
     expect(state.outcome?.status === 'blocked' ? state.outcome.reason : '').toContain('section 3 is missing');
     expect(state.validationErrors).toEqual(['section 3 is missing']);
     expect(state.lineage.at(-1)?.name).toBe('validation.md');

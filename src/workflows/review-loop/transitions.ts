@@ -1,7 +1,7 @@
 import { renderAutofix, type AutofixResult } from './autofix.js';
 import { withLineage } from '../steps/lineage.js';
 import { FailedStepError } from '../steps/step-driver.js';
-import type { LoadedItem, LoopLimits, LoopState, VerdictLabel } from './state.js';
+import type { ContinueAt, LoadedItem, LoopLimits, LoopState, VerdictLabel } from './state.js';
 
 /** What the executor must do next. Decided purely from the state and the limits. */
 export type NextStep =
@@ -33,12 +33,18 @@ export function decideNextStep(state: LoopState, limits: LoopLimits): NextStep {
   }
 }
 
+/** The budget caps what the item spent since it was last continued (all of it, if never). */
 function overBudget(state: LoopState, limits: LoopLimits): boolean {
-  return limits.budgetUsd !== undefined && state.costUsd >= limits.budgetUsd;
+  return limits.budgetUsd !== undefined && spentSinceContinue(state) >= limits.budgetUsd;
 }
 
 function budgetBlock(state: LoopState, limits: LoopLimits): NextStep {
-  return { kind: 'block', reason: `budget of $${limits.budgetUsd} reached ($${state.costUsd.toFixed(4)} spent)` };
+  const since = state.costBeforeContinue > 0 ? ' since --continue' : '';
+  return { kind: 'block', reason: `budget of $${limits.budgetUsd} reached ($${spentSinceContinue(state).toFixed(4)} spent${since})` };
+}
+
+function spentSinceContinue(state: LoopState): number {
+  return state.costUsd - state.costBeforeContinue;
 }
 
 export function afterLoad(state: LoopState, item: LoadedItem, issueMarkdown: string): LoopState {
@@ -99,6 +105,7 @@ export function afterValidation(state: LoopState, errors: string[], limits: Loop
     return block(
       { ...listed, validationErrors: errors, validationFailures: failures },
       `the draft still fails mechanical validation after ${failures} attempts: ${errors.slice(0, 3).join('; ')}`,
+      FIX_VALIDATION,
     );
   }
   return { ...listed, stage: 'draft', drafterPurpose: 'fix-validation', validationErrors: errors, validationFailures: failures };
@@ -132,25 +139,46 @@ export function afterReviewer(
     result.markdown,
   );
   if (result.verdict === 'APPROVED') return { ...reviewed, stage: 'finalize', outcome: { status: 'approved' } };
-  if (result.verdict === 'DISCUSS') return block(reviewed, 'the reviewer asked for a human decision (DISCUSS)');
-  const previous = state.verdicts.at(-1);
+  if (result.verdict === 'DISCUSS') return block(reviewed, 'the reviewer asked for a human decision (DISCUSS)', REVISE);
+  // A verdict from before the latest --continue does not count: continuing gives the drafter a fresh chance.
+  const previous = state.verdicts.length > state.roundsBeforeContinue ? state.verdicts.at(-1) : undefined;
   if (previous?.verdict === 'REVISE' && result.blocking.length > 0 && sameItems(previous.blocking, result.blocking)) {
-    return block(reviewed, `the same blocking items were raised twice in a row: ${result.blocking.join('; ')}`);
+    return block(reviewed, `the same blocking items were raised twice in a row: ${result.blocking.join('; ')}`, REVISE);
   }
-  if (round >= limits.maxIterations)
-    return block(reviewed, `not approved after ${round} review rounds (--max-iterations ${limits.maxIterations})`);
+  const roundsThisTime = round - state.roundsBeforeContinue;
+  if (roundsThisTime >= limits.maxIterations) {
+    const since = state.roundsBeforeContinue > 0 ? `, ${roundsThisTime} since --continue` : '';
+    return block(reviewed, `not approved after ${round} review rounds${since} (--max-iterations ${limits.maxIterations})`, REVISE);
+  }
   return { ...reviewed, stage: 'revise', drafterPurpose: 'revise' };
 }
+
+/** After a verdict that blocks, a continued item is revised against that verdict. */
+const REVISE: ContinueAt = { stage: 'revise', drafterPurpose: 'revise' };
+/** After mechanical problems that block, a continued item's drafter tries to fix them again. */
+const FIX_VALIDATION: ContinueAt = { stage: 'draft', drafterPurpose: 'fix-validation' };
 
 function cannotFix(state: LoopState, errors: readonly string[]): LoopState {
   return block(
     { ...state, validationErrors: [...errors] },
     `the drafter could not fix the mechanical problems (it sent the same document back): ${errors.slice(0, 3).join('; ')}`,
+    FIX_VALIDATION,
   );
 }
 
-export function block(state: LoopState, reason: string): LoopState {
-  return { ...state, stage: 'finalize', outcome: { status: 'blocked', reason } };
+/**
+ * Ends the item as blocked. `continueAt` is where `--continue` takes it up; by default the step it was
+ * about to take (a budget stop before a drafter or reviewer call).
+ */
+export function block(state: LoopState, reason: string, continueAt: ContinueAt = continueWhereStopped(state)): LoopState {
+  return { ...state, stage: 'finalize', outcome: { status: 'blocked', reason, continueAt } };
+}
+
+function continueWhereStopped(state: LoopState): ContinueAt {
+  if (state.stage === 'draft' || state.stage === 'revise' || state.stage === 'review') {
+    return { stage: state.stage, drafterPurpose: state.drafterPurpose };
+  }
+  return state.verdicts.length > 0 ? REVISE : { stage: 'draft', drafterPurpose: state.drafterPurpose };
 }
 
 /**

@@ -2,14 +2,11 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approvingResponder } from '../../test/support/lld-responder.js';
-import { systemClock } from '../clock/clock.js';
 import type { RunSummary } from '../core/items.js';
-import { ISOLATED_GIT_ENV, temporaryRepository } from '../git/testing/temporary-repository.js';
-import { CaptureStream } from '../output/testing/capture-stream.js';
 import type { FakeHttpServer } from '../providers/testing/fake-http-server.js';
 import { fakeOpenAIServer } from '../providers/testing/fake-openai-server.js';
-import { WITHOUT_PROXY } from '../providers/testing/without-proxy.js';
-import { runCli } from './program.js';
+import { temporaryRepository } from '../git/testing/temporary-repository.js';
+import { cliInProcess, localServerEnvironment } from './testing/cli-in-process.js';
 
 /** The real CLI in this process: which settings won shows in the models the server was asked for, and in the costs. */
 
@@ -28,29 +25,9 @@ async function lldflow(
   cwd: string,
   env: Record<string, string | undefined> = {},
 ): Promise<{ code: number; stdout: string; stderr: string; summary: RunSummary | undefined }> {
-  const stdout = new CaptureStream();
-  const stderr = new CaptureStream();
-  const code = await runCli(argv, {
-    cwd,
-    env: {
-      ...process.env,
-      ...WITHOUT_PROXY,
-      ...ISOLATED_GIT_ENV,
-      NO_COLOR: '1',
-      OPENAI_BASE_URL: server.baseUrl,
-      OPENAI_API_KEY: 'sk-config-test-0001',
-      OPENAI_API_KEYS: undefined,
-      LLDFLOW_DRAFTER: undefined,
-      LLDFLOW_REVIEWER: undefined,
-      ...env,
-    },
-    stdout,
-    stderr,
-    clock: systemClock,
-    signal: new AbortController().signal,
-  });
-  const summary = argv.includes('--json') && code !== 2 ? (JSON.parse(stdout.text) as RunSummary) : undefined;
-  return { code, stdout: stdout.text, stderr: stderr.text, summary };
+  const run = await cliInProcess(argv, { cwd, env: localServerEnvironment(server.baseUrl, 'sk-config-test-0001', env) });
+  const summary = argv.includes('--json') && run.code !== 2 ? (JSON.parse(run.stdout) as RunSummary) : undefined;
+  return { ...run, summary };
 }
 
 /** The models the server was asked for since `from`, in order, without repeats. */

@@ -2,14 +2,11 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validLld } from '../../test/support/lld-responder.js';
-import { systemClock } from '../clock/clock.js';
 import type { RunSummary } from '../core/items.js';
-import { ISOLATED_GIT_ENV, temporaryRepository } from '../git/testing/temporary-repository.js';
-import { CaptureStream } from '../output/testing/capture-stream.js';
+import { temporaryRepository } from '../git/testing/temporary-repository.js';
+import { cliInProcess, localServerEnvironment } from './testing/cli-in-process.js';
 import type { FakeHttpServer, FakeReply, FakeRequest } from '../providers/testing/fake-http-server.js';
 import { fakeOpenAIServer } from '../providers/testing/fake-openai-server.js';
-import { WITHOUT_PROXY } from '../providers/testing/without-proxy.js';
-import { runCli } from './program.js';
 
 function verdict(label: 'APPROVED' | 'REVISE' | 'DISCUSS', blocking?: string): string {
   return JSON.stringify({
@@ -74,35 +71,20 @@ afterAll(async () => {
 async function requirements(
   ...options: string[]
 ): Promise<{ code: number; summary: RunSummary | undefined; human: string; calls: string[] }> {
-  const stdout = new CaptureStream();
-  const stderr = new CaptureStream();
   const before = answered.length;
   const argv = ['requirements', '--repo', repo, '--source', items, '--json', ...options];
-  const code = await runCli(argv, {
+  const run = await cliInProcess(argv, {
     cwd: repo,
-    env: {
-      ...process.env,
-      ...WITHOUT_PROXY,
-      ...ISOLATED_GIT_ENV,
-      NO_COLOR: '1',
-      OPENAI_BASE_URL: server.baseUrl,
-      OPENAI_API_KEY: 'sk-blocked-items-test',
-      OPENAI_API_KEYS: undefined,
-      LLDFLOW_DRAFTER: 'openai:d',
-      LLDFLOW_REVIEWER: 'openai:r',
-    },
-    stdout,
-    stderr,
-    clock: systemClock,
-    signal: new AbortController().signal,
+    env: localServerEnvironment(server.baseUrl, 'sk-blocked-items-test', { LLDFLOW_DRAFTER: 'openai:d', LLDFLOW_REVIEWER: 'openai:r' }),
   });
+  const { code } = run;
   let summary: RunSummary | undefined;
   try {
-    summary = JSON.parse(stdout.text) as RunSummary;
+    summary = JSON.parse(run.stdout) as RunSummary;
   } catch {
     summary = undefined;
   }
-  return { code, summary, human: stderr.text, calls: answered.slice(before) };
+  return { code, summary, human: run.stderr, calls: answered.slice(before) };
 }
 
 function statuses(summary: RunSummary | undefined): Array<[string, string]> {

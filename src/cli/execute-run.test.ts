@@ -1,12 +1,10 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approvingResponder } from '../../test/support/lld-responder.js';
-import { systemClock } from '../clock/clock.js';
-import { ISOLATED_GIT_ENV, temporaryRepository } from '../git/testing/temporary-repository.js';
+import { temporaryRepository } from '../git/testing/temporary-repository.js';
+import { cliInProcess, localServerEnvironment } from './testing/cli-in-process.js';
 import type { FakeHttpServer } from '../providers/testing/fake-http-server.js';
 import { fakeOpenAIServer } from '../providers/testing/fake-openai-server.js';
-import { WITHOUT_PROXY } from '../providers/testing/without-proxy.js';
-import { runCli } from './program.js';
 
 let server: FakeHttpServer;
 
@@ -30,23 +28,11 @@ function recordedStreams() {
 
 async function requirements(repo: string, items: string, extra: string[]) {
   const streams = recordedStreams();
-  const code = await runCli(['requirements', '--repo', repo, '--source', items, '--issue', '1', ...extra], {
+  const { code } = await cliInProcess(['requirements', '--repo', repo, '--source', items, '--issue', '1', ...extra], {
     cwd: repo,
-    env: {
-      ...process.env,
-      ...WITHOUT_PROXY,
-      ...ISOLATED_GIT_ENV,
-      NO_COLOR: '1',
-      OPENAI_BASE_URL: server.baseUrl,
-      OPENAI_API_KEY: 'sk-execute-run-test',
-      OPENAI_API_KEYS: undefined,
-      LLDFLOW_DRAFTER: 'openai:d',
-      LLDFLOW_REVIEWER: 'openai:r',
-    },
+    env: localServerEnvironment(server.baseUrl, 'sk-execute-run-test', { LLDFLOW_DRAFTER: 'openai:d', LLDFLOW_REVIEWER: 'openai:r' }),
     stdout: streams.stdout,
     stderr: streams.stderr,
-    clock: systemClock,
-    signal: new AbortController().signal,
   });
   return { code, writes: streams.writes };
 }

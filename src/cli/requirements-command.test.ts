@@ -2,12 +2,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approvingResponder } from '../../test/support/lld-responder.js';
-import { systemClock } from '../clock/clock.js';
-import { ISOLATED_GIT_ENV, temporaryRepository } from '../git/testing/temporary-repository.js';
-import { CaptureStream } from '../output/testing/capture-stream.js';
+import { temporaryRepository } from '../git/testing/temporary-repository.js';
+import { cliInProcess, localServerEnvironment } from './testing/cli-in-process.js';
 import type { FakeHttpServer, FakeRequest } from '../providers/testing/fake-http-server.js';
 import { fakeOpenAIServer } from '../providers/testing/fake-openai-server.js';
-import { runCli } from './program.js';
 
 const ISSUE =
   '# Add a dark mode toggle\n\n## Problem\n\nGlare.\n\n## Proposed Solution\n\nA toggle.\n\n## Acceptance Criteria\n\n- [ ] Given the toggle is on, pages are dark\n';
@@ -36,26 +34,11 @@ afterAll(async () => {
   await server.close();
 });
 
-async function lldflow(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new CaptureStream();
-  const stderr = new CaptureStream();
-  const code = await runCli(argv, {
+function lldflow(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return cliInProcess(argv, {
     cwd,
-    env: {
-      ...process.env,
-      ...ISOLATED_GIT_ENV,
-      NO_COLOR: '1',
-      OPENAI_BASE_URL: server.baseUrl,
-      OPENAI_API_KEY: 'sk-cli-test',
-      LLDFLOW_DRAFTER: 'openai:d',
-      LLDFLOW_REVIEWER: 'openai:r',
-    },
-    stdout,
-    stderr,
-    clock: systemClock,
-    signal: new AbortController().signal,
+    env: localServerEnvironment(server.baseUrl, 'sk-cli-test', { LLDFLOW_DRAFTER: 'openai:d', LLDFLOW_REVIEWER: 'openai:r' }),
   });
-  return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
 describe('requirements: paths from the command line', () => {

@@ -20,7 +20,7 @@ import type { Redact } from '../core/redact.js';
 import type { KeyActivityRelay } from '../keys/key-activity.js';
 import { redactingEmitter } from '../runner/redacting-events.js';
 import type { RunnerOptions } from '../runner/run-options.js';
-import { planRun, runWorkflow } from '../runner/run-workflow.js';
+import { planRun, runWorkflow, type RunSettings } from '../runner/run-workflow.js';
 import { exitCodeFor } from '../runner/summary.js';
 import type { Workflow } from '../runner/types.js';
 import { lastRunStatuses, logsDir, newRunId, runEventsPath, saveRunSummary } from '../runs/run-files.js';
@@ -45,6 +45,8 @@ export interface ExecuteRunInput {
   checkpoints?: CheckpointStoreFactory;
   /** What the model registry's key pools report (leases, 429s, rests): joined to the run's events while it runs. */
   keyActivity?: KeyActivityRelay;
+  /** See RunSettings.atOnce: a fleet's submitter follows every item at once. */
+  atOnce?: RunSettings['atOnce'];
 }
 
 /**
@@ -133,7 +135,7 @@ export async function executeRun(input: ExecuteRunInput): Promise<number> {
   let reporterFailure: unknown;
   try {
     summary = await runWorkflow(
-      { ...selection, parallel: options.parallel, timeoutMs: options.timeoutMs },
+      { ...selection, parallel: options.parallel, timeoutMs: options.timeoutMs, ...(input.atOnce ? { atOnce: input.atOnce } : {}) },
       {
         workflow,
         checkpoints,

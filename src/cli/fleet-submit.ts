@@ -68,7 +68,8 @@ export async function submitToFleet(
     });
     const checkpoints = readOnlyCheckpoints(new RedisCheckpointStoreFactory({ redis: fleet.redis, namespace: repositoryId }));
     if (input.detach) return await enqueueOnly(workflow, checkpoints, input);
-    return await executeRun({ ...input, warnings, workflow, checkpoints });
+    // Every item is followed at once: the fleet cap (set above) decides which run.
+    return await executeRun({ ...input, atOnce: 'every-item', warnings, workflow, checkpoints });
   } finally {
     await fleet.close();
   }

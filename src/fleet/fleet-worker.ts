@@ -109,8 +109,9 @@ export async function runFleetWorker(options: FleetWorkerOptions): Promise<void>
       await job.moveToWait(token);
       throw new WaitingError();
     }
-    // In order, and coalesced: while one update is on its way the next events gather, so a chatty item
-    // costs one round trip per batch, not per line. A lost update is never worth failing the item.
+    // In order, and coalesced: a step's lines go out together once the step's synchronous work is done,
+    // and while one update is on its way the next events gather, so a chatty item costs one round trip
+    // per batch, not per line. A lost update is never worth failing the item.
     let pending: FleetProgress[] = [];
     let sending: Promise<void> | undefined;
     const flush = async (): Promise<void> => {
@@ -123,7 +124,7 @@ export async function runFleetWorker(options: FleetWorkerOptions): Promise<void>
     };
     const report = (update: FleetProgress): void => {
       pending.push(update);
-      sending ??= flush();
+      sending ??= new Promise<void>((resolve) => setImmediate(resolve)).then(flush);
     };
     let jobWorkflow: JobWorkflow | undefined;
     try {

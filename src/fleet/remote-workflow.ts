@@ -89,6 +89,8 @@ export class RemoteWorkflow<Item extends WorkItem, State> implements Workflow<It
       const job = await fleet.submit(jobId, data);
       // Stopped while it was being submitted: the stop found no job yet.
       if (context.signal.aborted) stop();
+      // Every item is followed at once: until a worker takes it (its stages follow), it waits under the fleet cap.
+      else if ((await job.getState()) === 'waiting') context.setStage('queued');
       const result = await Promise.race([job.waitUntilFinished(fleet.events), aborted(context.signal)]);
       const parsed = fleetResultSchema.parse(result);
       const outcome = await this.finish(parsed, context);

@@ -53,6 +53,16 @@ describe('runWorkflow', () => {
     expect(exitCodeFor(summary, false)).toBe(0);
   });
 
+  it('follows every item at once for a fleet, whose own cap decides which run; the summary keeps the cap', async () => {
+    const items = Array.from({ length: 10 }, (_, index): [string, ScriptedBehaviour] => [String(index + 1), succeed(2, 500)]);
+    const { clock, workflow, start, events } = setup(items, { parallel: 3, atOnce: 'every-item' });
+    const summary = await settle(clock, start());
+    expect(workflow.maxRunning).toBe(10);
+    expect(summary.counts.succeeded).toBe(10);
+    expect(summary.parallel).toBe(3);
+    expect(events.find((event) => event.type === 'run-start')).toMatchObject({ parallel: 3 });
+  });
+
   it('runs one at a time when parallel is 1', async () => {
     const { clock, workflow, start } = setup(
       [

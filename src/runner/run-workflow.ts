@@ -53,6 +53,12 @@ export interface RunPlan<Item extends WorkItem = WorkItem> {
 export interface RunSettings extends Selection {
   parallel: number;
   timeoutMs: number;
+  /**
+   * Items run at once here, when not `parallel`: a fleet's submitter follows every selected item at
+   * once, and the fleet's own cap (`parallel`, BullMQ's global concurrency) decides which run, so an
+   * item that ends on a worker frees its slot there without waiting for this process.
+   */
+  atOnce?: 'parallel' | 'every-item';
 }
 
 /** Collects the candidates and decides what would happen to each; writes nothing and calls no model. */
@@ -116,7 +122,8 @@ export async function runWorkflow<Item extends WorkItem, State>(
   }
   // Items listen to a signal of the run's own, so the caller's signal carries one listener, not one per item.
   const run = new AbortController();
-  setMaxListeners(settings.parallel + 8, run.signal);
+  const workerCount = Math.max(1, settings.atOnce === 'every-item' ? queue.length : Math.min(settings.parallel, queue.length));
+  setMaxListeners(workerCount + 8, run.signal);
   const onInterrupt = (): void => {
     emit({ type: 'run-interrupting', at: clock.now() });
     run.abort(signal.reason);
@@ -157,7 +164,6 @@ export async function runWorkflow<Item extends WorkItem, State>(
       results.set(entry.id, summary);
     }
   };
-  const workerCount = Math.max(1, Math.min(settings.parallel, queue.length));
   await Promise.all(Array.from({ length: workerCount }, worker));
   signal.removeEventListener('abort', onInterrupt);
 

@@ -96,7 +96,7 @@ export class CodexAgent implements CodingAgent {
     const wrapperFolder = this.options.sandbox.sandbox.kind === 'bwrap' ? await mkdtemp(join(tmpdir(), 'lldflow-codex-')) : undefined;
     try {
       if (request.signal.aborted) throw abortReason(request.signal);
-      const thread = await this.openThread(sdk, request, setup, wrapperFolder);
+      const thread = this.openThread(sdk, request, setup, wrapperFolder);
       // Codex takes no spending cap: the workflow compares the session's cost with --budget between turns.
       const { events } = await thread.runStreamed(request.prompt, { signal: request.signal });
       return await this.follow(events, request, setup, started);
@@ -110,12 +110,12 @@ export class CodexAgent implements CodingAgent {
   }
 
   /** The item's thread, new or resumed, set up to run Codex in the sandbox (through a wrapper in `wrapperFolder`). */
-  private async openThread(sdk: CodexSdk, request: AgentTurnRequest, setup: TurnSetup, wrapperFolder: string | undefined): Promise<Thread> {
+  private openThread(sdk: CodexSdk, request: AgentTurnRequest, setup: TurnSetup, wrapperFolder: string | undefined): Thread {
     const { sandbox } = this.options;
     const binary = wrapperFolder ? codexBinary() : undefined;
     const codexPathOverride =
       wrapperFolder && binary
-        ? await writeSandboxedCodex(wrapperFolder, binary.executable, sandbox, {
+        ? writeSandboxedCodex(wrapperFolder, binary.executable, sandbox, {
             worktree: request.worktree,
             // Codex's home is all it writes besides the worktree (with a login, the user's: it keeps the login fresh there).
             stateDirectory: setup.codexHome,

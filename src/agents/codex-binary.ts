@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,12 +45,12 @@ export function codexBinary(): { executable: string; pathDirectories: string[] }
  * into a script in `folder`: bubblewrap around the real binary, keeping the environment the SDK chose.
  * Returns the script's path, for the SDK's `codexPathOverride`.
  */
-export async function writeSandboxedCodex(
+export function writeSandboxedCodex(
   folder: string,
   executable: string,
   settings: AgentSandboxSettings,
   placement: Omit<AgentPlacement, 'env'>,
-): Promise<string> {
+): string {
   const command = agentCommand(
     [executable],
     settings,
@@ -59,7 +59,11 @@ export async function writeSandboxedCodex(
     { nodePath: process.execPath, inheritEnvironment: true, programFolders: [dirname(dirname(executable))] },
   );
   const path = join(folder, 'codex');
-  await writeFile(path, `#!/bin/sh\nexec ${[command.file, ...command.args].map(shellQuote).join(' ')} "$@"\n`, { mode: 0o700 });
+  // Written synchronously on purpose: a file open for writing cannot be executed (ETXTBSY), and an
+  // asynchronous write keeps it open across event-loop turns, where another item's spawn forks a child
+  // that holds the descriptor until it execs. Forks happen on this thread, so none can fall inside a
+  // synchronous write.
+  writeFileSync(path, `#!/bin/sh\nexec ${[command.file, ...command.args].map(shellQuote).join(' ')} "$@"\n`, { mode: 0o700 });
   return path;
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { systemClock, type Clock } from '../clock/clock.js';
 import { tryExclusiveLock } from '../files/exclusive-lock.js';
 import { validateItemId } from '../core/item-id.js';
-import type { WorkflowName } from '../core/items.js';
+import { WORKFLOW_NAMES, type WorkflowName } from '../core/items.js';
 import { inRepository, repositoryPaths } from '../core/paths.js';
 
 /** Who holds an item's lease, as the holder wrote it down when it took the lease. */
@@ -36,7 +36,6 @@ export interface ItemLeases {
 }
 
 const LEASES_FOLDER = repositoryPaths.leasesFolder;
-const WORKFLOWS: readonly WorkflowName[] = ['lld', 'issue', 'implement'];
 /** Read once: `uptime` and the wall clock drift apart by milliseconds between readings. */
 const PROCESS_STARTED_AT = new Date(Date.now() - Math.round(process.uptime() * 1000)).toISOString();
 
@@ -103,7 +102,7 @@ export class FileItemLeases implements ItemLeases {
   }
 
   private basePath(workflow: WorkflowName, itemId: string): string {
-    if (!WORKFLOWS.includes(workflow)) throw new Error(`refusing lease path for workflow ${JSON.stringify(workflow)}`);
+    if (!WORKFLOW_NAMES.includes(workflow)) throw new Error(`refusing lease path for workflow ${JSON.stringify(workflow)}`);
     return join(this.folder, `${workflow}-${validateItemId(itemId, 'lease')}`);
   }
 }

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { systemClock, type Clock } from '../clock/clock.js';
 import { isValidItemId, validateItemId } from '../core/item-id.js';
-import type { WorkflowName } from '../core/items.js';
+import { WORKFLOW_NAMES, type WorkflowName } from '../core/items.js';
 import { redisKey, redisKeyPattern, scanKeys } from '../redis/redis-connection.js';
 import { compareListEntries } from './list-order.js';
 import { LostLeaseError } from './lost-lease-error.js';
@@ -19,7 +19,6 @@ import {
   type CheckpointStoreFactory,
 } from './store.js';
 
-const WORKFLOWS: readonly WorkflowName[] = ['lld', 'issue', 'implement'];
 const CHECKPOINT = 'checkpoint';
 const SET_ASIDE = 'checkpoint-set-aside';
 
@@ -73,7 +72,7 @@ export class RedisCheckpointStoreFactory implements CheckpointStoreFactory {
 
   /** The key of one item's checkpoint (it may not exist). */
   keyOf(workflow: WorkflowName, itemId: string): string {
-    if (!WORKFLOWS.includes(workflow)) throw new Error(`refusing checkpoint key for workflow ${JSON.stringify(workflow)}`);
+    if (!WORKFLOW_NAMES.includes(workflow)) throw new Error(`refusing checkpoint key for workflow ${JSON.stringify(workflow)}`);
     validateItemId(itemId, 'checkpoint store');
     return redisKey(CHECKPOINT, this.namespace, workflow, itemId);
   }
@@ -120,7 +119,7 @@ export class RedisCheckpointStoreFactory implements CheckpointStoreFactory {
     for (const key of await this.scan(pattern)) {
       const [keyWorkflow, itemId, ...rest] = key.slice(prefix.length).split(':');
       // Only keys this store writes: a stranger's key under the prefix is no item.
-      if (rest.length === 0 && WORKFLOWS.includes(keyWorkflow as WorkflowName) && itemId !== undefined && isValidItemId(itemId)) {
+      if (rest.length === 0 && WORKFLOW_NAMES.includes(keyWorkflow as WorkflowName) && itemId !== undefined && isValidItemId(itemId)) {
         entries.push({ workflow: keyWorkflow as WorkflowName, itemId });
       }
     }

@@ -5,7 +5,7 @@ import type Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../clock/clock.js';
 import { createFolderSync, FileWriteError } from '../files/atomic-write.js';
 import { isValidItemId } from '../core/item-id.js';
-import type { WorkflowName } from '../core/items.js';
+import { WORKFLOW_NAMES, type WorkflowName } from '../core/items.js';
 import { checkpointFileName, inRepository, repositoryPaths } from '../core/paths.js';
 import { compareListEntries } from './list-order.js';
 import { promiseOf } from './promise-of.js';
@@ -20,7 +20,6 @@ import {
   type CheckpointStoreFactory,
 } from './store.js';
 
-const WORKFLOWS: readonly WorkflowName[] = ['lld', 'issue', 'implement'];
 const DATABASE_FILE = /^(lld|issue|implement)-([A-Za-z0-9_-]{1,64})\.sqlite$/;
 /** A checkpoint moved aside by `setAside` (its `-wal`/`-shm` side files, if any, are not listed). */
 const SET_ASIDE_FILE = /^(lld|issue|implement)-([A-Za-z0-9_-]{1,64})\.sqlite\.corrupt-[0-9TZ-]+$/;
@@ -46,7 +45,7 @@ export class SqliteCheckpointStoreFactory implements CheckpointStoreFactory {
   /** The database file of one item (it may not exist). */
   pathOf(workflow: WorkflowName, itemId: string): string {
     // Ids are validated where they enter, but this is where they become a path.
-    if (!WORKFLOWS.includes(workflow) || !isValidItemId(itemId)) {
+    if (!WORKFLOW_NAMES.includes(workflow) || !isValidItemId(itemId)) {
       throw new Error(`refusing checkpoint path for workflow ${JSON.stringify(workflow)}, item ${JSON.stringify(itemId)}`);
     }
     return join(this.folder, checkpointFileName(workflow, itemId));

@@ -1,5 +1,7 @@
 /** The words every part of lldflow shares: workflows, items, their statuses and summaries. */
-export type WorkflowName = 'lld' | 'issue' | 'implement';
+/** Every workflow, in pipeline order: designs, issues, then their implementation. */
+export const WORKFLOW_NAMES = ['lld', 'issue', 'implement'] as const;
+export type WorkflowName = (typeof WORKFLOW_NAMES)[number];
 
 /** One unit of work: an issue, a brief or an approved LLD. `id` is already validated. */
 export interface WorkItem {

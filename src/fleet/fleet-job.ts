@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WORKFLOW_NAMES } from '../core/items.js';
 
 /** Bumped when a job's data changes shape: a worker refuses a job of another version, naming both. */
 export const FLEET_JOB_VERSION = 1;
@@ -11,7 +12,7 @@ export const FLEET_JOB_VERSION = 1;
 export const fleetJobSchema = z.object({
   version: z.literal(FLEET_JOB_VERSION),
   repositoryId: z.string(),
-  workflow: z.enum(['lld', 'issue', 'implement']),
+  workflow: z.enum(WORKFLOW_NAMES),
   item: z.object({ id: z.string(), title: z.string() }).loose(),
   /** The submitter's run: the item's lineage folder is named after the run that first started it. */
   runId: z.string(),

@@ -1,5 +1,5 @@
 import type { CheckpointStatus } from '../checkpoints/store.js';
-import type { ItemSummary, WorkflowName } from '../core/items.js';
+import { WORKFLOW_NAMES, type ItemSummary, type WorkflowName } from '../core/items.js';
 import { blockedStage } from './blocked-stage.js';
 
 /**
@@ -144,7 +144,8 @@ export function statusRow(facts: ItemFacts): ItemStatusRow {
 }
 
 /** The workflows in the order `status` lists them: designs, issues, implementations. */
-export const WORKFLOW_ORDER: readonly WorkflowName[] = ['lld', 'issue', 'implement'];
+/** Rows in pipeline order (lld, issue, implement). */
+export const WORKFLOW_ORDER: readonly WorkflowName[] = WORKFLOW_NAMES;
 
 /** Pipeline order: designs, issues, implementations; within one, by item id as people read them. */
 export function compareRows(
